@@ -1,0 +1,2 @@
+def mitra(request):
+    return {}

@@ -1,0 +1,388 @@
+"""Reads for partnerships: what a user may see, and the figures pages and API show.
+
+Every function takes the viewing user and returns only what that user may see. Each runs a fixed
+number of queries whatever the number of rows (tests assert it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.choices import Confidentiality
+from mitra.core.errors import NotFound, PermissionDenied
+from mitra.core.history import HistoryEntry, entries_from_records
+from mitra.organisations.permissions import user_organisation_ids
+
+from .models import (
+    Commitment,
+    Delivery,
+    Document,
+    Need,
+    Objective,
+    Partnership,
+    PartnershipMember,
+    Visibility,
+)
+from .permissions import can_view_internal, can_view_item, can_view_partnership
+
+ZERO = Decimal("0.00")
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Partnership]:
+    """Partnerships the user may see, filtered.
+
+    Filters: form, stage, development_sector, province, visibility, q (code or title, either
+    language), my_role (a role my organisation holds), mine (bool: my organisation is a member).
+    """
+    filters = filters or {}
+    qs = Partnership.objects.visible_to(user)
+    for key in ("form", "stage", "development_sector", "province", "visibility"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("q"):
+        term = str(filters["q"]).strip()
+        qs = qs.filter(
+            Q(code__icontains=term) | Q(title_ind__icontains=term) | Q(title_en__icontains=term)
+            | Q(summary_ind__icontains=term) | Q(summary_en__icontains=term)
+        )
+    orgs = user_organisation_ids(user)
+    if filters.get("my_role"):
+        qs = qs.filter(
+            members__organisation_id__in=orgs, members__role_rows__role=filters["my_role"]
+        ).distinct()
+    if filters.get("mine"):
+        qs = qs.filter(members__organisation_id__in=orgs).distinct()
+    return qs.order_by("-created_at", "-id")
+
+
+def with_members(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    return qs.prefetch_related(
+        Prefetch("members", queryset=PartnershipMember.objects.select_related("organisation"))
+    )
+
+
+def partnership_get(*, user: Any, pk: int | None = None, code: str | None = None) -> Partnership:
+    """One partnership the user may see, with its members; `NotFound` otherwise (never 403)."""
+    qs = with_members(Partnership.objects.select_related("created_by"))
+    try:
+        partnership = qs.get(pk=pk) if pk is not None else qs.get(code=code)
+    except (Partnership.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Partnership not found.")) from None
+    if not can_view_partnership(user, partnership):
+        raise NotFound(_("Partnership not found."))
+    return partnership
+
+
+def require_internal(user: Any, partnership: Partnership) -> None:
+    if not can_view_internal(user, partnership):
+        raise PermissionDenied(_("Only the partners of this partnership can see this."))
+
+
+# --- fulfilment -------------------------------------------------------------------------------------
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    commitment: Commitment
+    delivered: Decimal
+    deliveries: list[Delivery]
+
+    @property
+    def fulfilment_pct(self) -> Decimal | None:
+        return _pct(self.delivered, self.commitment.quantity)
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    need: Need
+    pledged: Decimal
+    delivered: Decimal
+    commitments: list[CommitmentRow]
+    hidden_commitments: int
+
+    @property
+    def gap(self) -> Decimal:
+        """What no partner has pledged yet (never below zero)."""
+        return max(self.need.quantity - self.pledged, ZERO)
+
+    @property
+    def pledged_pct(self) -> Decimal | None:
+        return _pct(self.pledged, self.need.quantity)
+
+    @property
+    def delivered_pct(self) -> Decimal | None:
+        return _pct(self.delivered, self.need.quantity)
+
+
+@dataclass(frozen=True)
+class MemberMeasureRow:
+    """Pledged and delivered by one member in one measure (a currency or a unit)."""
+
+    member: PartnershipMember
+    measure: str
+    is_money: bool
+    pledged: Decimal
+    delivered: Decimal
+
+    @property
+    def fulfilment_pct(self) -> Decimal | None:
+        return _pct(self.delivered, self.pledged)
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    needs: list[NeedRow]
+    members: list[MemberMeasureRow]
+    hidden_commitments: int = 0
+    totals: dict[str, Any] = field(default_factory=dict)
+
+
+def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
+    """Needs with pledged, delivered and gap, and pledged vs delivered per member.
+
+    Commitments the viewer may not see (another organisation's confidential ones, or
+    partners-only ones for the public) are left out of every figure, and counted as hidden, so
+    that no total lets a viewer work out a confidential amount. Three queries.
+    """
+    needs = list(partnership.needs.all().order_by("id"))
+    commitments = list(
+        Commitment.objects.filter(need__partnership=partnership)
+        .select_related("member__organisation")
+        .order_by("id")
+    )
+    deliveries = list(
+        Delivery.objects.filter(commitment__need__partnership=partnership)
+        .select_related("evidence")
+        .order_by("delivered_on", "id")
+    )
+    by_commitment: dict[int, list[Delivery]] = defaultdict(list)
+    for d in deliveries:
+        by_commitment[d.commitment_id].append(d)
+    need_by_id = {n.pk: n for n in needs}
+    visible_by_need: dict[int, list[CommitmentRow]] = defaultdict(list)
+    hidden_by_need: dict[int, int] = defaultdict(int)
+    member_totals: dict[tuple[int, str], list[Decimal]] = {}
+    member_by_id: dict[int, PartnershipMember] = {}
+    for c in commitments:
+        if not can_view_item(user, partnership, c.confidentiality, c.member.organisation_id):
+            hidden_by_need[c.need_id] += 1
+            continue
+        delivered = sum((d.quantity for d in by_commitment[c.pk]), ZERO)
+        row = CommitmentRow(commitment=c, delivered=delivered, deliveries=by_commitment[c.pk])
+        visible_by_need[c.need_id].append(row)
+        need = need_by_id[c.need_id]
+        key = (c.member_id, need.measure)
+        totals = member_totals.setdefault(key, [ZERO, ZERO])
+        totals[0] += c.quantity
+        totals[1] += delivered
+        member_by_id[c.member_id] = c.member
+    need_rows = [
+        NeedRow(
+            need=n,
+            pledged=sum((r.commitment.quantity for r in visible_by_need[n.pk]), ZERO),
+            delivered=sum((r.delivered for r in visible_by_need[n.pk]), ZERO),
+            commitments=visible_by_need[n.pk],
+            hidden_commitments=hidden_by_need[n.pk],
+        )
+        for n in needs
+    ]
+    money_measures = {n.currency for n in needs if n.currency}
+    member_rows = [
+        MemberMeasureRow(
+            member=member_by_id[member_id], measure=measure, is_money=measure in money_measures,
+            pledged=values[0], delivered=values[1],
+        )
+        for (member_id, measure), values in sorted(
+            member_totals.items(), key=lambda item: (item[0][0], item[0][1])
+        )
+    ]
+    return Fulfilment(
+        needs=need_rows, members=member_rows, hidden_commitments=sum(hidden_by_need.values())
+    )
+
+
+# --- objectives and documents ---------------------------------------------------------------------
+
+
+def objective_list(*, user: Any, partnership: Partnership) -> list[Objective]:
+    objectives = Objective.objects.filter(member__partnership=partnership).select_related(
+        "member__organisation"
+    )
+    return [
+        o for o in objectives
+        if can_view_item(user, partnership, o.confidentiality, o.member.organisation_id)
+    ]
+
+
+def document_list(*, user: Any, partnership: Partnership) -> list[Document]:
+    documents = Document.objects.filter(partnership=partnership).select_related(
+        "owner__organisation"
+    )
+    return [
+        d for d in documents
+        if can_view_item(user, partnership, d.confidentiality, d.owner.organisation_id)
+    ]
+
+
+def document_get(*, user: Any, pk: int) -> Document:
+    try:
+        document = Document.objects.select_related("owner__organisation", "partnership").get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("Document not found.")) from None
+    partnership = partnership_get(user=user, pk=document.partnership_id)
+    if not can_view_item(user, partnership, document.confidentiality, document.owner.organisation_id):
+        raise NotFound(_("Document not found."))
+    return document
+
+
+# --- history -----------------------------------------------------------------------------------------
+
+
+def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryEntry]:
+    """Every create, update and delete on the partnership and its items, newest first.
+
+    Items the viewer may not see (confidential to another organisation) are left out, whether
+    they are confidential now or were when the change was made. One query per history table.
+    """
+    require_internal(user, partnership)
+    orgs = {m.pk: m.organisation_id for m in partnership.members.all()}
+    org_names = {m.pk: str(m.organisation) for m in partnership.members.all()}
+
+    def visible(confidentiality: str, member_id: int | None) -> bool:
+        return can_view_item(user, partnership, confidentiality, orgs.get(member_id or 0))
+
+    current_conf = dict(
+        Commitment.objects.filter(need__partnership=partnership).values_list("pk", "confidentiality")
+    )
+    entries: list[HistoryEntry] = []
+    hist = Partnership.history.filter(id=partnership.pk).select_related("history_user")
+    entries += entries_from_records(hist, object_type=str(_("Partnership")),
+                                    label=lambda r: r.code)
+    hist_members = PartnershipMember.history.filter(partnership_id=partnership.pk).select_related(
+        "history_user"
+    )
+    entries += entries_from_records(
+        hist_members, object_type=str(_("Partner")), label=lambda r: org_names.get(r.id, f"#{r.id}")
+    )
+    need_titles: dict[int, str] = {}
+    hist_needs = list(Need.history.filter(partnership_id=partnership.pk).select_related("history_user"))
+    for r in hist_needs:
+        need_titles[r.id] = r.title
+    entries += entries_from_records(hist_needs, object_type=str(_("Need")), label=lambda r: r.title)
+    need_ids = list(need_titles)
+    hist_commitments = [
+        r for r in Commitment.history.filter(need_id__in=need_ids).select_related("history_user")
+        if visible(r.confidentiality, r.member_id)
+        and visible(current_conf.get(r.id, r.confidentiality), r.member_id)
+    ]
+    commitment_info = {r.id: (r.member_id, r.need_id, r.confidentiality) for r in hist_commitments}
+    entries += entries_from_records(
+        hist_commitments, object_type=str(_("Commitment")),
+        label=lambda r: f"{org_names.get(r.member_id, '')} → {need_titles.get(r.need_id, '')}",
+    )
+    hist_deliveries = [
+        r for r in Delivery.history.filter(commitment_id__in=list(commitment_info)).select_related(
+            "history_user"
+        )
+    ]
+    entries += entries_from_records(
+        hist_deliveries, object_type=str(_("Delivery")),
+        label=lambda r: f"{org_names.get(commitment_info[r.commitment_id][0], '')} → "
+        f"{need_titles.get(commitment_info[r.commitment_id][1], '')}",
+    )
+    member_ids = list(orgs)
+    hist_objectives = [
+        r for r in Objective.history.filter(member_id__in=member_ids).select_related("history_user")
+        if visible(r.confidentiality, r.member_id)
+    ]
+    entries += entries_from_records(
+        hist_objectives, object_type=str(_("Objective")), label=lambda r: r.text[:60]
+    )
+    hist_documents = [
+        r for r in Document.history.filter(partnership_id=partnership.pk).select_related(
+            "history_user"
+        )
+        if visible(r.confidentiality, r.owner_id)
+    ]
+    entries += entries_from_records(
+        hist_documents, object_type=str(_("Document")), label=lambda r: r.title
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+# --- dashboard ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapRow:
+    need: Need
+    partnership: Partnership
+    gap: Decimal
+    pct_pledged: Decimal | None
+
+
+def dashboard(*, user: Any) -> dict[str, Any]:
+    """My partnerships, counts by form, stage and sector, and the biggest resource gaps."""
+    visible = Partnership.objects.visible_to(user)
+    orgs = user_organisation_ids(user)
+    mine = list(
+        visible.filter(members__organisation_id__in=orgs).distinct().order_by("-updated_at")[:10]
+    ) if orgs else []
+    counts = {
+        key: list(visible.values(key).annotate(n=Count("id")).order_by("-n", key))
+        for key in ("form", "stage", "development_sector")
+    }
+    total = visible.count()
+    # Gaps: over needs of visible partnerships, counting only commitments the user may see.
+    needs = list(
+        Need.objects.filter(partnership__in=visible).select_related("partnership")
+        .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.select_related("member")))
+    )
+    member_orgs = dict(
+        PartnershipMember.objects.filter(partnership__in=visible).values_list("pk", "organisation_id")
+    )
+    internal_ids = set(
+        visible.filter(Q(members__organisation_id__in=orgs)).values_list("pk", flat=True)
+    ) if orgs else set()
+    is_staff = bool(getattr(user, "is_staff", False))
+    gaps: list[GapRow] = []
+    for need in needs:
+        pledged = ZERO
+        for c in need.commitments.all():
+            if c.confidentiality == Confidentiality.OWNER:
+                ok = member_orgs.get(c.member_id) in orgs
+            elif c.confidentiality == Confidentiality.PARTNERS:
+                ok = is_staff or need.partnership_id in internal_ids
+            else:
+                ok = True
+            if ok:
+                pledged += c.quantity
+        gap = max(need.quantity - pledged, ZERO)
+        if gap > 0:
+            gaps.append(GapRow(need, need.partnership, gap, _pct(pledged, need.quantity)))
+    # Different units cannot be compared: rank by the share still unpledged, then by size.
+    gaps.sort(key=lambda g: (g.pct_pledged or Decimal(0), -g.gap))
+    return {"mine": mine, "counts": counts, "total": total, "gaps": gaps[:8]}
+
+
+__all__ = [
+    "Fulfilment", "GapRow", "NeedRow", "Visibility", "dashboard", "document_get",
+    "document_list", "fulfilment", "objective_list", "partnership_get", "partnership_history",
+    "partnership_list", "require_internal", "with_members",
+]

@@ -1,0 +1,508 @@
+"""Writes for partnerships and everything that hangs off them.
+
+Each service checks the actor's permission, validates (`full_clean`), writes inside a transaction
+and records who did it in the history (simple-history reads `_history_user`). Edits carry the
+version they were made on; a stale one raises `StaleEdit` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.concurrency import save_versioned
+from mitra.core.errors import ApplicationError, PermissionDenied
+from mitra.organisations.models import Organisation, Sector
+from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
+
+from .models import (
+    CODE_PREFIX,
+    REQUIRED_SECTORS,
+    Commitment,
+    Delivery,
+    Document,
+    MemberRole,
+    Need,
+    Objective,
+    Partnership,
+    PartnershipMember,
+    Role,
+    Stage,
+)
+from .permissions import can_create_partnership, can_edit_member_items, can_manage_partnership
+
+PARTNERSHIP_FIELDS = (
+    "title_ind", "title_en", "summary_ind", "summary_en", "form", "development_sector",
+    "country", "province", "regency", "stage", "stage_since", "start_date", "end_date",
+    "estimated_value", "currency", "sdgs", "visibility",
+)
+MEMBER_FIELDS = ("roles", "joined_on", "left_on")
+NEED_FIELDS = ("title", "resource_type", "description", "quantity", "unit", "currency", "due_date")
+COMMITMENT_FIELDS = ("quantity", "due_date", "confidentiality", "notes")
+DELIVERY_FIELDS = ("delivered_on", "quantity", "evidence", "notes")
+OBJECTIVE_FIELDS = ("text", "sdg", "weight", "confidentiality")
+DOCUMENT_FIELDS = ("title", "doc_type", "revision", "confidentiality")
+#: Stages a partnership may be in without its form's sectors (it can always be cancelled).
+STAGES_WITHOUT_SECTOR_CHECK = {Stage.PLANNING, Stage.CANCELLED}
+
+
+def _pick(data: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in allowed}
+
+
+def _audited(instance: models.Model, actor: Any) -> None:
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]
+
+
+def _deny_unless(allowed: bool, message: Any) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- sector requirements ------------------------------------------------------------------------
+
+
+def missing_sectors(partnership: Partnership, form: str | None = None) -> list[str]:
+    """Sectors the form requires that no current member brings (empty when complete)."""
+    required = REQUIRED_SECTORS.get(form or partnership.form, ())
+    present = set(
+        partnership.members.filter(left_on__isnull=True).values_list(
+            "organisation__sector", flat=True
+        )
+    )
+    return [s for s in required if s not in present]
+
+
+def stage_gate_message(missing: list[str]) -> str:
+    labels = ", ".join(str(Sector(s).label) for s in missing)
+    return str(
+        _("This partnership cannot leave planning until partners from these sectors take part: "
+          "%(sectors)s. Add them on the Partners tab.")
+        % {"sectors": labels}
+    )
+
+
+def _check_stage_gate(partnership: Partnership, *, stage: str, form: str) -> None:
+    if stage in STAGES_WITHOUT_SECTOR_CHECK:
+        return
+    missing = missing_sectors(partnership, form)
+    if missing:
+        raise ApplicationError(stage_gate_message(missing), {"field": "stage", "missing": missing})
+
+
+# --- partnerships ---------------------------------------------------------------------------------
+
+
+def _next_code(form: str, year: int) -> str:
+    prefix = f"{CODE_PREFIX[form]}-{year}-"
+    last = (
+        Partnership.objects.filter(code__startswith=prefix).order_by("-code")
+        .values_list("code", flat=True).first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+@transaction.atomic
+def partnership_create(
+    *, actor: Any, lead_organisation: Organisation, data: dict[str, Any],
+    lead_roles: list[str] | None = None,
+) -> Partnership:
+    """Start a partnership led by `lead_organisation` (the actor must be one of its admins)."""
+    _deny_unless(
+        can_create_partnership(actor) and lead_organisation.pk in user_admin_organisation_ids(actor),
+        _("Only an administrator of the lead organisation may start a partnership."),
+    )
+    fields = _pick(data, PARTNERSHIP_FIELDS)
+    fields.setdefault("stage", Stage.PLANNING)
+    if fields["stage"] != Stage.PLANNING:
+        raise ApplicationError(
+            _("A new partnership starts in planning; move it on once its partners are in."),
+            {"field": "stage"},
+        )
+    partnership = Partnership(**fields, created_by=actor)
+    partnership.stage_since = partnership.stage_since or timezone.localdate()
+    year = timezone.localdate().year
+    partnership.code = _next_code(partnership.form, year) if partnership.form in CODE_PREFIX else ""
+    partnership.full_clean(exclude=["code"] if not partnership.code else None)
+    _audited(partnership, actor)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                partnership.save()
+            break
+        except IntegrityError:
+            # Another request took the same code at the same moment: take the next one.
+            if attempt == 4:
+                raise
+            partnership.code = _next_code(partnership.form, year)
+    roles = [Role.LEAD, *[r for r in (lead_roles or []) if r != Role.LEAD]]
+    _member_save(
+        PartnershipMember(
+            partnership=partnership, organisation=lead_organisation, roles=roles,
+            joined_on=timezone.localdate(),
+        ),
+        actor,
+    )
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(
+    *, actor: Any, partnership: Partnership, data: dict[str, Any], expected_version: int | None
+) -> Partnership:
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may edit this partnership."),
+    )
+    fields = _pick(data, PARTNERSHIP_FIELDS)
+    stage = fields.get("stage", partnership.stage)
+    form = fields.get("form", partnership.form)
+    _check_stage_gate(partnership, stage=stage, form=form)
+    if stage != partnership.stage and "stage_since" not in data:
+        fields["stage_since"] = timezone.localdate()
+    return save_versioned(partnership, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def partnership_delete(*, actor: Any, partnership: Partnership) -> None:
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may delete this partnership."),
+    )
+    if partnership.stage != Stage.PLANNING:
+        raise ApplicationError(
+            _("Only a partnership in planning can be deleted; cancel it instead.")
+        )
+    for document in partnership.documents.all():
+        _audited(document, actor)
+        document.delete()
+    _audited(partnership, actor)
+    partnership.delete()
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+def _member_save(member: PartnershipMember, actor: Any) -> PartnershipMember:
+    member.full_clean()
+    _audited(member, actor)
+    member.save()
+    _sync_roles(member)
+    return member
+
+
+def _sync_roles(member: PartnershipMember) -> None:
+    MemberRole.objects.filter(member=member).exclude(role__in=member.roles).delete()
+    existing = set(MemberRole.objects.filter(member=member).values_list("role", flat=True))
+    MemberRole.objects.bulk_create(
+        [MemberRole(member=member, role=r) for r in member.roles if r not in existing]
+    )
+
+
+def _ensure_a_lead_remains(partnership: Partnership, member: PartnershipMember, roles: list[str],
+                           left_on: datetime.date | None) -> None:
+    still_lead = Role.LEAD in roles and left_on is None
+    if still_lead:
+        return
+    others = partnership.members.filter(left_on__isnull=True, role_rows__role=Role.LEAD).exclude(
+        pk=member.pk
+    )
+    if not others.exists():
+        raise ApplicationError(
+            _("A partnership needs a current lead partner: make another partner lead first."),
+            {"field": "roles"},
+        )
+
+
+@transaction.atomic
+def member_add(
+    *, actor: Any, partnership: Partnership, organisation: Organisation, roles: list[str],
+    joined_on: datetime.date | None = None,
+) -> PartnershipMember:
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may add partners."),
+    )
+    if partnership.members.filter(organisation=organisation).exists():
+        raise ApplicationError(
+            _("This organisation is already a partner."), {"field": "organisation"}
+        )
+    member = PartnershipMember(
+        partnership=partnership, organisation=organisation, roles=list(roles),
+        joined_on=joined_on or timezone.localdate(),
+    )
+    return _member_save(member, actor)
+
+
+@transaction.atomic
+def member_update(
+    *, actor: Any, member: PartnershipMember, data: dict[str, Any], expected_version: int | None
+) -> PartnershipMember:
+    partnership = member.partnership
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may change partners."),
+    )
+    fields = _pick(data, MEMBER_FIELDS)
+    _ensure_a_lead_remains(
+        partnership, member, fields.get("roles", member.roles), fields.get("left_on", member.left_on)
+    )
+    saved = save_versioned(member, expected_version=expected_version, actor=actor, fields=fields)
+    _sync_roles(saved)
+    return saved
+
+
+@transaction.atomic
+def member_delete(*, actor: Any, member: PartnershipMember) -> None:
+    partnership = member.partnership
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may remove partners."),
+    )
+    _ensure_a_lead_remains(partnership, member, [], None)
+    if member.commitments.exists() or member.documents.exists():
+        raise ApplicationError(
+            _("This partner has commitments or documents: record the date it left instead.")
+        )
+    _audited(member, actor)
+    member.delete()
+
+
+# --- needs --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def need_create(*, actor: Any, partnership: Partnership, data: dict[str, Any]) -> Need:
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may record needs."),
+    )
+    need = Need(partnership=partnership, **_pick(data, NEED_FIELDS))
+    need.full_clean()
+    _audited(need, actor)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_update(*, actor: Any, need: Need, data: dict[str, Any], expected_version: int | None) -> Need:
+    _deny_unless(
+        can_manage_partnership(actor, need.partnership),
+        _("Only administrators of the lead partner may change needs."),
+    )
+    fields = _pick(data, NEED_FIELDS)
+    changes_measure = any(
+        k in fields and fields[k] != getattr(need, k) for k in ("resource_type", "unit", "currency")
+    )
+    if changes_measure and need.commitments.exists():
+        raise ApplicationError(
+            _("Partners have already committed against this need: its resource type, unit and "
+              "currency can no longer change."),
+            {"field": "resource_type"},
+        )
+    return save_versioned(need, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def need_delete(*, actor: Any, need: Need) -> None:
+    _deny_unless(
+        can_manage_partnership(actor, need.partnership),
+        _("Only administrators of the lead partner may delete needs."),
+    )
+    if need.commitments.exists():
+        raise ApplicationError(_("Partners have committed against this need: it cannot be deleted."))
+    _audited(need, actor)
+    need.delete()
+
+
+# --- commitments and deliveries -------------------------------------------------------------------
+
+
+def acting_member(actor: Any, partnership: Partnership, organisation_id: int | None = None) -> PartnershipMember:
+    """The current member through which the actor acts (their organisation's membership)."""
+    orgs = user_organisation_ids(actor)
+    members = [m for m in partnership.members.filter(left_on__isnull=True) if m.organisation_id in orgs]
+    if organisation_id is not None:
+        members = [m for m in members if m.organisation_id == organisation_id]
+    if not members:
+        raise PermissionDenied(_("Your organisation is not a current partner of this partnership."))
+    if len(members) > 1:
+        raise ApplicationError(
+            _("You belong to several partner organisations: choose which one acts."),
+            {"field": "organisation"},
+        )
+    return members[0]
+
+
+@transaction.atomic
+def commitment_create(
+    *, actor: Any, need: Need, member: PartnershipMember, data: dict[str, Any]
+) -> Commitment:
+    _deny_unless(
+        can_edit_member_items(actor, member),
+        _("You may only record commitments for your own organisation."),
+    )
+    commitment = Commitment(need=need, member=member, **_pick(data, COMMITMENT_FIELDS))
+    commitment.full_clean()
+    _audited(commitment, actor)
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(
+    *, actor: Any, commitment: Commitment, data: dict[str, Any], expected_version: int | None
+) -> Commitment:
+    _deny_unless(
+        can_edit_member_items(actor, commitment.member),
+        _("You may only change your own organisation's commitments."),
+    )
+    fields = _pick(data, COMMITMENT_FIELDS)
+    return save_versioned(commitment, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def commitment_delete(*, actor: Any, commitment: Commitment) -> None:
+    _deny_unless(
+        can_edit_member_items(actor, commitment.member),
+        _("You may only delete your own organisation's commitments."),
+    )
+    if commitment.deliveries.exists():
+        raise ApplicationError(_("Deliveries are recorded against this commitment: delete them first."))
+    _audited(commitment, actor)
+    commitment.delete()
+
+
+@transaction.atomic
+def delivery_create(*, actor: Any, commitment: Commitment, data: dict[str, Any]) -> Delivery:
+    _deny_unless(
+        can_edit_member_items(actor, commitment.member),
+        _("You may only record deliveries for your own organisation's commitments."),
+    )
+    delivery = Delivery(commitment=commitment, **_pick(data, DELIVERY_FIELDS))
+    delivery.full_clean()
+    _audited(delivery, actor)
+    delivery.save()
+    return delivery
+
+
+@transaction.atomic
+def delivery_update(
+    *, actor: Any, delivery: Delivery, data: dict[str, Any], expected_version: int | None
+) -> Delivery:
+    _deny_unless(
+        can_edit_member_items(actor, delivery.commitment.member),
+        _("You may only change your own organisation's deliveries."),
+    )
+    fields = _pick(data, DELIVERY_FIELDS)
+    return save_versioned(delivery, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def delivery_delete(*, actor: Any, delivery: Delivery) -> None:
+    _deny_unless(
+        can_edit_member_items(actor, delivery.commitment.member),
+        _("You may only delete your own organisation's deliveries."),
+    )
+    _audited(delivery, actor)
+    delivery.delete()
+
+
+# --- objectives -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objective_create(*, actor: Any, member: PartnershipMember, data: dict[str, Any]) -> Objective:
+    _deny_unless(
+        can_edit_member_items(actor, member),
+        _("You may only record objectives for your own organisation."),
+    )
+    objective = Objective(member=member, **_pick(data, OBJECTIVE_FIELDS))
+    objective.full_clean()
+    _audited(objective, actor)
+    objective.save()
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *, actor: Any, objective: Objective, data: dict[str, Any], expected_version: int | None
+) -> Objective:
+    _deny_unless(
+        can_edit_member_items(actor, objective.member),
+        _("You may only change your own organisation's objectives."),
+    )
+    fields = _pick(data, OBJECTIVE_FIELDS)
+    return save_versioned(objective, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def objective_delete(*, actor: Any, objective: Objective) -> None:
+    _deny_unless(
+        can_edit_member_items(actor, objective.member),
+        _("You may only delete your own organisation's objectives."),
+    )
+    _audited(objective, actor)
+    objective.delete()
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_create(
+    *, actor: Any, member: PartnershipMember, data: dict[str, Any], file: Any
+) -> Document:
+    _deny_unless(
+        can_edit_member_items(actor, member),
+        _("You may only upload documents for your own organisation."),
+    )
+    from django.conf import settings
+
+    if file is None:
+        raise ApplicationError(_("Choose a file to upload."), {"field": "file"})
+    if file.size > settings.MITRA_MAX_DOCUMENT_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.MITRA_MAX_DOCUMENT_BYTES // 2**20},
+            {"field": "file"},
+        )
+    document = Document(
+        partnership=member.partnership, owner=member, file=file, size=file.size,
+        **_pick(data, DOCUMENT_FIELDS),
+    )
+    document.full_clean()
+    _audited(document, actor)
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *, actor: Any, document: Document, data: dict[str, Any], expected_version: int | None
+) -> Document:
+    _deny_unless(
+        can_edit_member_items(actor, document.owner),
+        _("You may only change your own organisation's documents."),
+    )
+    fields = _pick(data, DOCUMENT_FIELDS)
+    return save_versioned(document, expected_version=expected_version, actor=actor, fields=fields)
+
+
+@transaction.atomic
+def document_delete(*, actor: Any, document: Document) -> None:
+    _deny_unless(
+        can_edit_member_items(actor, document.owner),
+        _("You may only delete your own organisation's documents."),
+    )
+    Delivery.objects.filter(evidence=document).update(evidence=None)
+    _audited(document, actor)
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+

@@ -40,7 +40,9 @@ def make_user(username: str, *, is_staff: bool = False) -> Any:
     )
 
 
-def make_org(name: str, sector: str, kind: str, *, users: list[tuple[Any, str]] = ()) -> Organisation:
+def make_org(
+    name: str, sector: str, kind: str, *, users: list[tuple[Any, str]] = ()
+) -> Organisation:
     org = Organisation(name=name, short_name=name[:20], sector=sector, kind=kind, province="ID-JB")
     org.full_clean()
     org.save()
@@ -84,70 +86,164 @@ def build_world() -> World:
         "outsider": make_user("outsider"),
         "staff": make_user("staff", is_staff=True),
     }
-    pemda = make_org("Pemda Jawa Barat", "public", "regional_government",
-                     users=[(users["lead_admin"], OrganisationRole.ADMIN)])
-    company = make_org("PT Contoh Infrastruktur", "private", "company",
-                       users=[(users["member"], OrganisationRole.STAFF)])
-    ngo = make_org("Yayasan Contoh", "social", "foundation",
-                   users=[(users["ngo_user"], OrganisationRole.ADMIN)])
-    outsider_org = make_org("Universitas Luar", "academia", "university",
-                            users=[(users["outsider"], OrganisationRole.ADMIN)])
+    pemda = make_org(
+        "Pemda Jawa Barat",
+        "public",
+        "regional_government",
+        users=[(users["lead_admin"], OrganisationRole.ADMIN)],
+    )
+    company = make_org(
+        "PT Contoh Infrastruktur",
+        "private",
+        "company",
+        users=[(users["member"], OrganisationRole.STAFF)],
+    )
+    ngo = make_org(
+        "Yayasan Contoh",
+        "social",
+        "foundation",
+        users=[(users["ngo_user"], OrganisationRole.ADMIN)],
+    )
+    outsider_org = make_org(
+        "Universitas Luar",
+        "academia",
+        "university",
+        users=[(users["outsider"], OrganisationRole.ADMIN)],
+    )
     lead = users["lead_admin"]
     partnership = services.partnership_create(
-        actor=lead, lead_organisation=pemda,
-        data={"title_ind": "Jalan Tol Contoh", "title_en": "Example Toll Road", "form": "ppp",
-              "development_sector": "toll_road", "province": "ID-JB",
-              "visibility": Visibility.PARTNERS, "estimated_value": Decimal("1000000000000.00")},
+        actor=lead,
+        lead_organisation=pemda,
+        data={
+            "title_ind": "Jalan Tol Contoh",
+            "title_en": "Example Toll Road",
+            "form": "ppp",
+            "development_sector": "toll_road",
+            "province": "ID-JB",
+            "visibility": Visibility.PARTNERS,
+            "estimated_value": Decimal("1000000000000.00"),
+        },
         lead_roles=[Role.CONTRACTING_AGENCY],
     )
-    company_member = services.member_add(actor=lead, partnership=partnership, organisation=company,
-                                         roles=[Role.PROJECT_COMPANY])
-    services.member_add(actor=lead, partnership=partnership, organisation=ngo,
-                        roles=[Role.COMMUNITY_LIAISON])
-    need = services.need_create(actor=lead, partnership=partnership, data={
-        "title": "Equity", "resource_type": "cash", "quantity": Decimal("500000000.00"),
-        "currency": "IDR"})
+    company_member = services.member_add(
+        actor=lead, partnership=partnership, organisation=company, roles=[Role.PROJECT_COMPANY]
+    )
+    services.member_add(
+        actor=lead, partnership=partnership, organisation=ngo, roles=[Role.COMMUNITY_LIAISON]
+    )
+    need = services.need_create(
+        actor=lead,
+        partnership=partnership,
+        data={
+            "title": "Equity",
+            "resource_type": "cash",
+            "quantity": Decimal("500000000.00"),
+            "currency": "IDR",
+        },
+    )
     member = users["member"]
-    commitment = services.commitment_create(actor=member, need=need, member=company_member, data={
-        "quantity": Decimal("200000000.00"), "confidentiality": Confidentiality.PARTNERS})
+    commitment = services.commitment_create(
+        actor=member,
+        need=need,
+        member=company_member,
+        data={"quantity": Decimal("200000000.00"), "confidentiality": Confidentiality.PARTNERS},
+    )
     secret_commitment = services.commitment_create(
-        actor=member, need=need, member=company_member,
-        data={"quantity": Decimal("77000000.00"), "confidentiality": Confidentiality.OWNER})
+        actor=member,
+        need=need,
+        member=company_member,
+        data={"quantity": Decimal("77000000.00"), "confidentiality": Confidentiality.OWNER},
+    )
     document = services.document_create(
-        actor=member, member=company_member,
+        actor=member,
+        member=company_member,
         data={"title": "Shared minutes", "doc_type": "minutes"},
-        file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf"))
+        file=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "application/pdf"),
+    )
     secret_document = services.document_create(
-        actor=member, member=company_member,
-        data={"title": "Confidential financial model", "doc_type": "financial_model",
-              "confidentiality": Confidentiality.OWNER},
-        file=SimpleUploadedFile("model.xlsx", b"PK secret", "application/octet-stream"))
-    delivery = services.delivery_create(actor=member, commitment=commitment, data={
-        "delivered_on": datetime.date(2026, 1, 15), "quantity": Decimal("50000000.00"),
-        "evidence": document})
-    objective = services.objective_create(actor=member, member=company_member, data={
-        "text": "Earn a fair return", "weight": 80})
-    secret_objective = services.objective_create(actor=member, member=company_member, data={
-        "text": "Walk away below 11% equity IRR", "weight": 90,
-        "confidentiality": Confidentiality.OWNER})
+        actor=member,
+        member=company_member,
+        data={
+            "title": "Confidential financial model",
+            "doc_type": "financial_model",
+            "confidentiality": Confidentiality.OWNER,
+        },
+        file=SimpleUploadedFile("model.xlsx", b"PK secret", "application/octet-stream"),
+    )
+    delivery = services.delivery_create(
+        actor=member,
+        commitment=commitment,
+        data={
+            "delivered_on": datetime.date(2026, 1, 15),
+            "quantity": Decimal("50000000.00"),
+            "evidence": document,
+        },
+    )
+    objective = services.objective_create(
+        actor=member, member=company_member, data={"text": "Earn a fair return", "weight": 80}
+    )
+    secret_objective = services.objective_create(
+        actor=member,
+        member=company_member,
+        data={
+            "text": "Walk away below 11% equity IRR",
+            "weight": 90,
+            "confidentiality": Confidentiality.OWNER,
+        },
+    )
     public = services.partnership_create(
-        actor=lead, lead_organisation=pemda,
-        data={"title_ind": "Sekolah Bersama", "title_en": "Schools Together", "form": "psp",
-              "development_sector": "education", "visibility": Visibility.PUBLIC})
+        actor=lead,
+        lead_organisation=pemda,
+        data={
+            "title_ind": "Sekolah Bersama",
+            "title_en": "Schools Together",
+            "form": "psp",
+            "development_sector": "education",
+            "visibility": Visibility.PUBLIC,
+        },
+    )
     services.member_add(actor=lead, partnership=public, organisation=ngo, roles=[Role.IMPLEMENTER])
     lead_public_member = public.members.get(organisation=pemda)
     public_document = services.document_create(
-        actor=lead, member=lead_public_member,
-        data={"title": "Public MoU", "doc_type": "agreement",
-              "confidentiality": Confidentiality.PUBLIC},
-        file=SimpleUploadedFile("mou.pdf", b"%PDF-1.4 mou", "application/pdf"))
+        actor=lead,
+        member=lead_public_member,
+        data={
+            "title": "Public MoU",
+            "doc_type": "agreement",
+            "confidentiality": Confidentiality.PUBLIC,
+        },
+        file=SimpleUploadedFile("mou.pdf", b"%PDF-1.4 mou", "application/pdf"),
+    )
     draft = services.partnership_create(
-        actor=lead, lead_organisation=pemda,
-        data={"title_ind": "Draf Rahasia", "title_en": "Secret Draft", "form": "pentahelix",
-              "development_sector": "tourism", "visibility": Visibility.DRAFT})
-    return World(users, pemda, company, ngo, outsider_org, partnership, public, draft, need,
-                 commitment, secret_commitment, delivery, objective, secret_objective, document,
-                 secret_document, public_document)
+        actor=lead,
+        lead_organisation=pemda,
+        data={
+            "title_ind": "Draf Rahasia",
+            "title_en": "Secret Draft",
+            "form": "pentahelix",
+            "development_sector": "tourism",
+            "visibility": Visibility.DRAFT,
+        },
+    )
+    return World(
+        users,
+        pemda,
+        company,
+        ngo,
+        outsider_org,
+        partnership,
+        public,
+        draft,
+        need,
+        commitment,
+        secret_commitment,
+        delivery,
+        objective,
+        secret_objective,
+        document,
+        secret_document,
+        public_document,
+    )
 
 
 @pytest.fixture

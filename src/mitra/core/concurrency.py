@@ -41,8 +41,10 @@ def save_versioned(
     if not claimed:
         fresh = model._default_manager.get(pk=instance.pk)  # type: ignore[attr-defined]
         raise StaleEdit(
-            _("Someone else saved this record after you opened it. Nothing was saved; "
-              "review their changes below and apply yours again."),
+            _(
+                "Someone else saved this record after you opened it. Nothing was saved; "
+                "review their changes below and apply yours again."
+            ),
             current=fresh,
             changes=changes_since(fresh, base),
         )

@@ -16,15 +16,15 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
-class PermissionDenied(ApplicationError):  # noqa: N818 - mirrors django.core.exceptions
+class PermissionDenied(ApplicationError):
     status = 403
 
 
-class NotFound(ApplicationError):  # noqa: N818
+class NotFound(ApplicationError):
     status = 404
 
 
-class StaleEdit(ApplicationError):  # noqa: N818
+class StaleEdit(ApplicationError):
     """The edit was made on a copy older than the stored one: nothing was written.
 
     `changes` lists what changed meanwhile (who, when, field, old → new); `current` is the stored

@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +35,7 @@ class FixedDecimalField(models.BigIntegerField):
     }
 
     def to_python(self, value: Any) -> Decimal | None:
-        if value is None or isinstance(value, Decimal) and value.is_finite():
+        if value is None or (isinstance(value, Decimal) and value.is_finite()):
             return self._check(value) if value is not None else None
         try:
             number = Decimal(str(value).strip())

@@ -14,7 +14,9 @@ class BaseModel(models.Model):
     version = models.PositiveIntegerField(
         _("version"),
         default=1,
-        help_text=_("Incremented by every saved edit; an edit based on an older version is refused."),
+        help_text=_(
+            "Incremented by every saved edit; an edit based on an older version is refused."
+        ),
     )
 
     class Meta:

@@ -49,8 +49,16 @@ class OrganisationKind(models.TextChoices):
 
 #: Which kinds belong to which sector; a kind outside its sector is refused.
 KINDS_BY_SECTOR: dict[str, set[str]] = {
-    Sector.PUBLIC: {"ministry", "national_agency", "regional_government", "regional_agency",
-                    "village_government", "soe", "regional_soe", "other"},
+    Sector.PUBLIC: {
+        "ministry",
+        "national_agency",
+        "regional_government",
+        "regional_agency",
+        "village_government",
+        "soe",
+        "regional_soe",
+        "other",
+    },
     Sector.SOCIAL: {"ngo", "foundation", "community", "cooperative", "faith_based", "other"},
     Sector.PRIVATE: {"company", "sme", "bank", "project_company", "insurer", "other"},
     Sector.ACADEMIA: {"university", "research_institute", "other"},
@@ -88,10 +96,15 @@ class Organisation(BaseModel):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     expertise = models.JSONField(
-        _("expertise"), default=list, blank=True, help_text=_("Capability tags, e.g. 'hospital operation'.")
+        _("expertise"),
+        default=list,
+        blank=True,
+        help_text=_("Capability tags, e.g. 'hospital operation'."),
     )
     resource_types = models.JSONField(
-        _("resource types offered"), default=list, blank=True,
+        _("resource types offered"),
+        default=list,
+        blank=True,
         help_text=_("Kinds of resources this organisation can bring."),
     )
 
@@ -111,8 +124,12 @@ class Organisation(BaseModel):
             errors["kind"] = _("This kind of organisation does not belong to the chosen sector.")
         if self.province:
             country = str(self.country)
-            if not self.province.startswith(f"{country}-") or self.province not in subdivisions(country):
-                errors["province"] = _("Unknown province for this country (use its ISO 3166-2 code).")
+            if not self.province.startswith(f"{country}-") or self.province not in subdivisions(
+                country
+            ):
+                errors["province"] = _(
+                    "Unknown province for this country (use its ISO 3166-2 code)."
+                )
         if not isinstance(self.expertise, list) or not all(
             isinstance(t, str) and 0 < len(t) <= 60 for t in self.expertise
         ):
@@ -137,11 +154,15 @@ class OrganisationMembership(BaseModel):
     """A user's place in an organisation: admins manage what the organisation leads."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="org_memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="org_memberships",
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=10, choices=OrganisationRole.choices)

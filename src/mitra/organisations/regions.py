@@ -17,7 +17,8 @@ def subdivisions(country: str) -> dict[str, str]:
     found = pycountry.subdivisions.get(country_code=country.upper()) or []
     geographic = {s.code for s in found if s.type == "Geographical unit"}
     top = [
-        s for s in found
+        s
+        for s in found
         if s.code not in geographic
         and (not getattr(s, "parent_code", None) or s.parent_code in geographic)
     ]

@@ -22,8 +22,10 @@ def organisation_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Orga
     if filters.get("q"):
         term = str(filters["q"]).strip()
         qs = qs.filter(
-            Q(name__icontains=term) | Q(short_name__icontains=term)
-            | Q(description_ind__icontains=term) | Q(description_en__icontains=term)
+            Q(name__icontains=term)
+            | Q(short_name__icontains=term)
+            | Q(description_ind__icontains=term)
+            | Q(description_en__icontains=term)
         )
     qs = qs.annotate(partnership_count=Count("partnership_memberships", distinct=True))
     if filters.get("resource_type"):

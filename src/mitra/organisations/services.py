@@ -14,8 +14,17 @@ from .models import Organisation, OrganisationMembership, OrganisationRole
 from .permissions import can_create_organisation, can_manage_organisation
 
 ORGANISATION_FIELDS = (
-    "name", "short_name", "sector", "kind", "country", "province", "website",
-    "description_ind", "description_en", "expertise", "resource_types",
+    "name",
+    "short_name",
+    "sector",
+    "kind",
+    "country",
+    "province",
+    "website",
+    "description_ind",
+    "description_en",
+    "expertise",
+    "resource_types",
 )
 
 
@@ -41,7 +50,9 @@ def organisation_update(
     if not can_manage_organisation(actor, organisation):
         raise PermissionDenied(_("Only administrators of this organisation may edit it."))
     fields = {k: v for k, v in data.items() if k in ORGANISATION_FIELDS}
-    return save_versioned(organisation, expected_version=expected_version, actor=actor, fields=fields)
+    return save_versioned(
+        organisation, expected_version=expected_version, actor=actor, fields=fields
+    )
 
 
 @transaction.atomic

@@ -33,9 +33,18 @@ REQUIRED_SECTORS: dict[str, tuple[str, ...]] = {
     PartnershipForm.PPP: (Sector.PUBLIC, Sector.PRIVATE),
     PartnershipForm.PSP: (Sector.PUBLIC, Sector.SOCIAL),
     PartnershipForm.TRIPLE_HELIX: (Sector.PUBLIC, Sector.PRIVATE, Sector.ACADEMIA),
-    PartnershipForm.QUADRUPLE_HELIX: (Sector.PUBLIC, Sector.PRIVATE, Sector.ACADEMIA, Sector.SOCIAL),
+    PartnershipForm.QUADRUPLE_HELIX: (
+        Sector.PUBLIC,
+        Sector.PRIVATE,
+        Sector.ACADEMIA,
+        Sector.SOCIAL,
+    ),
     PartnershipForm.PENTAHELIX: (
-        Sector.PUBLIC, Sector.PRIVATE, Sector.ACADEMIA, Sector.SOCIAL, Sector.MEDIA,
+        Sector.PUBLIC,
+        Sector.PRIVATE,
+        Sector.ACADEMIA,
+        Sector.SOCIAL,
+        Sector.MEDIA,
     ),
     PartnershipForm.PSPP: (Sector.PUBLIC, Sector.SOCIAL, Sector.PRIVATE),
     PartnershipForm.CSR: (Sector.PRIVATE, Sector.SOCIAL),
@@ -107,9 +116,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             return self.published()
         if getattr(user, "is_staff", False):
             return self.all()
-        member_of = PartnershipMember.objects.filter(
-            organisation__memberships__user=user
-        ).values("partnership_id")
+        member_of = PartnershipMember.objects.filter(organisation__memberships__user=user).values(
+            "partnership_id"
+        )
         return self.filter(models.Q(visibility=Visibility.PUBLIC) | models.Q(pk__in=member_of))
 
 
@@ -124,7 +133,9 @@ class Partnership(BaseModel):
     country = CountryField(_("country"), default="ID")
     province = models.CharField(_("province"), max_length=6, blank=True)
     regency = models.CharField(_("regency or city"), max_length=120, blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.PLANNING)
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PLANNING
+    )
     stage_since = models.DateField(_("in this stage since"), null=True, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
@@ -137,8 +148,12 @@ class Partnership(BaseModel):
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -156,7 +171,9 @@ class Partnership(BaseModel):
         if self.province:
             country = str(self.country)
             if self.province not in subdivisions(country):
-                errors["province"] = _("Unknown province for this country (use its ISO 3166-2 code).")
+                errors["province"] = _(
+                    "Unknown province for this country (use its ISO 3166-2 code)."
+                )
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The end date is before the start date.")
         if self.estimated_value is not None and self.estimated_value < 0:
@@ -195,7 +212,9 @@ class PartnershipMember(BaseModel):
         Partnership, on_delete=models.CASCADE, related_name="members", verbose_name=_("partnership")
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partnership_memberships",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnership_memberships",
         verbose_name=_("organisation"),
     )
     roles = models.JSONField(_("roles"), default=list)
@@ -246,11 +265,16 @@ class MemberRole(models.Model):
     lives on the member's own history, where roles are a field).
     """
 
-    member = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="role_rows")
+    member = models.ForeignKey(
+        PartnershipMember, on_delete=models.CASCADE, related_name="role_rows"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "role"], name="uniq_member_role")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.role}"
 
 
 class Need(BaseModel):
@@ -260,14 +284,22 @@ class Need(BaseModel):
         Partnership, on_delete=models.CASCADE, related_name="needs", verbose_name=_("partnership")
     )
     title = models.CharField(_("title"), max_length=200)
-    resource_type = models.CharField(_("resource type"), max_length=20, choices=ResourceType.choices)
+    resource_type = models.CharField(
+        _("resource type"), max_length=20, choices=ResourceType.choices
+    )
     description = models.TextField(_("description"), blank=True)
     quantity = FixedDecimalField(_("quantity or amount"))
     unit = models.CharField(
-        _("unit"), max_length=30, blank=True, help_text=_("For non-cash resources, e.g. person-days, ha, m².")
+        _("unit"),
+        max_length=30,
+        blank=True,
+        help_text=_("For non-cash resources, e.g. person-days, ha, m²."),
     )
     currency = models.CharField(
-        _("currency"), max_length=3, blank=True, choices=Currency.choices,
+        _("currency"),
+        max_length=3,
+        blank=True,
+        choices=Currency.choices,
         help_text=_("For cash needs: the ISO 4217 currency."),
     )
     due_date = models.DateField(_("needed by"), null=True, blank=True)
@@ -312,13 +344,17 @@ class Commitment(BaseModel):
         Need, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("need")
     )
     member = models.ForeignKey(
-        PartnershipMember, on_delete=models.PROTECT, related_name="commitments",
+        PartnershipMember,
+        on_delete=models.PROTECT,
+        related_name="commitments",
         verbose_name=_("partner"),
     )
     quantity = FixedDecimalField(_("pledged quantity or amount"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=10, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=10,
+        choices=Confidentiality.choices,
         default=Confidentiality.PARTNERS,
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -337,7 +373,11 @@ class Commitment(BaseModel):
         errors: dict[str, object] = {}
         if self.quantity is not None and self.quantity <= 0:
             errors["quantity"] = _("Must be greater than zero.")
-        if self.need_id and self.member_id and self.need.partnership_id != self.member.partnership_id:
+        if (
+            self.need_id
+            and self.member_id
+            and self.need.partnership_id != self.member.partnership_id
+        ):
             errors["member"] = _("This organisation is not a partner of this partnership.")
         if errors:
             raise ValidationError(errors)
@@ -347,12 +387,19 @@ class Delivery(BaseModel):
     """What was actually delivered against a commitment."""
 
     commitment = models.ForeignKey(
-        Commitment, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("commitment")
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("commitment"),
     )
     delivered_on = models.DateField(_("delivery date"))
     quantity = FixedDecimalField(_("delivered quantity or amount"))
     evidence = models.ForeignKey(
-        "Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("evidence document"),
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -371,9 +418,12 @@ class Delivery(BaseModel):
         errors: dict[str, object] = {}
         if self.quantity is not None and self.quantity <= 0:
             errors["quantity"] = _("Must be greater than zero.")
-        if self.evidence_id and self.commitment_id:
-            if self.evidence.partnership_id != self.commitment.need.partnership_id:
-                errors["evidence"] = _("The evidence must be a document of this partnership.")
+        if (
+            self.evidence_id
+            and self.commitment_id
+            and self.evidence.partnership_id != self.commitment.need.partnership_id
+        ):
+            errors["evidence"] = _("The evidence must be a document of this partnership.")
         if errors:
             raise ValidationError(errors)
 
@@ -382,17 +432,23 @@ class Objective(BaseModel):
     """What a member wants from the partnership: the seed's 'different goals and interests'."""
 
     member = models.ForeignKey(
-        PartnershipMember, on_delete=models.CASCADE, related_name="objectives",
+        PartnershipMember,
+        on_delete=models.CASCADE,
+        related_name="objectives",
         verbose_name=_("partner"),
     )
     text = models.CharField(_("objective"), max_length=500)
     sdg = models.PositiveSmallIntegerField(_("SDG"), choices=SDG.choices, null=True, blank=True)
     weight = models.PositiveSmallIntegerField(
-        _("weight"), default=50, validators=[MinValueValidator(1), MaxValueValidator(100)],
+        _("weight"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Relative importance to this partner, 1–100."),
     )
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=10, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=10,
+        choices=Confidentiality.choices,
         default=Confidentiality.PARTNERS,
     )
 
@@ -420,8 +476,21 @@ class DocumentType(models.TextChoices):
 
 
 ALLOWED_DOCUMENT_EXTENSIONS = {
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".csv", ".txt", ".png", ".jpg",
-    ".jpeg", ".ppt", ".pptx", ".zip",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".odt",
+    ".ods",
+    ".csv",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".ppt",
+    ".pptx",
+    ".zip",
 }
 
 
@@ -432,10 +501,15 @@ def document_upload_to(instance: Document, filename: str) -> str:
 
 class Document(BaseModel):
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name=_("partnership")
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("partnership"),
     )
     owner = models.ForeignKey(
-        PartnershipMember, on_delete=models.PROTECT, related_name="documents",
+        PartnershipMember,
+        on_delete=models.PROTECT,
+        related_name="documents",
         verbose_name=_("owning partner"),
     )
     title = models.CharField(_("title"), max_length=200)
@@ -444,7 +518,9 @@ class Document(BaseModel):
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=10, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=10,
+        choices=Confidentiality.choices,
         default=Confidentiality.PARTNERS,
     )
 
@@ -460,7 +536,11 @@ class Document(BaseModel):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if self.owner_id and self.partnership_id and self.owner.partnership_id != self.partnership_id:
+        if (
+            self.owner_id
+            and self.partnership_id
+            and self.owner.partnership_id != self.partnership_id
+        ):
             errors["owner"] = _("The owner must be a partner of this partnership.")
         if self.file:
             ext = os.path.splitext(self.file.name)[1].lower()

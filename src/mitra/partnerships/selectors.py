@@ -51,8 +51,11 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     if filters.get("q"):
         term = str(filters["q"]).strip()
         qs = qs.filter(
-            Q(code__icontains=term) | Q(title_ind__icontains=term) | Q(title_en__icontains=term)
-            | Q(summary_ind__icontains=term) | Q(summary_en__icontains=term)
+            Q(code__icontains=term)
+            | Q(title_ind__icontains=term)
+            | Q(title_en__icontains=term)
+            | Q(summary_ind__icontains=term)
+            | Q(summary_en__icontains=term)
         )
     orgs = user_organisation_ids(user)
     if filters.get("my_role"):
@@ -204,8 +207,11 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
     money_measures = {n.currency for n in needs if n.currency}
     member_rows = [
         MemberMeasureRow(
-            member=member_by_id[member_id], measure=measure, is_money=measure in money_measures,
-            pledged=values[0], delivered=values[1],
+            member=member_by_id[member_id],
+            measure=measure,
+            is_money=measure in money_measures,
+            pledged=values[0],
+            delivered=values[1],
         )
         for (member_id, measure), values in sorted(
             member_totals.items(), key=lambda item: (item[0][0], item[0][1])
@@ -224,7 +230,8 @@ def objective_list(*, user: Any, partnership: Partnership) -> list[Objective]:
         "member__organisation"
     )
     return [
-        o for o in objectives
+        o
+        for o in objectives
         if can_view_item(user, partnership, o.confidentiality, o.member.organisation_id)
     ]
 
@@ -234,7 +241,8 @@ def document_list(*, user: Any, partnership: Partnership) -> list[Document]:
         "owner__organisation"
     )
     return [
-        d for d in documents
+        d
+        for d in documents
         if can_view_item(user, partnership, d.confidentiality, d.owner.organisation_id)
     ]
 
@@ -245,7 +253,9 @@ def document_get(*, user: Any, pk: int) -> Document:
     except (Document.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Document not found.")) from None
     partnership = partnership_get(user=user, pk=document.partnership_id)
-    if not can_view_item(user, partnership, document.confidentiality, document.owner.organisation_id):
+    if not can_view_item(
+        user, partnership, document.confidentiality, document.owner.organisation_id
+    ):
         raise NotFound(_("Document not found."))
     return document
 
@@ -267,12 +277,13 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
         return can_view_item(user, partnership, confidentiality, orgs.get(member_id or 0))
 
     current_conf = dict(
-        Commitment.objects.filter(need__partnership=partnership).values_list("pk", "confidentiality")
+        Commitment.objects.filter(need__partnership=partnership).values_list(
+            "pk", "confidentiality"
+        )
     )
     entries: list[HistoryEntry] = []
     hist = Partnership.history.filter(id=partnership.pk).select_related("history_user")
-    entries += entries_from_records(hist, object_type=str(_("Partnership")),
-                                    label=lambda r: r.code)
+    entries += entries_from_records(hist, object_type=str(_("Partnership")), label=lambda r: r.code)
     hist_members = PartnershipMember.history.filter(partnership_id=partnership.pk).select_related(
         "history_user"
     )
@@ -280,41 +291,50 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
         hist_members, object_type=str(_("Partner")), label=lambda r: org_names.get(r.id, f"#{r.id}")
     )
     need_titles: dict[int, str] = {}
-    hist_needs = list(Need.history.filter(partnership_id=partnership.pk).select_related("history_user"))
+    hist_needs = list(
+        Need.history.filter(partnership_id=partnership.pk).select_related("history_user")
+    )
     for r in hist_needs:
         need_titles[r.id] = r.title
     entries += entries_from_records(hist_needs, object_type=str(_("Need")), label=lambda r: r.title)
     need_ids = list(need_titles)
     hist_commitments = [
-        r for r in Commitment.history.filter(need_id__in=need_ids).select_related("history_user")
+        r
+        for r in Commitment.history.filter(need_id__in=need_ids).select_related("history_user")
         if visible(r.confidentiality, r.member_id)
         and visible(current_conf.get(r.id, r.confidentiality), r.member_id)
     ]
     commitment_info = {r.id: (r.member_id, r.need_id, r.confidentiality) for r in hist_commitments}
     entries += entries_from_records(
-        hist_commitments, object_type=str(_("Commitment")),
+        hist_commitments,
+        object_type=str(_("Commitment")),
         label=lambda r: f"{org_names.get(r.member_id, '')} → {need_titles.get(r.need_id, '')}",
     )
-    hist_deliveries = [
-        r for r in Delivery.history.filter(commitment_id__in=list(commitment_info)).select_related(
+    hist_deliveries = list(
+        Delivery.history.filter(commitment_id__in=list(commitment_info)).select_related(
             "history_user"
         )
-    ]
+    )
     entries += entries_from_records(
-        hist_deliveries, object_type=str(_("Delivery")),
-        label=lambda r: f"{org_names.get(commitment_info[r.commitment_id][0], '')} → "
-        f"{need_titles.get(commitment_info[r.commitment_id][1], '')}",
+        hist_deliveries,
+        object_type=str(_("Delivery")),
+        label=lambda r: (
+            f"{org_names.get(commitment_info[r.commitment_id][0], '')} → "
+            f"{need_titles.get(commitment_info[r.commitment_id][1], '')}"
+        ),
     )
     member_ids = list(orgs)
     hist_objectives = [
-        r for r in Objective.history.filter(member_id__in=member_ids).select_related("history_user")
+        r
+        for r in Objective.history.filter(member_id__in=member_ids).select_related("history_user")
         if visible(r.confidentiality, r.member_id)
     ]
     entries += entries_from_records(
         hist_objectives, object_type=str(_("Objective")), label=lambda r: r.text[:60]
     )
     hist_documents = [
-        r for r in Document.history.filter(partnership_id=partnership.pk).select_related(
+        r
+        for r in Document.history.filter(partnership_id=partnership.pk).select_related(
             "history_user"
         )
         if visible(r.confidentiality, r.owner_id)
@@ -341,9 +361,15 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     """My partnerships, counts by form, stage and sector, and the biggest resource gaps."""
     visible = Partnership.objects.visible_to(user)
     orgs = user_organisation_ids(user)
-    mine = list(
-        visible.filter(members__organisation_id__in=orgs).distinct().order_by("-updated_at")[:10]
-    ) if orgs else []
+    mine = (
+        list(
+            visible.filter(members__organisation_id__in=orgs)
+            .distinct()
+            .order_by("-updated_at")[:10]
+        )
+        if orgs
+        else []
+    )
     counts = {
         key: list(visible.values(key).annotate(n=Count("id")).order_by("-n", key))
         for key in ("form", "stage", "development_sector")
@@ -351,15 +377,22 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     total = visible.count()
     # Gaps: over needs of visible partnerships, counting only commitments the user may see.
     needs = list(
-        Need.objects.filter(partnership__in=visible).select_related("partnership")
-        .prefetch_related(Prefetch("commitments", queryset=Commitment.objects.select_related("member")))
+        Need.objects.filter(partnership__in=visible)
+        .select_related("partnership")
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.select_related("member"))
+        )
     )
     member_orgs = dict(
-        PartnershipMember.objects.filter(partnership__in=visible).values_list("pk", "organisation_id")
+        PartnershipMember.objects.filter(partnership__in=visible).values_list(
+            "pk", "organisation_id"
+        )
     )
-    internal_ids = set(
-        visible.filter(Q(members__organisation_id__in=orgs)).values_list("pk", flat=True)
-    ) if orgs else set()
+    internal_ids = (
+        set(visible.filter(Q(members__organisation_id__in=orgs)).values_list("pk", flat=True))
+        if orgs
+        else set()
+    )
     is_staff = bool(getattr(user, "is_staff", False))
     gaps: list[GapRow] = []
     for need in needs:
@@ -382,7 +415,18 @@ def dashboard(*, user: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "Fulfilment", "GapRow", "NeedRow", "Visibility", "dashboard", "document_get",
-    "document_list", "fulfilment", "objective_list", "partnership_get", "partnership_history",
-    "partnership_list", "require_internal", "with_members",
+    "Fulfilment",
+    "GapRow",
+    "NeedRow",
+    "Visibility",
+    "dashboard",
+    "document_get",
+    "document_list",
+    "fulfilment",
+    "objective_list",
+    "partnership_get",
+    "partnership_history",
+    "partnership_list",
+    "require_internal",
+    "with_members",
 ]

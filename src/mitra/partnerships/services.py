@@ -36,9 +36,23 @@ from .models import (
 from .permissions import can_create_partnership, can_edit_member_items, can_manage_partnership
 
 PARTNERSHIP_FIELDS = (
-    "title_ind", "title_en", "summary_ind", "summary_en", "form", "development_sector",
-    "country", "province", "regency", "stage", "stage_since", "start_date", "end_date",
-    "estimated_value", "currency", "sdgs", "visibility",
+    "title_ind",
+    "title_en",
+    "summary_ind",
+    "summary_en",
+    "form",
+    "development_sector",
+    "country",
+    "province",
+    "regency",
+    "stage",
+    "stage_since",
+    "start_date",
+    "end_date",
+    "estimated_value",
+    "currency",
+    "sdgs",
+    "visibility",
 )
 MEMBER_FIELDS = ("roles", "joined_on", "left_on")
 NEED_FIELDS = ("title", "resource_type", "description", "quantity", "unit", "currency", "due_date")
@@ -80,8 +94,10 @@ def missing_sectors(partnership: Partnership, form: str | None = None) -> list[s
 def stage_gate_message(missing: list[str]) -> str:
     labels = ", ".join(str(Sector(s).label) for s in missing)
     return str(
-        _("This partnership cannot leave planning until partners from these sectors take part: "
-          "%(sectors)s. Add them on the Partners tab.")
+        _(
+            "This partnership cannot leave planning until partners from these sectors take part: "
+            "%(sectors)s. Add them on the Partners tab."
+        )
         % {"sectors": labels}
     )
 
@@ -100,8 +116,10 @@ def _check_stage_gate(partnership: Partnership, *, stage: str, form: str) -> Non
 def _next_code(form: str, year: int) -> str:
     prefix = f"{CODE_PREFIX[form]}-{year}-"
     last = (
-        Partnership.objects.filter(code__startswith=prefix).order_by("-code")
-        .values_list("code", flat=True).first()
+        Partnership.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
     )
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:04d}"
@@ -109,12 +127,16 @@ def _next_code(form: str, year: int) -> str:
 
 @transaction.atomic
 def partnership_create(
-    *, actor: Any, lead_organisation: Organisation, data: dict[str, Any],
+    *,
+    actor: Any,
+    lead_organisation: Organisation,
+    data: dict[str, Any],
     lead_roles: list[str] | None = None,
 ) -> Partnership:
     """Start a partnership led by `lead_organisation` (the actor must be one of its admins)."""
     _deny_unless(
-        can_create_partnership(actor) and lead_organisation.pk in user_admin_organisation_ids(actor),
+        can_create_partnership(actor)
+        and lead_organisation.pk in user_admin_organisation_ids(actor),
         _("Only an administrator of the lead organisation may start a partnership."),
     )
     fields = _pick(data, PARTNERSHIP_FIELDS)
@@ -143,7 +165,9 @@ def partnership_create(
     roles = [Role.LEAD, *[r for r in (lead_roles or []) if r != Role.LEAD]]
     _member_save(
         PartnershipMember(
-            partnership=partnership, organisation=lead_organisation, roles=roles,
+            partnership=partnership,
+            organisation=lead_organisation,
+            roles=roles,
             joined_on=timezone.localdate(),
         ),
         actor,
@@ -165,7 +189,9 @@ def partnership_update(
     _check_stage_gate(partnership, stage=stage, form=form)
     if stage != partnership.stage and "stage_since" not in data:
         fields["stage_since"] = timezone.localdate()
-    return save_versioned(partnership, expected_version=expected_version, actor=actor, fields=fields)
+    return save_versioned(
+        partnership, expected_version=expected_version, actor=actor, fields=fields
+    )
 
 
 @transaction.atomic
@@ -204,8 +230,12 @@ def _sync_roles(member: PartnershipMember) -> None:
     )
 
 
-def _ensure_a_lead_remains(partnership: Partnership, member: PartnershipMember, roles: list[str],
-                           left_on: datetime.date | None) -> None:
+def _ensure_a_lead_remains(
+    partnership: Partnership,
+    member: PartnershipMember,
+    roles: list[str],
+    left_on: datetime.date | None,
+) -> None:
     still_lead = Role.LEAD in roles and left_on is None
     if still_lead:
         return
@@ -221,7 +251,11 @@ def _ensure_a_lead_remains(partnership: Partnership, member: PartnershipMember, 
 
 @transaction.atomic
 def member_add(
-    *, actor: Any, partnership: Partnership, organisation: Organisation, roles: list[str],
+    *,
+    actor: Any,
+    partnership: Partnership,
+    organisation: Organisation,
+    roles: list[str],
     joined_on: datetime.date | None = None,
 ) -> PartnershipMember:
     _deny_unless(
@@ -233,7 +267,9 @@ def member_add(
             _("This organisation is already a partner."), {"field": "organisation"}
         )
     member = PartnershipMember(
-        partnership=partnership, organisation=organisation, roles=list(roles),
+        partnership=partnership,
+        organisation=organisation,
+        roles=list(roles),
         joined_on=joined_on or timezone.localdate(),
     )
     return _member_save(member, actor)
@@ -250,7 +286,10 @@ def member_update(
     )
     fields = _pick(data, MEMBER_FIELDS)
     _ensure_a_lead_remains(
-        partnership, member, fields.get("roles", member.roles), fields.get("left_on", member.left_on)
+        partnership,
+        member,
+        fields.get("roles", member.roles),
+        fields.get("left_on", member.left_on),
     )
     saved = save_versioned(member, expected_version=expected_version, actor=actor, fields=fields)
     _sync_roles(saved)
@@ -290,7 +329,9 @@ def need_create(*, actor: Any, partnership: Partnership, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def need_update(*, actor: Any, need: Need, data: dict[str, Any], expected_version: int | None) -> Need:
+def need_update(
+    *, actor: Any, need: Need, data: dict[str, Any], expected_version: int | None
+) -> Need:
     _deny_unless(
         can_manage_partnership(actor, need.partnership),
         _("Only administrators of the lead partner may change needs."),
@@ -301,8 +342,10 @@ def need_update(*, actor: Any, need: Need, data: dict[str, Any], expected_versio
     )
     if changes_measure and need.commitments.exists():
         raise ApplicationError(
-            _("Partners have already committed against this need: its resource type, unit and "
-              "currency can no longer change."),
+            _(
+                "Partners have already committed against this need: its resource type, unit and "
+                "currency can no longer change."
+            ),
             {"field": "resource_type"},
         )
     return save_versioned(need, expected_version=expected_version, actor=actor, fields=fields)
@@ -315,7 +358,9 @@ def need_delete(*, actor: Any, need: Need) -> None:
         _("Only administrators of the lead partner may delete needs."),
     )
     if need.commitments.exists():
-        raise ApplicationError(_("Partners have committed against this need: it cannot be deleted."))
+        raise ApplicationError(
+            _("Partners have committed against this need: it cannot be deleted.")
+        )
     _audited(need, actor)
     need.delete()
 
@@ -323,10 +368,14 @@ def need_delete(*, actor: Any, need: Need) -> None:
 # --- commitments and deliveries -------------------------------------------------------------------
 
 
-def acting_member(actor: Any, partnership: Partnership, organisation_id: int | None = None) -> PartnershipMember:
+def acting_member(
+    actor: Any, partnership: Partnership, organisation_id: int | None = None
+) -> PartnershipMember:
     """The current member through which the actor acts (their organisation's membership)."""
     orgs = user_organisation_ids(actor)
-    members = [m for m in partnership.members.filter(left_on__isnull=True) if m.organisation_id in orgs]
+    members = [
+        m for m in partnership.members.filter(left_on__isnull=True) if m.organisation_id in orgs
+    ]
     if organisation_id is not None:
         members = [m for m in members if m.organisation_id == organisation_id]
     if not members:
@@ -373,7 +422,9 @@ def commitment_delete(*, actor: Any, commitment: Commitment) -> None:
         _("You may only delete your own organisation's commitments."),
     )
     if commitment.deliveries.exists():
-        raise ApplicationError(_("Deliveries are recorded against this commitment: delete them first."))
+        raise ApplicationError(
+            _("Deliveries are recorded against this commitment: delete them first.")
+        )
     _audited(commitment, actor)
     commitment.delete()
 
@@ -468,11 +519,15 @@ def document_create(
         raise ApplicationError(_("Choose a file to upload."), {"field": "file"})
     if file.size > settings.MITRA_MAX_DOCUMENT_BYTES:
         raise ApplicationError(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.MITRA_MAX_DOCUMENT_BYTES // 2**20},
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.MITRA_MAX_DOCUMENT_BYTES // 2**20},
             {"field": "file"},
         )
     document = Document(
-        partnership=member.partnership, owner=member, file=file, size=file.size,
+        partnership=member.partnership,
+        owner=member,
+        file=file,
+        size=file.size,
         **_pick(data, DOCUMENT_FIELDS),
     )
     document.full_clean()
@@ -504,5 +559,3 @@ def document_delete(*, actor: Any, document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-

@@ -5,7 +5,7 @@ from .base import SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 WHITENOISE_USE_FINDERS = True
-SECRET_KEY = SECRET_KEY or "django-insecure-local-only-never-in-production"  # noqa: S105
+SECRET_KEY = SECRET_KEY or "django-insecure-local-only-never-in-production"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -6,7 +6,7 @@ import tempfile
 from .base import *  # noqa: F403
 from .base import DATABASES
 
-SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="mitra-test-media-")
@@ -17,4 +17,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), "mitra-test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), "mitra-test.sqlite3")
+    }

@@ -1,0 +1,308 @@
+"""Partnership services: permissions, the stage gate, concurrency and the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from mitra.core.errors import ApplicationError, PermissionDenied, StaleEdit
+from mitra.organisations.models import OrganisationRole
+from mitra.partnerships import services
+from mitra.partnerships.models import Commitment, Partnership, PartnershipMember, Role, Stage
+from tests.conftest import make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+# --- creation and codes ---------------------------------------------------------------------------
+
+
+def test_create_gives_a_readable_code_and_makes_the_organisation_lead(world):
+    # given the lead admin of Pemda
+    actor = world.users["lead_admin"]
+    # when they start a PPP
+    p = services.partnership_create(
+        actor=actor,
+        lead_organisation=world.pemda,
+        data={"title_ind": "Air Minum", "form": "ppp", "development_sector": "water"},
+    )
+    # then it has the next KPBU code of the year, is in planning, and Pemda leads it
+    year = datetime.date.today().year
+    assert p.code == f"KPBU-{year}-0002"
+    assert p.stage == Stage.PLANNING
+    lead = p.members.get()
+    assert lead.organisation == world.pemda and lead.roles == [Role.LEAD]
+    assert p.history.get().history_user == actor
+
+
+def test_only_an_admin_of_the_lead_organisation_may_create(world):
+    count = Partnership.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.partnership_create(
+            actor=world.users["member"],
+            lead_organisation=world.company,
+            data={"title_ind": "X", "form": "csr", "development_sector": "other"},
+        )
+    with pytest.raises(PermissionDenied):
+        services.partnership_create(
+            actor=world.users["lead_admin"],
+            lead_organisation=world.company,
+            data={"title_ind": "X", "form": "csr", "development_sector": "other"},
+        )
+    assert Partnership.objects.count() == count
+
+
+def test_invalid_data_raises_field_errors(world):
+    with pytest.raises(ValidationError) as excinfo:
+        services.partnership_create(
+            actor=world.users["lead_admin"],
+            lead_organisation=world.pemda,
+            data={
+                "title_ind": "",
+                "form": "nonsense",
+                "development_sector": "water",
+                "province": "ID-XX",
+                "sdgs": [0, 18],
+            },
+        )
+    assert set(excinfo.value.message_dict) >= {"title_ind", "form", "province", "sdgs"}
+
+
+# --- the stage gate -------------------------------------------------------------------------------
+
+
+def test_ppp_cannot_leave_planning_without_a_private_partner(world):
+    # given a PPP led by a public body alone
+    actor = world.users["lead_admin"]
+    p = services.partnership_create(
+        actor=actor,
+        lead_organisation=world.pemda,
+        data={"title_ind": "RSUD", "form": "ppp", "development_sector": "health"},
+    )
+    # when the lead tries to move it to preparation
+    with pytest.raises(ApplicationError) as excinfo:
+        services.partnership_update(
+            actor=actor,
+            partnership=p,
+            expected_version=p.version,
+            data={"stage": Stage.PREPARATION},
+        )
+    # then it is refused, naming the missing sector, and nothing changed
+    assert excinfo.value.extra == {"field": "stage", "missing": ["private"]}
+    assert "Private" in str(excinfo.value.message) or "Swasta" in str(excinfo.value.message)
+    assert _fresh(p).stage == Stage.PLANNING and _fresh(p).version == 1
+    # and once a company joins, the move succeeds and the stage date is set
+    services.member_add(
+        actor=actor, partnership=p, organisation=world.company, roles=[Role.PROJECT_COMPANY]
+    )
+    services.partnership_update(
+        actor=actor, partnership=p, expected_version=1, data={"stage": Stage.PREPARATION}
+    )
+    assert _fresh(p).stage == Stage.PREPARATION
+    assert _fresh(p).stage_since == datetime.date.today()
+
+
+def test_pentahelix_needs_all_five_sectors_and_cancel_is_always_allowed(world):
+    actor = world.users["lead_admin"]
+    p = world.draft
+    assert services.missing_sectors(p) == ["private", "academia", "social", "media"]
+    services.partnership_update(
+        actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.CANCELLED}
+    )
+    assert _fresh(p).stage == Stage.CANCELLED
+
+
+def test_a_member_that_left_does_not_count_for_the_sectors(world):
+    actor = world.users["lead_admin"]
+    member = world.partnership.members.get(organisation=world.company)
+    services.member_update(
+        actor=actor,
+        member=member,
+        expected_version=member.version,
+        data={"left_on": datetime.date.today()},
+    )
+    assert services.missing_sectors(world.partnership) == ["private"]
+
+
+# --- members ----------------------------------------------------------------------------------------
+
+
+def test_the_last_lead_cannot_be_removed(world):
+    actor = world.users["lead_admin"]
+    lead = world.partnership.members.get(organisation=world.pemda)
+    with pytest.raises(ApplicationError):
+        services.member_update(
+            actor=actor,
+            member=lead,
+            expected_version=lead.version,
+            data={"roles": [Role.CONTRACTING_AGENCY]},
+        )
+    assert Role.LEAD in _fresh(lead).roles
+
+
+def test_roles_are_indexed_for_filtering(world):
+    actor = world.users["lead_admin"]
+    member = world.partnership.members.get(organisation=world.ngo)
+    services.member_update(
+        actor=actor,
+        member=member,
+        expected_version=member.version,
+        data={"roles": [Role.COMMUNITY_LIAISON, Role.MEDIA_PARTNER]},
+    )
+    assert sorted(member.role_rows.values_list("role", flat=True)) == [
+        Role.COMMUNITY_LIAISON,
+        Role.MEDIA_PARTNER,
+    ]
+
+
+def test_only_the_lead_admin_manages_members(world):
+    for name in ("member", "outsider", "staff"):
+        with pytest.raises(PermissionDenied):
+            services.member_add(
+                actor=world.users[name],
+                partnership=world.partnership,
+                organisation=world.outsider_org,
+                roles=[Role.RESEARCH_PARTNER],
+            )
+    assert not PartnershipMember.objects.filter(organisation=world.outsider_org).exists()
+
+
+# --- member items -------------------------------------------------------------------------------
+
+
+def test_a_member_edits_only_its_own_commitments(world):
+    # given the NGO user, a partner but not the commitment's owner
+    ngo_user = world.users["ngo_user"]
+    with pytest.raises(PermissionDenied):
+        services.commitment_update(
+            actor=ngo_user,
+            commitment=world.commitment,
+            expected_version=1,
+            data={"quantity": Decimal("1.00")},
+        )
+    with pytest.raises(PermissionDenied):
+        services.commitment_update(
+            actor=world.users["lead_admin"],
+            commitment=world.commitment,
+            expected_version=1,
+            data={"quantity": Decimal("1.00")},
+        )
+    assert _fresh(world.commitment).quantity == Decimal("200000000.00")
+
+
+def test_commitment_must_be_positive(world):
+    with pytest.raises(ValidationError) as excinfo:
+        services.commitment_update(
+            actor=world.users["member"],
+            commitment=world.commitment,
+            expected_version=1,
+            data={"quantity": Decimal("-5.00")},
+        )
+    assert "quantity" in excinfo.value.message_dict
+
+
+def test_cash_need_needs_a_currency_and_no_unit(world):
+    with pytest.raises(ValidationError) as excinfo:
+        services.need_create(
+            actor=world.users["lead_admin"],
+            partnership=world.partnership,
+            data={
+                "title": "Dana",
+                "resource_type": "cash",
+                "quantity": Decimal("10.00"),
+                "unit": "kg",
+            },
+        )
+    assert set(excinfo.value.message_dict) == {"currency", "unit"}
+
+
+def test_a_former_member_can_no_longer_edit(world):
+    actor = world.users["lead_admin"]
+    member = world.partnership.members.get(organisation=world.company)
+    services.member_update(
+        actor=actor,
+        member=member,
+        expected_version=member.version,
+        data={"left_on": datetime.date.today()},
+    )
+    with pytest.raises(PermissionDenied):
+        services.objective_create(
+            actor=world.users["member"], member=_fresh(member), data={"text": "x", "weight": 10}
+        )
+
+
+# --- concurrency and history ----------------------------------------------------------------------
+
+
+def test_a_stale_edit_is_refused_and_shows_what_changed(world):
+    # given two people who opened the same partnership at version 1
+    actor = world.users["lead_admin"]
+    colleague = make_user("colleague")
+    from mitra.organisations.services import organisation_add_user
+
+    organisation_add_user(
+        actor=actor, organisation=world.pemda, user=colleague, role=OrganisationRole.ADMIN
+    )
+    first = _fresh(world.partnership)
+    second = _fresh(world.partnership)
+    version = first.version
+    # when the first saves a new English title
+    services.partnership_update(
+        actor=colleague,
+        partnership=first,
+        expected_version=version,
+        data={"title_en": "Renamed Toll Road"},
+    )
+    # then the second, saving on the old version, is refused with the change shown
+    with pytest.raises(StaleEdit) as excinfo:
+        services.partnership_update(
+            actor=actor,
+            partnership=second,
+            expected_version=version,
+            data={"title_en": "My other name"},
+        )
+    changes = excinfo.value.changes
+    assert [(c["field"], c["old"], c["new"], c["who"]) for c in changes] == [
+        ("title_en", "Example Toll Road", "Renamed Toll Road", "colleague")
+    ]
+    assert excinfo.value.current.version == version + 1
+    # and nothing of the second edit was written
+    stored = _fresh(world.partnership)
+    assert stored.title_en == "Renamed Toll Road" and stored.version == version + 1
+    # and the history holds the creation and exactly one edit, by the colleague
+    records = list(world.partnership.history.order_by("history_date"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert records[-1].history_user == colleague
+
+
+def test_deletions_are_audited_with_the_actor(world):
+    actor = world.users["member"]
+    objective_id = world.objective.pk
+    services.objective_delete(actor=actor, objective=world.objective)
+    record = world.objective.history.model.objects.filter(id=objective_id).latest("history_date")
+    assert record.history_type == "-" and record.history_user == actor
+
+
+def test_commitment_cannot_point_to_a_need_of_another_partnership(world):
+    other_member = world.public.members.get(organisation=world.ngo)
+    with pytest.raises(ValidationError):
+        services.commitment_create(
+            actor=world.users["ngo_user"],
+            need=world.need,
+            member=other_member,
+            data={"quantity": Decimal("1.00")},
+        )
+    assert Commitment.objects.count() == 2
+
+
+def test_an_organisation_with_a_kind_from_another_sector_is_refused():
+    with pytest.raises(ValidationError) as excinfo:
+        make_org("Bank Salah", "social", "bank")
+    assert "kind" in excinfo.value.message_dict

@@ -1,0 +1,45 @@
+"""Production settings pass Django's deployment checks; settings come from the environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mitra.config.settings.production",
+        "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+        "ALLOWED_HOSTS": "mitra.example.org",
+        "DEBUG": "0",
+        "MITRA_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mitra.config.settings.production",
+        "SECRET_KEY": "",
+        "MITRA_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

@@ -37,7 +37,15 @@ def _triangular_ppf(u: FloatArray, a: float, c: float, b: float) -> FloatArray:
     fc = (c - a) / (b - a)
     left = a + np.sqrt(u * ((b - a) * (c - a)))
     right = b - np.sqrt((1.0 - u) * ((b - a) * (b - c)))
-    return np.where(u < fc, left, right)
+    x = np.where(u < fc, left, right)
+    return _clip(x, a, b)
+
+
+def _clip(x: FloatArray, lo: float, hi: float) -> FloatArray:
+    """Keep values in [lo, hi] despite rounding (e.g. ``b - (b - a)`` need not equal ``a``)."""
+    np.minimum(x, hi, out=x)
+    np.maximum(x, lo, out=x)
+    return x
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +179,8 @@ class Pert:
             betaincinv(self.alpha, self.beta, np.where(low, u, 0.5)),
             1.0 - betaincinv(self.beta, self.alpha, np.where(low, 0.5, 1.0 - u)),
         )
-        return np.asarray(self.min + (self.max - self.min) * y, dtype=np.float64)
+        x = np.asarray(self.min + (self.max - self.min) * y, dtype=np.float64)
+        return _clip(x, self.min, self.max)
 
     def from_normal(self, z: ArrayLike) -> FloatArray:
         """Exact copula transform ``F^{-1}(Phi(z))`` (each tail computed on its own side).
@@ -185,11 +194,13 @@ class Pert:
             betaincinv(self.alpha, self.beta, ndtr(np.where(low, z, 0.0))),
             1.0 - betaincinv(self.beta, self.alpha, ndtr(-np.where(low, 0.0, z))),
         )
-        return np.asarray(self.min + (self.max - self.min) * y, dtype=np.float64)
+        x = np.asarray(self.min + (self.max - self.min) * y, dtype=np.float64)
+        return _clip(x, self.min, self.max)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """``size`` independent exact draws (``rng.beta``)."""
-        return self.min + (self.max - self.min) * rng.beta(self.alpha, self.beta, size)
+        x = self.min + (self.max - self.min) * rng.beta(self.alpha, self.beta, size)
+        return _clip(x, self.min, self.max)
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON object."""
@@ -346,7 +357,8 @@ class Uniform:
 
     def ppf(self, u: ArrayLike) -> FloatArray:
         """Exact inverse CDF ``min + (max - min) u``."""
-        return self.min + (self.max - self.min) * np.asarray(u, dtype=np.float64)
+        x = self.min + (self.max - self.min) * np.asarray(u, dtype=np.float64)
+        return _clip(np.asarray(x, dtype=np.float64), self.min, self.max)
 
     def from_normal(self, z: ArrayLike) -> FloatArray:
         """Copula transform ``F^{-1}(Phi(z))``."""
@@ -400,7 +412,7 @@ class PertQuantileTable:
     True
     """
 
-    __slots__ = ("_offset", "_scale", "_slope", "_top", "_values", "dist", "z_max")
+    __slots__ = ("_hi", "_lo", "_offset", "_scale", "_slope", "_top", "_values", "dist", "z_max")
 
     def __init__(self, dist: Pert, points: int = 8193, z_max: float = 8.5) -> None:
         grid = np.linspace(-z_max, z_max, points)
@@ -411,6 +423,7 @@ class PertQuantileTable:
         self._scale = (points - 1) / (2.0 * z_max)
         self._offset = z_max * self._scale
         self._top = float(points - 1)
+        self._lo, self._hi = dist.min, dist.max
 
     def __call__(self, z: FloatArray) -> FloatArray:
         """Interpolated ``F^{-1}(Phi(z))`` for an array of standard normal values."""
@@ -421,4 +434,4 @@ class PertQuantileTable:
         t -= index
         t *= self._slope[index]
         t += self._values[index]
-        return t
+        return _clip(t, self._lo, self._hi)

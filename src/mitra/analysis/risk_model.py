@@ -212,7 +212,9 @@ class RiskModel:
             if risk.basis == "relative":
                 w[i, cols] = risk.unit_value * self.base_cash_flows.line(risk.applies_to)[cols]
             else:
-                yw = np.ones(len(cols)) if risk.year_weights is None else np.array(risk.year_weights)
+                yw = (
+                    np.ones(len(cols)) if risk.year_weights is None else np.array(risk.year_weights)
+                )
                 w[i, cols] = risk.unit_value * yw / yw.sum()
         return _readonly(w)
 
@@ -405,7 +407,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _schema_issues(error: ValidationError) -> list[SpecIssue]:  # noqa: C901 - one case per keyword
+def _schema_issues(error: ValidationError) -> list[SpecIssue]:
     parts = list(error.absolute_path)
     where = _path(parts)
     kw, expected, got = error.validator, error.validator_value, error.instance
@@ -469,7 +471,8 @@ def _one_of_issues(error: ValidationError) -> list[SpecIssue]:
     if got[key] not in options:
         listed = ", ".join(f"'{o}'" for o in options)
         words = _DISCRIMINATORS[key]
-        return [SpecIssue(_path([*error.absolute_path, key]), f"unknown {words} {_show(got[key])}; expected one of {listed}")]  # fmt: skip
+        message = f"unknown {words} {_show(got[key])}; expected one of {listed}"
+        return [SpecIssue(_path([*error.absolute_path, key]), message)]
     index = options.index(got[key])
     issues: list[SpecIssue] = []
     for sub in error.context or ():
@@ -533,8 +536,10 @@ def validate_spec(data: Any) -> list[SpecIssue]:
 
     Examples
     --------
-    >>> [str(i) for i in validate_spec({"spec_version": "2.0"})][:2]
-    ['$: missing required field \\'amount_unit\\'', '$: missing required field \\'base_cash_flows\\'']
+    >>> for issue in validate_spec({"spec_version": "2.0"})[:2]:
+    ...     print(issue)
+    $: missing required field 'amount_unit'
+    $: missing required field 'base_cash_flows'
     """
     issues = list(_non_finite(data, []))
     for error in _validator().iter_errors(data):
@@ -621,10 +626,11 @@ def _year_weight_issues(risk: Mapping[str, Any], here: list[str | int]) -> list[
         return []
     where = _path([*here, "year_weights"])
     if risk.get("basis", "absolute") == "relative":
-        return [SpecIssue(where, "is only allowed when basis is 'absolute'")]
+        return [SpecIssue(where, "not allowed when basis is 'relative' (only with 'absolute')")]
     if len(weights) != len(risk["years"]):
         n = len(risk["years"])
-        return [SpecIssue(where, f"must have one weight per entry of years ({n}), got {len(weights)}")]  # fmt: skip
+        message = f"must have one weight per entry of years ({n}), got {len(weights)}"
+        return [SpecIssue(where, message)]
     if sum(weights) <= 0:
         return [SpecIssue(where, "weights must not all be 0")]
     return []
@@ -644,7 +650,9 @@ def _allocation_issues(
     total = math.fsum(allocation.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
         issues.append(
-            SpecIssue(_path([*here, "allocation"]), f"shares must sum to 1, they sum to {total:.12g}")
+            SpecIssue(
+                _path([*here, "allocation"]), f"shares must sum to 1, they sum to {total:.12g}"
+            )
         )
     return issues
 
@@ -658,7 +666,8 @@ def _distribution_issues(dist: Mapping[str, Any], here: list[str | int]) -> list
             return [SpecIssue(where, f"min ({lo:g}) must be less than max ({hi:g})")]
         if kind != "uniform" and not lo <= dist["mode"] <= hi:
             mode = dist["mode"]
-            return [SpecIssue(where, f"mode ({mode:g}) must lie between min ({lo:g}) and max ({hi:g})")]  # fmt: skip
+            message = f"mode ({mode:g}) must lie between min ({lo:g}) and max ({hi:g})"
+            return [SpecIssue(where, message)]
     return []
 
 

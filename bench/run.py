@@ -1,0 +1,178 @@
+"""Benchmark of the risk engine on the shared toll-road example (``make bench``).
+
+Prints a plain-text table: the engine's sampling time and iterations per second
+at 10k, 100k and 1M iterations (median of several runs), the random-number
+floor measured in the same run, their ratio, peak memory (measured in a fresh
+child process with ``resource.getrusage``), and the same model run with a
+straightforward NumPy/SciPy version and with the ``monaco`` library.
+
+Usage: ``.venv/bin/python bench/run.py [--quick] [--no-monaco] [--no-10m]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from references import monaco_reference, numpy_reference
+
+from mitra.analysis import RiskModel, load_spec, simulate
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+SPEC = CHECKOUT / ".." / "shared" / "specs" / "examples" / "toll-road.json"
+
+
+def median_time(fn: object, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def floor_seconds(n: int, risks: int, repeats: int) -> float:
+    """Time to draw 2 uniforms per risk per iteration (one occurrence, one impact)."""
+    rng = np.random.default_rng(0)
+    return median_time(lambda: rng.random(2 * risks * n), repeats)
+
+
+def engine_runs(model: RiskModel, n: int, repeats: int) -> tuple[float, float]:
+    results = [simulate(model, iterations=n, seed=1000 + k) for k in range(repeats)]
+    return (
+        statistics.median(r.timing.simulate_s for r in results),
+        statistics.median(r.timing.total_s for r in results),
+    )
+
+
+def child_memory(n: int) -> dict[str, float]:
+    """Run ``n`` iterations in a fresh process; return its peak RSS and timings."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def memory_child(n: int) -> None:
+    model = load_spec(SPEC)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = simulate(model, iterations=n, seed=1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "baseline_mib": before,
+                "peak_mib": peak,
+                "simulate_s": result.timing.simulate_s,
+                "total_s": result.timing.total_s,
+                "npv_mean": result.npv.mean,
+                "npv_se": result.npv.se,
+                "analytic": result.npv.analytic_mean,
+            }
+        )
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10M run")
+    parser.add_argument("--no-monaco", action="store_true", help="skip the monaco comparison")
+    parser.add_argument("--no-10m", action="store_true", help="skip the 10 million memory run")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not SPEC.exists():
+        print(
+            f"bench: {SPEC.resolve()} is absent; the benchmark needs the shared/ folder "
+            "beside the checkout (it is there in CI)",
+            file=sys.stderr,
+        )
+        return 1
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return 0
+    model = load_spec(SPEC)
+    r = len(model.risks)
+    repeats = 3 if args.quick else 5
+    simulate(model, iterations=10_000, seed=0)  # warm-up: imports, PERT tables
+
+    print(f"Risk engine benchmark: {model.name}")
+    print(f"{r} risks, {len(model.correlations)} correlations, {len(model.parties)} parties")
+    print(f"numpy {np.__version__}; median of {repeats} runs (1M: median of 3)\n")
+    header = (
+        f"{'iterations':>12} {'sampling s':>11} {'iter/s':>12} {'floor s':>9} "
+        f"{'x floor':>8} {'summary s':>10} {'total s':>9} {'peak MiB':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    rows = [(10_000, repeats), (100_000, repeats), (1_000_000, 3)]
+    per_100k = None
+    for n, reps in rows:
+        sim_s, total_s = engine_runs(model, n, reps)
+        floor = floor_seconds(n, r, reps)
+        peak = child_memory(n)["peak_mib"] if n == 1_000_000 else float("nan")
+        if n == 100_000:
+            per_100k = (sim_s, floor)
+        peak_text = f"{peak:9.0f}" if peak == peak else f"{'':>9}"
+        print(
+            f"{n:>12,} {sim_s:>11.4f} {n / sim_s:>12,.0f} {floor:>9.4f} {sim_s / floor:>8.2f} "
+            f"{total_s - sim_s:>10.4f} {total_s:>9.4f} {peak_text}"
+        )
+    if not (args.quick or args.no_10m):
+        big = child_memory(10_000_000)
+        print(
+            f"{10_000_000:>12,} {big['simulate_s']:>11.4f} {1e7 / big['simulate_s']:>12,.0f} "
+            f"{'':>9} {'':>8} {big['total_s'] - big['simulate_s']:>10.4f} "
+            f"{big['total_s']:>9.4f} {big['peak_mib']:9.0f}"
+        )
+        print(
+            f"  10M check: mean NPV {big['npv_mean']:.3f} (se {big['npv_se']:.3f}), "
+            f"closed form {big['analytic']:.3f}"
+        )
+    print(
+        "\nsampling = draws + costs for every iteration (both passes when the per-risk columns "
+        "do not fit);\nsummary = percentiles, VaR/CVaR, ranks and Spearman tornado; floor = "
+        f"drawing 2 x {r} uniforms per iteration."
+    )
+
+    assert per_100k is not None
+    engine_100k = per_100k[0]
+    print("\nSame model, 100,000 iterations unless stated:")
+    ref_s = median_time(lambda: numpy_reference(model, 100_000, 1), 3)
+    print(
+        f"  straightforward NumPy/SciPy : {ref_s:8.3f} s  ({ref_s / engine_100k:6.1f}x the engine)"
+    )
+    if not args.no_monaco:
+        try:
+            import monaco  # noqa: F401
+        except ImportError:
+            print("  monaco                      : not installed (pip install -e '.[bench]')")
+        else:
+            n_mc = 1_000 if args.quick else 2_000
+            mc_s = median_time(lambda: monaco_reference(model, n_mc, 1), 1)
+            per_100k_mc = mc_s * 100_000 / n_mc
+            print(
+                f"  monaco 0.23 ({n_mc:,} iter.)    : {mc_s:8.3f} s  = {n_mc / mc_s:,.0f} iter/s; "
+                f"scaled to 100k {per_100k_mc:,.0f} s ({per_100k_mc / engine_100k:,.0f}x the engine)"
+            )
+    print(
+        f"  engine                      : {engine_100k:8.3f} s  ({100_000 / engine_100k:,.0f} iter/s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,214 @@
+"""``mitra simulate``: the risk engine on the command line (no Django, no database).
+
+Usage::
+
+    mitra simulate SPEC.json [--iterations N] [--seed S] [--format table|json]
+                             [--out FILE] [--workers W] [--progress | --no-progress]
+
+Exit codes: 0 success; 2 unreadable or invalid spec, bad arguments or an
+unwritable ``--out`` (one ``path: what is wrong`` line per problem on stderr,
+never a traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import TextIO
+
+from mitra.analysis.montecarlo import SimulationResult, simulate
+from mitra.analysis.risk_model import SpecError, load_spec
+
+__all__ = ["build_parser", "format_table", "main"]
+
+_AUTO_PROGRESS_ITERATIONS = 500_000
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``mitra simulate``."""
+    parser = argparse.ArgumentParser(
+        prog="mitra simulate",
+        description=(
+            "Monte Carlo quantification of a risk-model spec (risk-model.schema.json): "
+            "distribution of the project NPV and the PV risk cost borne by each party."
+        ),
+    )
+    parser.add_argument("spec", metavar="SPEC.json", help="path to the risk-model spec")
+    parser.add_argument(
+        "--iterations",
+        "-n",
+        type=_positive_int,
+        help="number of iterations N >= 1 (default: the spec's simulation.iterations)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        help="root seed >= 0 (default: the spec's simulation.seed, else random and reported)",
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="threads (never changes the result; default 1)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=f"progress bar on stderr (default: on a terminal for N >= {_AUTO_PROGRESS_ITERATIONS:,})",
+    )
+    return parser
+
+
+class _ProgressBar:
+    """A one-line progress bar on a text stream (updated at most ten times a second)."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        filled = self.width * done // total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\rsimulating [{bar}] {100 * done // total:3d}%")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _unit_label(currency: str, unit: float) -> str:
+    names = {1.0: "", 1e3: " thousand", 1e6: " million", 1e9: " billion", 1e12: " trillion"}
+    if unit in names:
+        return f"{currency}{names[unit]}"
+    return f"{currency} x {unit:,g}"
+
+
+def _num(value: float | None, width: int = 10) -> str:
+    return f"{'n/a':>{width}}" if value is None else f"{value:>{width},.2f}"
+
+
+def format_table(result: SimulationResult, top: int = 10) -> str:
+    """Plain-text report of a result for a terminal (amounts in the spec's amount_unit)."""
+    unit = _unit_label(result.currency, result.amount_unit)
+    npv = result.npv
+    alpha = f"{100 * result.var_confidence:g}%"
+    lines = [
+        result.spec_name,
+        f"{result.iterations:,} iterations, seed {result.seed}; amounts in {unit}, present values",
+        "",
+        "Project NPV",
+        f"  base (no risk)  {_num(npv.base)}",
+        f"  mean            {_num(npv.mean)}   (standard error {_num(npv.se, 0)}; "
+        f"closed form {_num(npv.analytic_mean, 0)})",
+        f"  sd              {_num(npv.sd)}",
+        f"  P(NPV < 0)      {100 * npv.prob_negative:>9.2f}%",
+    ]
+    lines += [f"  {key:<15} {_num(value)}" for key, value in npv.percentiles.items()]
+    keys = list(result.risk_cost.percentiles)
+    header = f"  {'party':<16}{'mean':>10}" + "".join(f"{k:>10}" for k in keys)
+    header += f"{'VaR ' + alpha:>11}{'CVaR ' + alpha:>12}"
+    lines += ["", "PV risk cost by party (a positive amount is a cost)", header]
+    rows = [*result.parties.items(), ("total", result.risk_cost)]
+    for name, cost in rows:
+        cells = "".join(_num(cost.percentiles[k]) for k in keys)
+        lines.append(
+            f"  {name:<16}{_num(cost.mean)}{cells}{_num(cost.var, 11)}{_num(cost.cvar, 12)}"
+        )
+    shown = result.tornado[:top]
+    lines += [
+        "",
+        f"Top {len(shown)} of {len(result.tornado)} risks (tornado: Spearman rho with NPV)",
+        f"  {'id':<8}{'name':<40}{'rho':>8}{'share':>9}{'mean cost':>11}",
+    ]
+    for risk in shown:
+        name = risk.name if len(risk.name) <= 38 else risk.name[:37] + "~"
+        lines.append(
+            f"  {risk.id:<8}{name:<40}{risk.rho:>8.3f}{100 * risk.variance_share:>8.1f}%"
+            f"{_num(risk.mean_cost, 11)}"
+        )
+    timing = result.timing
+    lines += ["", f"time: sampling {timing.simulate_s:.3f} s, total {timing.total_s:.3f} s"]
+    return "\n".join(lines) + "\n"
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 2
+
+
+def main(args: list[str]) -> int:
+    """Run ``mitra simulate`` with the arguments after ``simulate``; return the exit code."""
+    parser = build_parser()
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        model = load_spec(options.spec)
+    except SpecError as exc:
+        n = len(exc.issues)
+        head = f"mitra simulate: {options.spec}: {n} problem{'s' if n != 1 else ''} found"
+        return _fail([head, *(str(issue) for issue in exc.issues)])
+    iterations = options.iterations or model.simulation.iterations
+    show = options.progress
+    if show is None:
+        show = sys.stderr.isatty() and iterations >= _AUTO_PROGRESS_ITERATIONS
+    bar = _ProgressBar(sys.stderr) if show else None
+    try:
+        result = simulate(
+            model,
+            iterations=iterations,
+            seed=options.seed,
+            workers=options.workers,
+            progress=bar,
+        )
+    except KeyboardInterrupt:
+        print("\nmitra simulate: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        return _fail([f"mitra simulate: not enough memory for {iterations:,} iterations"])
+    if options.format == "json":
+        text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+    else:
+        text = format_table(result)
+    if options.out:
+        try:
+            with open(options.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
@@ -43,3 +44,25 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_mitra_serve_loads_the_production_app_in_gunicorn(tmp_path):
+    # `--check-config` makes gunicorn load the WSGI application and exit without serving.
+    env = {
+        **os.environ,
+        "SECRET_KEY": "y" * 60,
+        "ALLOWED_HOSTS": "mitra.example.org",
+        "MITRA_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    mitra = Path(sys.executable).with_name("mitra")
+    result = subprocess.run(
+        [str(mitra), "serve", "--check-config"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

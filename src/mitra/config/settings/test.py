@@ -17,6 +17,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 if not os.environ.get("DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    # A file (not :memory:) so the live server's threads share it; one per process so that
+    # parallel runs never collide.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.path.join(tempfile.gettempdir(), "mitra-test.sqlite3")
+        "NAME": os.path.join(tempfile.gettempdir(), f"mitra-test-{os.getpid()}.sqlite3")
     }
+STATIC_ROOT = tempfile.mkdtemp(prefix="mitra-test-static-")

@@ -1,0 +1,125 @@
+"""Template filters for Mitra pages: amounts and numbers per locale, provinces, choice labels.
+
+Amounts are always formatted here (through core.money), never in Python f-strings, so that the
+active language decides the grouping: Rp 1.250.000.000,00 in Indonesian, IDR 1,250,000,000.00
+in English.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.translation import gettext as _
+
+from mitra.core.money import format_money, format_number
+from mitra.organisations.regions import subdivision_name
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str | None = None) -> str:
+    """`{{ value|money:"IDR" }}` → Rp 1.250.000.000,00 (id) / IDR 1,250,000,000.00 (en)."""
+    return format_money(amount, currency)
+
+
+@register.filter
+def number(value: Decimal | float | int | None, places: int = 2) -> str:
+    """A plain number with the active locale's grouping: `{{ value|number:0 }}`."""
+    return format_number(value, int(places))
+
+
+@register.filter
+def quantity(value: Decimal | None, need: Any) -> str:
+    """An amount in a need's measure: money for cash needs, number + unit otherwise."""
+    if value is None:
+        return ""
+    currency = getattr(need, "currency", "")
+    if currency:
+        return format_money(value, currency)
+    unit = getattr(need, "unit", "") or ""
+    return f"{format_number(value)} {unit}".strip()
+
+
+@register.filter
+def measure_amount(value: Decimal | None, row: Any) -> str:
+    """An amount of a per-member row (`is_money` + `measure`), e.g. fulfilment totals."""
+    if value is None:
+        return ""
+    if getattr(row, "is_money", False):
+        return format_money(value, row.measure)
+    return f"{format_number(value)} {row.measure or ''}".strip()
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    """42.5 → '42,5 %' (id) / '42.5 %' (en); '—' when there is nothing to divide by."""
+    if value is None:
+        return "—"
+    return f"{format_number(value, 1)} %"
+
+
+@register.filter
+def bar_width(value: Decimal | None) -> str:
+    """A CSS width for a progress bar: 0–100, with a dot as decimal separator whatever the locale."""
+    if value is None:
+        return "0"
+    clamped = max(Decimal(0), min(Decimal(100), Decimal(value)))
+    return format(clamped.quantize(Decimal("0.1")), "f")
+
+
+@register.filter
+def province_name(code: str | None) -> str:
+    """ISO 3166-2 code → name (ID-JB → Jawa Barat)."""
+    return subdivision_name(code or "")
+
+
+@register.filter
+def choice_label(value: Any, choices: Any) -> str:
+    """The label of `value` in a TextChoices/IntegerChoices class or a list of pairs."""
+    if value in (None, ""):
+        return ""
+    pairs = getattr(choices, "choices", choices)
+    return str(dict(pairs).get(value, value))
+
+
+@register.filter
+def choice_labels(values: Any, choices: Any) -> list[str]:
+    """Labels of a list of values (roles, SDGs, resource types)."""
+    pairs = dict(getattr(choices, "choices", choices))
+    return [str(pairs.get(v, v)) for v in (values or [])]
+
+
+@register.filter
+def filesize(size: int | None) -> str:
+    """Bytes → a short human size in the active locale (12,3 KB)."""
+    if not size:
+        return "0 B"
+    value = Decimal(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            places = 0 if unit == "B" else 1
+            return f"{format_number(value, places)} {unit}"
+        value /= 1024
+    return ""  # pragma: no cover
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters replaced (pagination keeps the filters)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(list(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag
+def yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")

@@ -1,0 +1,699 @@
+"""Partnership pages: thin views that read through selectors and write through services.
+
+Each view returns the full page, or the partial when htmx asks for it (tabs, list results, forms).
+Service errors become pages through `service_errors` (NotFound → 404, PermissionDenied → 403)
+and field-level messages through `handle_form`.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mitra.core.choices import SDG, Confidentiality
+from mitra.core.errors import NotFound, PermissionDenied
+from mitra.core.templatetags.mitra import quantity
+from mitra.core.views import handle_form, post_data, render_page, service_errors
+from mitra.organisations import selectors as organisation_selectors
+from mitra.organisations.models import ResourceType, Sector
+from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
+
+from . import selectors, services
+from .forms import (
+    CommitmentForm,
+    ConfirmForm,
+    DeliveryForm,
+    DocumentForm,
+    MemberAddForm,
+    MemberEditForm,
+    NeedForm,
+    ObjectiveForm,
+    PartnershipCreateForm,
+    PartnershipEditForm,
+    PartnershipFilterForm,
+)
+from .models import (
+    REQUIRED_SECTORS,
+    Commitment,
+    DevelopmentSector,
+    DocumentType,
+    Need,
+    Objective,
+    Partnership,
+    PartnershipForm,
+    PartnershipMember,
+    Role,
+    Stage,
+    Visibility,
+)
+from .permissions import (
+    can_create_partnership,
+    can_edit_member_items,
+    can_manage_partnership,
+    can_view_internal,
+    can_view_item,
+)
+
+PAGE_SIZE = 20
+TABS = [
+    ("overview", gettext_lazy("Overview")),
+    ("partners", gettext_lazy("Partners and roles")),
+    ("needs", gettext_lazy("Needs and commitments")),
+    ("objectives", gettext_lazy("Objectives")),
+    ("documents", gettext_lazy("Documents")),
+    ("history", gettext_lazy("History")),
+]
+CHOICES = {
+    "forms": PartnershipForm,
+    "stages": Stage,
+    "sectors": DevelopmentSector,
+    "roles": Role,
+    "org_sectors": Sector,
+    "sdg_choices": SDG,
+    "resource_types": ResourceType,
+    "confidentiality": Confidentiality,
+    "doc_types": DocumentType,
+    "visibilities": Visibility,
+}
+
+
+# --- dashboard and list -------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = selectors.dashboard(user=request.user)
+    context = {
+        **CHOICES,
+        "dashboard": data,
+        "count_groups": [
+            (heading, key, [(row[key], row["n"]) for row in data["counts"][key]], choices)
+            for heading, key, choices in (
+                (_("By form"), "form", PartnershipForm),
+                (_("By stage"), "stage", Stage),
+                (_("By sector"), "development_sector", DevelopmentSector),
+            )
+        ],
+        "can_create": can_create_partnership(request.user),
+    }
+    return render_page(request, "partnerships/dashboard.html", context)
+
+
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    filter_form = PartnershipFilterForm(
+        request.GET or None, authenticated=request.user.is_authenticated
+    )
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        **CHOICES,
+        "nav": "partnerships",
+        "filter_form": filter_form,
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+        "can_create": can_create_partnership(request.user),
+    }
+    return render_page(
+        request, "partnerships/list.html", context, partial="partnerships/partials/results.html"
+    )
+
+
+# --- partnership page and its tabs ----------------------------------------------------------------
+
+
+def _my_members(user: Any, partnership: Partnership) -> list[PartnershipMember]:
+    """Current members of the partnership that belong to the user's organisations."""
+    orgs = user_organisation_ids(user)
+    return [m for m in partnership.members.all() if m.left_on is None and m.organisation_id in orgs]
+
+
+def _tab_url(partnership: Partnership, tab: str) -> str:
+    if tab == "overview":
+        return reverse("partnerships:detail", args=[partnership.pk])
+    return reverse("partnerships:tab", args=[partnership.pk, tab])
+
+
+def _page_context(request: HttpRequest, partnership: Partnership, tab: str) -> dict[str, Any]:
+    internal = can_view_internal(request.user, partnership)
+    my_members = _my_members(request.user, partnership)
+    tabs = [
+        (key, label, _tab_url(partnership, key))
+        for key, label in TABS
+        if key != "history" or internal
+    ]
+    return {
+        **CHOICES,
+        "nav": "partnerships",
+        "partnership": partnership,
+        "members": list(partnership.members.all()),
+        "tab": tab,
+        "tab_label": dict(TABS)[tab],
+        "tabs": tabs,
+        "can_manage": can_manage_partnership(request.user, partnership),
+        "is_internal": internal,
+        "my_members": my_members,
+        "my_member_ids": {m.pk for m in my_members},
+    }
+
+
+def _overview(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    present = {m.organisation.sector for m in partnership.members.all() if m.left_on is None}
+    required = [(Sector(s).label, s in present) for s in REQUIRED_SECTORS.get(partnership.form, ())]
+    missing = services.missing_sectors(partnership)
+    return {
+        "required_sectors": required,
+        "missing_sectors": missing,
+        "stage_gate_message": services.stage_gate_message(missing) if missing else "",
+        "sdg_labels": [str(SDG(g).label) for g in partnership.sdgs if g in SDG.values],
+    }
+
+
+def _partners(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {}
+
+
+def _needs(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {"fulfilment": selectors.fulfilment(user=request.user, partnership=partnership)}
+
+
+def _objectives(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {"objectives": selectors.objective_list(user=request.user, partnership=partnership)}
+
+
+def _documents(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {"documents": selectors.document_list(user=request.user, partnership=partnership)}
+
+
+def _history(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {"history": selectors.partnership_history(user=request.user, partnership=partnership)}
+
+
+TAB_CONTEXT = {
+    "overview": _overview,
+    "partners": _partners,
+    "needs": _needs,
+    "objectives": _objectives,
+    "documents": _documents,
+    "history": _history,
+}
+
+
+@service_errors
+def partnership_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    context = _page_context(request, partnership, tab)
+    context.update(TAB_CONTEXT[tab](request, partnership))
+    return render_page(
+        request, "partnerships/detail.html", context, partial="partnerships/partials/tabs.html"
+    )
+
+
+# --- create and edit a partnership ---------------------------------------------------------------
+
+
+def _form_context(
+    partnership: Partnership | None, title: str, tab: str = "overview", **extra: Any
+) -> dict[str, Any]:
+    crumbs: list[tuple[Any, str | None]] = [(_("Partnerships"), reverse("partnerships:list"))]
+    cancel = reverse("partnerships:list")
+    if partnership is not None:
+        cancel = _tab_url(partnership, tab)
+        crumbs.append((partnership.title, cancel))
+    crumbs.append((title, None))
+    return {
+        "nav": "partnerships",
+        "page_title": title,
+        "breadcrumbs": crumbs,
+        "cancel_url": cancel,
+        **extra,
+    }
+
+
+@login_required
+@service_errors
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_partnership(request.user):
+        raise PermissionDenied(
+            _(
+                "Only an administrator of an organisation may start a partnership. "
+                "Register your organisation first."
+            )
+        )
+    admin_orgs = organisation_selectors.organisation_list().filter(
+        pk__in=user_admin_organisation_ids(request.user)
+    )
+    organisations = [(o.pk, o.name) for o in admin_orgs]
+    form = PartnershipCreateForm(post_data(request), organisations=organisations)
+
+    def save(data: dict[str, Any]) -> Partnership:
+        lead = organisation_selectors.organisation_get(pk=data["lead_organisation"])
+        fields = {k: v for k, v in data.items() if k not in {"lead_organisation", "lead_roles"}}
+        return services.partnership_create(
+            actor=request.user, lead_organisation=lead, data=fields, lead_roles=data["lead_roles"]
+        )
+
+    return handle_form(
+        request,
+        form,
+        save=save,
+        success_url=lambda p: reverse("partnerships:detail", args=[p.pk]),
+        context=_form_context(None, _("New partnership"), submit_label=_("Create")),
+        success_message=_("The partnership is created. Add its partners next."),
+    )
+
+
+def _partnership_initial(p: Partnership) -> dict[str, Any]:
+    names = (
+        "title_ind",
+        "title_en",
+        "summary_ind",
+        "summary_en",
+        "form",
+        "development_sector",
+        "province",
+        "regency",
+        "start_date",
+        "end_date",
+        "estimated_value",
+        "currency",
+        "sdgs",
+        "visibility",
+        "stage",
+        "version",
+    )
+    return {name: getattr(p, name) for name in names}
+
+
+@login_required
+@service_errors
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    form = PartnershipEditForm(post_data(request), initial=_partnership_initial(partnership))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.partnership_update(
+            actor=request.user,
+            partnership=partnership,
+            data=_without_version(data),
+            expected_version=data.get("version"),
+        ),
+        success_url=_tab_url(partnership, "overview"),
+        context=_form_context(partnership, _("Edit partnership")),
+    )
+
+
+def _require_manage(request: HttpRequest, partnership: Partnership) -> None:
+    if not can_manage_partnership(request.user, partnership):
+        raise PermissionDenied(_("Only administrators of the lead partner may do this."))
+
+
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in {"version", "organisation"}}
+
+
+# --- partners -------------------------------------------------------------------------------------
+
+
+def _member(partnership: Partnership, member_pk: int) -> PartnershipMember:
+    for member in partnership.members.all():
+        if member.pk == member_pk:
+            member.partnership = partnership
+            return member
+    raise NotFound(_("Partner not found."))
+
+
+@login_required
+@service_errors
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    taken = {m.organisation_id for m in partnership.members.all()}
+    candidates = [
+        (o.pk, f"{o.name} · {o.get_sector_display()}")
+        for o in organisation_selectors.organisation_list()
+        if o.pk not in taken
+    ]
+    form = MemberAddForm(post_data(request), organisations=candidates)
+
+    def save(data: dict[str, Any]) -> PartnershipMember:
+        organisation = organisation_selectors.organisation_get(pk=data["organisation"])
+        return services.member_add(
+            actor=request.user,
+            partnership=partnership,
+            organisation=organisation,
+            roles=data["roles"],
+            joined_on=data["joined_on"],
+        )
+
+    return handle_form(
+        request,
+        form,
+        save=save,
+        success_url=_tab_url(partnership, "partners"),
+        context=_form_context(partnership, _("Add a partner"), "partners"),
+        success_message=_("The partner is added."),
+    )
+
+
+@login_required
+@service_errors
+def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    member = _member(partnership, member_pk)
+    initial = {
+        "roles": member.roles,
+        "joined_on": member.joined_on,
+        "left_on": member.left_on,
+        "version": member.version,
+    }
+    form = MemberEditForm(post_data(request), initial=initial)
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.member_update(
+            actor=request.user,
+            member=member,
+            data=_without_version(data),
+            expected_version=data.get("version"),
+        ),
+        success_url=_tab_url(partnership, "partners"),
+        context=_form_context(
+            partnership,
+            _("Edit partner %(name)s") % {"name": member.organisation.name},
+            "partners",
+        ),
+    )
+
+
+@login_required
+@service_errors
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    member = _member(partnership, member_pk)
+    form = ConfirmForm(post_data(request))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.member_delete(actor=request.user, member=member),
+        success_url=_tab_url(partnership, "partners"),
+        context=_form_context(
+            partnership,
+            _("Remove partner %(name)s") % {"name": member.organisation.name},
+            "partners",
+            confirm_text=_(
+                "Remove this organisation from the partnership? A partner with "
+                "commitments or documents cannot be removed: record the date it "
+                "left instead."
+            ),
+            submit_label=_("Remove"),
+            submit_class="btn-danger",
+        ),
+        success_message=_("The partner is removed."),
+    )
+
+
+# --- needs, commitments and deliveries -------------------------------------------------------------
+
+
+def _need(partnership: Partnership, need_pk: int) -> Need:
+    need = Need.objects.filter(partnership=partnership, pk=need_pk).first()
+    if need is None:
+        raise NotFound(_("Need not found."))
+    need.partnership = partnership
+    return need
+
+
+def _acting_choices(request: HttpRequest, partnership: Partnership) -> list[tuple[int, str]]:
+    members = _my_members(request.user, partnership)
+    if not members:
+        raise PermissionDenied(_("Your organisation is not a current partner of this partnership."))
+    return [(m.organisation_id, m.organisation.name) for m in members]
+
+
+def _acting(
+    request: HttpRequest, partnership: Partnership, data: dict[str, Any]
+) -> PartnershipMember:
+    return services.acting_member(request.user, partnership, data.get("organisation"))
+
+
+@login_required
+@service_errors
+def need_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    form = NeedForm(post_data(request))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.need_create(
+            actor=request.user, partnership=partnership, data=_without_version(data)
+        ),
+        success_url=_tab_url(partnership, "needs"),
+        context=_form_context(partnership, _("Record a need"), "needs"),
+        success_message=_("The need is recorded."),
+    )
+
+
+@login_required
+@service_errors
+def need_edit(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    _require_manage(request, partnership)
+    need = _need(partnership, need_pk)
+    names = (
+        "title",
+        "resource_type",
+        "quantity",
+        "currency",
+        "unit",
+        "due_date",
+        "description",
+        "version",
+    )
+    form = NeedForm(post_data(request), initial={n: getattr(need, n) for n in names})
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.need_update(
+            actor=request.user,
+            need=need,
+            data=_without_version(data),
+            expected_version=data.get("version"),
+        ),
+        success_url=_tab_url(partnership, "needs"),
+        context=_form_context(
+            partnership, _("Edit need %(title)s") % {"title": need.title}, "needs"
+        ),
+    )
+
+
+def _commitment(request: HttpRequest, partnership: Partnership, commitment_pk: int) -> Commitment:
+    commitment = (
+        Commitment.objects.select_related("need", "member__organisation")
+        .filter(need__partnership=partnership, pk=commitment_pk)
+        .first()
+    )
+    if commitment is None or not can_view_item(
+        request.user, partnership, commitment.confidentiality, commitment.member.organisation_id
+    ):
+        raise NotFound(_("Commitment not found."))
+    if not can_edit_member_items(request.user, commitment.member):
+        raise PermissionDenied(_("You may only change your own organisation's commitments."))
+    commitment.need.partnership = partnership
+    commitment.member.partnership = partnership
+    return commitment
+
+
+@login_required
+@service_errors
+def commitment_create(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    need = _need(partnership, need_pk)
+    form = CommitmentForm(post_data(request), organisations=_acting_choices(request, partnership))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.commitment_create(
+            actor=request.user,
+            need=need,
+            member=_acting(request, partnership, data),
+            data=_without_version(data),
+        ),
+        success_url=_tab_url(partnership, "needs"),
+        context=_form_context(
+            partnership,
+            _("Pledge to %(need)s") % {"need": need.title},
+            "needs",
+            intro=_("Needed: %(quantity)s") % {"quantity": quantity(need.quantity, need)},
+            submit_label=_("Pledge"),
+        ),
+        success_message=_("The commitment is recorded."),
+    )
+
+
+@login_required
+@service_errors
+def commitment_edit(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    commitment = _commitment(request, partnership, commitment_pk)
+    names = ("quantity", "due_date", "confidentiality", "notes", "version")
+    form = CommitmentForm(post_data(request), initial={n: getattr(commitment, n) for n in names})
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.commitment_update(
+            actor=request.user,
+            commitment=commitment,
+            data=_without_version(data),
+            expected_version=data.get("version"),
+        ),
+        success_url=_tab_url(partnership, "needs"),
+        context=_form_context(
+            partnership,
+            _("Edit the commitment of %(org)s to %(need)s")
+            % {"org": commitment.member.organisation.name, "need": commitment.need.title},
+            "needs",
+        ),
+    )
+
+
+@login_required
+@service_errors
+def delivery_create(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    commitment = _commitment(request, partnership, commitment_pk)
+    documents = selectors.document_list(user=request.user, partnership=partnership)
+    by_pk = {d.pk: d for d in documents}
+    form = DeliveryForm(post_data(request), documents=[(d.pk, str(d)) for d in documents])
+
+    def save(data: dict[str, Any]) -> Any:
+        fields = dict(data, evidence=by_pk.get(data["evidence"]) if data["evidence"] else None)
+        return services.delivery_create(actor=request.user, commitment=commitment, data=fields)
+
+    return handle_form(
+        request,
+        form,
+        save=save,
+        success_url=_tab_url(partnership, "needs"),
+        context=_form_context(
+            partnership,
+            _("Record a delivery for %(need)s") % {"need": commitment.need.title},
+            "needs",
+        ),
+        success_message=_("The delivery is recorded."),
+    )
+
+
+# --- objectives ------------------------------------------------------------------------------------
+
+
+@login_required
+@service_errors
+def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    form = ObjectiveForm(post_data(request), organisations=_acting_choices(request, partnership))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.objective_create(
+            actor=request.user,
+            member=_acting(request, partnership, data),
+            data=_without_version(data),
+        ),
+        success_url=_tab_url(partnership, "objectives"),
+        context=_form_context(partnership, _("Add an objective"), "objectives"),
+        success_message=_("The objective is recorded."),
+    )
+
+
+@login_required
+@service_errors
+def objective_edit(request: HttpRequest, pk: int, objective_pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    objective = (
+        Objective.objects.select_related("member__organisation")
+        .filter(member__partnership=partnership, pk=objective_pk)
+        .first()
+    )
+    if objective is None or not can_view_item(
+        request.user, partnership, objective.confidentiality, objective.member.organisation_id
+    ):
+        raise NotFound(_("Objective not found."))
+    if not can_edit_member_items(request.user, objective.member):
+        raise PermissionDenied(_("You may only change your own organisation's objectives."))
+    names = ("text", "sdg", "weight", "confidentiality", "version")
+    form = ObjectiveForm(post_data(request), initial={n: getattr(objective, n) for n in names})
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.objective_update(
+            actor=request.user,
+            objective=objective,
+            data=_without_version(data),
+            expected_version=data.get("version"),
+        ),
+        success_url=_tab_url(partnership, "objectives"),
+        context=_form_context(partnership, _("Edit objective"), "objectives"),
+    )
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+@login_required
+@service_errors
+def document_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    form = DocumentForm(
+        post_data(request),
+        request.FILES or None,
+        organisations=_acting_choices(request, partnership),
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        fields = {k: v for k, v in _without_version(data).items() if k != "file"}
+        return services.document_create(
+            actor=request.user,
+            member=_acting(request, partnership, data),
+            data=fields,
+            file=data["file"],
+        )
+
+    return handle_form(
+        request,
+        form,
+        save=save,
+        success_url=_tab_url(partnership, "documents"),
+        context=_form_context(
+            partnership, _("Upload a document"), "documents", submit_label=_("Upload")
+        ),
+        success_message=_("The document is uploaded."),
+    )
+
+
+@service_errors
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """Streams the file to users allowed to see the document; 404 for everyone else."""
+    document = selectors.document_get(user=request.user, pk=document_pk)
+    if document.partnership_id != pk:
+        raise NotFound(_("Document not found."))
+    filename = os.path.basename(document.file.name)
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,134 @@
+"""API schemas for accounts (token, current user), and the building blocks every app's API shares:
+the error body, pagination, and a few field types.
+
+The shared blocks sit here because accounts is the app every other API already depends on (for
+authentication); they would move to `core` if core grows an API module.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from math import inf
+from typing import Any, Literal
+
+from django.conf import settings
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import model_validator
+
+# --- shared: input ----------------------------------------------------------------------------
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class InSchema(Schema):
+    """Base of every input schema: refuses NUL characters, which PostgreSQL cannot store."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        # Ninja hands validators a DjangoGetter wrapping the raw input (`_obj`).
+        if _has_nul(getattr(data, "_obj", data)):
+            raise ValueError("Text may not contain NUL (\\x00) characters.")
+        return data
+
+
+# --- shared: errors ---------------------------------------------------------------------------
+
+
+class ErrorItem(Schema):
+    loc: list[str | int] = Field(
+        ..., description="Where the error is: source ('body', 'query', 'path') then the field."
+    )
+    msg: str = Field(..., description="What is wrong, in the request language.")
+    type: str = Field(..., description="Machine-readable error code.")
+
+
+class ErrorOut(Schema):
+    """Every error answer: `detail` is a message, or a list of field errors (422)."""
+
+    model_config = {"extra": "allow"}
+
+    detail: str | list[dict[str, Any]] = Field(
+        ..., description="A message, or for invalid input a list of {loc, msg, type} field errors."
+    )
+
+
+class StaleOut(Schema):
+    detail: str = Field(..., description="Why nothing was saved.")
+    current: dict[str, Any] = Field(..., description="The stored object, as a GET shows it now.")
+    changes: list[dict[str, Any]] = Field(
+        ...,
+        description="What others changed since your version: who, when, version, field, "
+        "label, old, new.",
+    )
+
+
+# --- shared: pagination -----------------------------------------------------------------------
+
+#: Offsets beyond this are refused (422): no list is that long, and databases reject huge ones.
+MAX_OFFSET = 1_000_000
+
+
+def _describe_items(schema: dict[str, Any], model: Any = None) -> None:
+    schema["properties"]["items"].setdefault("description", "This page of items.")
+
+
+class Pagination(LimitOffsetPagination):
+    """`?limit=&offset=`; the answer is `{"items": [...], "count": <total>}`."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE,
+            ge=1,
+            le=getattr(settings, "NINJA_PAGINATION_MAX_LIMIT", inf),
+            description="How many items to return.",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+
+    class Output(Schema):
+        # Ninja re-declares `items` per list (losing its Field), so describe it in the schema.
+        model_config = {**Schema.model_config, "json_schema_extra": _describe_items}
+
+        items: list[Any] = Field(..., description="This page of items.")
+        count: int = Field(..., description="How many items there are in all (every page).")
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+class TokenIn(InSchema):
+    username: str = Field(..., min_length=1, max_length=150, description="Your username.")
+    password: str = Field(..., min_length=1, max_length=4096, description="Your password.")
+
+
+class TokenOut(Schema):
+    token: str = Field(
+        ..., description="The token: send it as 'Authorization: Bearer <token>'. Shown only once."
+    )
+    token_type: Literal["Bearer"] = Field("Bearer", description="Always 'Bearer'.")
+    prefix: str = Field(..., description="The first 8 characters, to recognise the token later.")
+    expires_at: datetime = Field(..., description="When the token stops working (ISO 8601).")
+
+
+class MembershipOut(Schema):
+    organisation_id: int = Field(..., description="Id of the organisation.")
+    organisation_name: str = Field(..., description="Name of the organisation.")
+    role: Literal["admin", "staff"] = Field(..., description="The user's role in it.")
+
+
+class MeOut(Schema):
+    id: int = Field(..., description="User id.")
+    username: str = Field(..., description="Username.")
+    is_staff: bool = Field(..., description="Platform staff (sees every partnership).")
+    organisations: list[MembershipOut] = Field(
+        ..., description="Organisations the user belongs to, with the role in each."
+    )

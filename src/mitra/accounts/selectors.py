@@ -1,0 +1,40 @@
+"""Reads for accounts: who a raw API token belongs to, and who the current user is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from mitra.organisations.models import OrganisationMembership
+
+from .models import ApiToken, hash_token
+
+#: A raw token is `secrets.token_urlsafe(32)` (43 characters); anything far longer is not ours.
+MAX_RAW_TOKEN_LENGTH = 200
+
+
+def token_get(*, raw: str) -> ApiToken | None:
+    """The live token whose hash matches `raw`, with its user; `None` if unknown, expired or
+    its user is inactive. Only the SHA-256 is stored, so the lookup is by hash (one query)."""
+    if not raw or len(raw) > MAX_RAW_TOKEN_LENGTH:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+def user_memberships(*, user: Any) -> list[OrganisationMembership]:
+    """The user's organisation memberships (organisation and role), by organisation name."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        OrganisationMembership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )

@@ -1,0 +1,99 @@
+"""Writes for accounts: issuing and revoking API tokens.
+
+Only the SHA-256 of a token is stored (`ApiToken.key_hash`); the raw token is returned once. Failed
+sign-ins are counted per client address and per (address, username) in the cache, and refused with
+429 above a limit, so passwords cannot be guessed at speed. Wrong username and wrong password give
+the same answer (Django's ModelBackend also hashes a dummy password for unknown users, so the
+timing does not tell them apart either).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.errors import ApplicationError
+
+from .models import ApiToken, hash_token
+
+#: Days a token lives; `MITRA_API_TOKEN_DAYS` in settings overrides it.
+DEFAULT_TOKEN_DAYS = 30
+#: Failed sign-ins allowed per window, per (address, username) and per address.
+MAX_FAILURES_PER_USERNAME = 5
+MAX_FAILURES_PER_ADDRESS = 30
+FAILURE_WINDOW_SECONDS = 15 * 60
+#: Refresh `last_used_at` at most this often, so that reading with a token is not a write each time.
+TOUCH_INTERVAL = datetime.timedelta(minutes=5)
+
+
+class InvalidCredentials(ApplicationError):
+    status = 401
+
+
+class TooManyAttempts(ApplicationError):
+    status = 429
+
+
+def _failure_keys(client: str, username: str) -> tuple[str, str]:
+    name = hash_token(username.strip().lower())[:32]
+    return f"mitra:auth-fail:addr:{client}", f"mitra:auth-fail:user:{client}:{name}"
+
+
+def _record_failure(key: str) -> None:
+    if cache.add(key, 1, FAILURE_WINDOW_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, FAILURE_WINDOW_SECONDS)
+
+
+def token_lifetime() -> datetime.timedelta:
+    return datetime.timedelta(days=getattr(settings, "MITRA_API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS))
+
+
+@transaction.atomic
+def token_issue(
+    *, username: str, password: str, client: str, request: Any = None
+) -> tuple[ApiToken, str]:
+    """Check the credentials and issue a token: returns the stored row and the raw token."""
+    addr_key, user_key = _failure_keys(client or "unknown", username)
+    if (
+        cache.get(addr_key, 0) >= MAX_FAILURES_PER_ADDRESS
+        or cache.get(user_key, 0) >= MAX_FAILURES_PER_USERNAME
+    ):
+        raise TooManyAttempts(_("Too many failed sign-ins. Try again in 15 minutes."))
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active:
+        _record_failure(addr_key)
+        _record_failure(user_key)
+        raise InvalidCredentials(_("The username or password is not correct."))
+    cache.delete(user_key)
+    raw = ApiToken.new_raw()
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token(raw),
+        prefix=raw[:8],
+        expires_at=timezone.now() + token_lifetime(),
+    )
+    return token, raw
+
+
+def token_touch(*, token: ApiToken) -> None:
+    """Record that the token was used (at most every few minutes: one UPDATE, no history)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).delete()

@@ -17,6 +17,9 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DEBUG": "0",
         "MITRA_VAR_DIR": str(tmp_path),
     }
+    # The browser tests' conftest allows sync ORM calls from Playwright's event loop; a real
+    # deployment never sets it, and check --deploy rightly refuses it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -306,3 +306,44 @@ def test_an_organisation_with_a_kind_from_another_sector_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         make_org("Bank Salah", "social", "bank")
     assert "kind" in excinfo.value.message_dict
+
+
+def test_deleting_a_planning_partnership_deletes_and_audits_every_item(world):
+    # given a partnership in planning with commitments, deliveries, objectives and documents
+    actor = world.users["lead_admin"]
+    p = world.partnership
+    commitment_id, partnership_id = world.commitment.pk, p.pk
+    # when its lead admin deletes it
+    services.partnership_delete(actor=actor, partnership=p)
+    # then it is gone, and every deletion is in the history with the actor
+    assert not Partnership.objects.filter(pk=partnership_id).exists()
+    deleted = Commitment.history.filter(id=commitment_id, history_type="-").get()
+    assert deleted.history_user == actor
+    record = Partnership.history.filter(id=partnership_id, history_type="-").get()
+    assert record.history_user == actor
+
+
+def test_a_partnership_past_planning_cannot_be_deleted(world):
+    actor = world.users["lead_admin"]
+    p = world.partnership
+    services.partnership_update(
+        actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.PREPARATION}
+    )
+    with pytest.raises(ApplicationError):
+        services.partnership_delete(actor=actor, partnership=_fresh(p))
+    assert Partnership.objects.filter(pk=p.pk).exists()
+
+
+def test_history_does_not_report_the_language_neutral_title_column(world):
+    from django.utils import translation
+
+    actor = world.users["lead_admin"]
+    p = _fresh(world.partnership)
+    with translation.override("en"):
+        services.partnership_update(
+            actor=actor, partnership=p, expected_version=p.version, data={"regency": "Kota Bandung"}
+        )
+    from mitra.partnerships.selectors import partnership_history
+
+    (latest, *_rest) = partnership_history(user=actor, partnership=p)
+    assert [c.field for c in latest.changes] == ["regency"]

@@ -48,6 +48,9 @@ def _display(record: Any, model_field: models.Field[Any, Any]) -> str:
 def _tracked_fields(history_model: type[models.Model]) -> list[models.Field[Any, Any]]:
     instance_model = history_model.instance_type  # type: ignore[attr-defined]
     names = {f.name for f in instance_model._meta.concrete_fields} - _IGNORED
+    # modeltranslation keeps the original column (title) beside title_ind/title_en and fills
+    # it with whatever language was active at save time: diffing it would report false changes.
+    names -= {n for n in names if f"{n}_ind" in names}
     return [f for f in history_model._meta.concrete_fields if f.name in names]
 
 

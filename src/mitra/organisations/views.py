@@ -43,9 +43,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(pk=pk)
     partnerships = list(
-        partnership_selectors.partnership_list(user=request.user)
-        .filter(members__organisation=organisation)
-        .distinct()[:50]
+        partnership_selectors.partnership_list(
+            user=request.user, filters={"organisation": organisation.pk}
+        )[:50]
     )
     context = {
         "nav": "organisations",

@@ -41,7 +41,8 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     """Partnerships the user may see, filtered.
 
     Filters: form, stage, development_sector, province, visibility, q (code or title, either
-    language), my_role (a role my organisation holds), mine (bool: my organisation is a member).
+    language), my_role (a role my organisation holds), mine (bool: my organisation is a member),
+    organisation (id of an organisation that is a member).
     """
     filters = filters or {}
     qs = Partnership.objects.visible_to(user)
@@ -57,6 +58,8 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
             | Q(summary_ind__icontains=term)
             | Q(summary_en__icontains=term)
         )
+    if filters.get("organisation"):
+        qs = qs.filter(members__organisation_id=filters["organisation"]).distinct()
     orgs = user_organisation_ids(user)
     if filters.get("my_role"):
         qs = qs.filter(
@@ -260,6 +263,87 @@ def document_get(*, user: Any, pk: int) -> Document:
     return document
 
 
+# --- single items: visible or NotFound -----------------------------------------------------------
+# Each reads the item, then its partnership through partnership_get (visibility), then its
+# confidentiality, so an item the user may not see answers exactly like an unknown id. With
+# `partnership`, the item must also belong to it (page URLs nest items under their partnership).
+
+
+def _in(partnership: Partnership | None, partnership_id: int) -> bool:
+    return partnership is None or partnership.pk == partnership_id
+
+
+def member_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> PartnershipMember:
+    member = PartnershipMember.objects.select_related("organisation").filter(pk=_int(pk)).first()
+    if member is None or not _in(partnership, member.partnership_id):
+        raise NotFound(_("Partner not found."))
+    member.partnership = partnership or partnership_get(user=user, pk=member.partnership_id)
+    return member
+
+
+def need_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Need:
+    need = Need.objects.filter(pk=_int(pk)).first()
+    if need is None or not _in(partnership, need.partnership_id):
+        raise NotFound(_("Need not found."))
+    need.partnership = partnership or partnership_get(user=user, pk=need.partnership_id)
+    return need
+
+
+def commitment_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Commitment:
+    commitment = (
+        Commitment.objects.select_related("member__organisation", "need")
+        .filter(pk=_int(pk))
+        .first()
+    )
+    if commitment is None or not _in(partnership, commitment.need.partnership_id):
+        raise NotFound(_("Commitment not found."))
+    try:
+        owner = partnership or partnership_get(user=user, pk=commitment.need.partnership_id)
+    except NotFound:
+        raise NotFound(_("Commitment not found.")) from None
+    if not can_view_item(
+        user, owner, commitment.confidentiality, commitment.member.organisation_id
+    ):
+        raise NotFound(_("Commitment not found."))
+    commitment.need.partnership = owner
+    commitment.member.partnership = owner
+    return commitment
+
+
+def delivery_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Delivery:
+    delivery = Delivery.objects.select_related("evidence").filter(pk=_int(pk)).first()
+    if delivery is None:
+        raise NotFound(_("Delivery not found."))
+    try:
+        delivery.commitment = commitment_get(
+            user=user, pk=delivery.commitment_id, partnership=partnership
+        )
+    except NotFound:
+        raise NotFound(_("Delivery not found.")) from None
+    return delivery
+
+
+def objective_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Objective:
+    objective = Objective.objects.select_related("member__organisation").filter(pk=_int(pk)).first()
+    if objective is None or not _in(partnership, objective.member.partnership_id):
+        raise NotFound(_("Objective not found."))
+    try:
+        owner = partnership or partnership_get(user=user, pk=objective.member.partnership_id)
+    except NotFound:
+        raise NotFound(_("Objective not found.")) from None
+    if not can_view_item(user, owner, objective.confidentiality, objective.member.organisation_id):
+        raise NotFound(_("Objective not found."))
+    objective.member.partnership = owner
+    return objective
+
+
+def _int(pk: Any) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        return 0
+
+
 # --- history -----------------------------------------------------------------------------------------
 
 
@@ -419,10 +503,15 @@ __all__ = [
     "GapRow",
     "NeedRow",
     "Visibility",
+    "commitment_get",
     "dashboard",
+    "delivery_get",
     "document_get",
     "document_list",
     "fulfilment",
+    "member_get",
+    "need_get",
+    "objective_get",
     "objective_list",
     "partnership_get",
     "partnership_history",

@@ -204,11 +204,24 @@ def partnership_delete(*, actor: Any, partnership: Partnership) -> None:
         raise ApplicationError(
             _("Only a partnership in planning can be deleted; cancel it instead.")
         )
-    for document in partnership.documents.all():
-        _audited(document, actor)
-        document.delete()
+    # Delete the items one by one, leaves first, so that each deletion is audited with the actor
+    # (a cascade would record them without a user) and no PROTECT reference blocks the way.
+    items: list[models.QuerySet[Any]] = [
+        Delivery.objects.filter(commitment__need__partnership=partnership),
+        Commitment.objects.filter(need__partnership=partnership),
+        Objective.objects.filter(member__partnership=partnership),
+        Document.objects.filter(partnership=partnership),
+        Need.objects.filter(partnership=partnership),
+        PartnershipMember.objects.filter(partnership=partnership),
+    ]
+    files = [(d.file.storage, d.file.name) for d in items[3]]
+    for queryset in items:
+        for item in queryset:
+            _audited(item, actor)
+            item.delete()
     _audited(partnership, actor)
     partnership.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 # --- members ------------------------------------------------------------------------------------

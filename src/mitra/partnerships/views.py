@@ -46,7 +46,6 @@ from .models import (
     DevelopmentSector,
     DocumentType,
     Need,
-    Objective,
     Partnership,
     PartnershipForm,
     PartnershipMember,
@@ -59,7 +58,6 @@ from .permissions import (
     can_edit_member_items,
     can_manage_partnership,
     can_view_internal,
-    can_view_item,
 )
 
 PAGE_SIZE = 20
@@ -428,12 +426,8 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 # --- needs, commitments and deliveries -------------------------------------------------------------
 
 
-def _need(partnership: Partnership, need_pk: int) -> Need:
-    need = Need.objects.filter(partnership=partnership, pk=need_pk).first()
-    if need is None:
-        raise NotFound(_("Need not found."))
-    need.partnership = partnership
-    return need
+def _need(request: HttpRequest, partnership: Partnership, need_pk: int) -> Need:
+    return selectors.need_get(user=request.user, pk=need_pk, partnership=partnership)
 
 
 def _acting_choices(request: HttpRequest, partnership: Partnership) -> list[tuple[int, str]]:
@@ -472,7 +466,7 @@ def need_create(request: HttpRequest, pk: int) -> HttpResponse:
 def need_edit(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
     partnership = selectors.partnership_get(user=request.user, pk=pk)
     _require_manage(request, partnership)
-    need = _need(partnership, need_pk)
+    need = _need(request, partnership, need_pk)
     names = (
         "title",
         "resource_type",
@@ -501,19 +495,11 @@ def need_edit(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
 
 
 def _commitment(request: HttpRequest, partnership: Partnership, commitment_pk: int) -> Commitment:
-    commitment = (
-        Commitment.objects.select_related("need", "member__organisation")
-        .filter(need__partnership=partnership, pk=commitment_pk)
-        .first()
+    commitment = selectors.commitment_get(
+        user=request.user, pk=commitment_pk, partnership=partnership
     )
-    if commitment is None or not can_view_item(
-        request.user, partnership, commitment.confidentiality, commitment.member.organisation_id
-    ):
-        raise NotFound(_("Commitment not found."))
     if not can_edit_member_items(request.user, commitment.member):
         raise PermissionDenied(_("You may only change your own organisation's commitments."))
-    commitment.need.partnership = partnership
-    commitment.member.partnership = partnership
     return commitment
 
 
@@ -521,7 +507,7 @@ def _commitment(request: HttpRequest, partnership: Partnership, commitment_pk: i
 @service_errors
 def commitment_create(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
     partnership = selectors.partnership_get(user=request.user, pk=pk)
-    need = _need(partnership, need_pk)
+    need = _need(request, partnership, need_pk)
     form = CommitmentForm(post_data(request), organisations=_acting_choices(request, partnership))
     return handle_form(
         request,
@@ -623,15 +609,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 @service_errors
 def objective_edit(request: HttpRequest, pk: int, objective_pk: int) -> HttpResponse:
     partnership = selectors.partnership_get(user=request.user, pk=pk)
-    objective = (
-        Objective.objects.select_related("member__organisation")
-        .filter(member__partnership=partnership, pk=objective_pk)
-        .first()
-    )
-    if objective is None or not can_view_item(
-        request.user, partnership, objective.confidentiality, objective.member.organisation_id
-    ):
-        raise NotFound(_("Objective not found."))
+    objective = selectors.objective_get(user=request.user, pk=objective_pk, partnership=partnership)
     if not can_edit_member_items(request.user, objective.member):
         raise PermissionDenied(_("You may only change your own organisation's objectives."))
     names = ("text", "sdg", "weight", "confidentiality", "version")

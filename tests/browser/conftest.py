@@ -33,7 +33,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium to run the browser tests")
+        message = f"{CHROMIUM} is absent: install Debian's chromium to run the browser tests"
+        if os.environ.get("MITRA_REQUIRE_BROWSER"):
+            # CI sets this: there, a missing browser is a failure, not a silent skip.
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

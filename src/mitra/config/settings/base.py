@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_countries",
-    "django_filters",
     "django_bootstrap5",
     "bootstrap",
     "simple_history",

@@ -32,6 +32,12 @@ urlpatterns = [
     path(P + "objectives/add/", views.objective_create, name="objective_create"),
     path(P + "objectives/<int:objective_pk>/edit/", views.objective_edit, name="objective_edit"),
     path(P + "documents/add/", views.document_create, name="document_create"),
+    re_path(
+        r"^partnerships/(?P<pk>[0-9]+)/(?P<kind>need|commitment|delivery|objective|document)s/"
+        r"(?P<item_pk>[0-9]+)/delete/$",
+        views.item_delete,
+        name="item_delete",
+    ),
     path(
         P + "documents/<int:document_pk>/download/",
         views.document_download,

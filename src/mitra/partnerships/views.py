@@ -675,3 +675,112 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- deletions --------------------------------------------------------------------------------------
+# One confirm page per kind of item. The selectors answer 404 for an item the user may not see;
+# the services check the right to delete (403) and refuse what would break a rule (400).
+
+
+def _delete_need(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
+    need = selectors.need_get(user=request.user, pk=pk, partnership=partnership)
+    _require_manage(request, partnership)
+    return need.title, lambda: services.need_delete(actor=request.user, need=need)
+
+
+def _delete_commitment(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
+    c = selectors.commitment_get(user=request.user, pk=pk, partnership=partnership)
+    _require_own(request, c.member)
+    label = f"{c.member.organisation} → {c.need.title}"
+    return label, lambda: services.commitment_delete(actor=request.user, commitment=c)
+
+
+def _delete_delivery(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
+    d = selectors.delivery_get(user=request.user, pk=pk, partnership=partnership)
+    _require_own(request, d.commitment.member)
+    label = f"{d.commitment.member.organisation} → {d.commitment.need.title}, {d.delivered_on}"
+    return label, lambda: services.delivery_delete(actor=request.user, delivery=d)
+
+
+def _delete_objective(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
+    o = selectors.objective_get(user=request.user, pk=pk, partnership=partnership)
+    _require_own(request, o.member)
+    return o.text, lambda: services.objective_delete(actor=request.user, objective=o)
+
+
+def _delete_document(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
+    document = selectors.document_get(user=request.user, pk=pk)
+    if document.partnership_id != partnership.pk:
+        raise NotFound(_("Document not found."))
+    _require_own(request, document.owner)
+    return document.title, lambda: services.document_delete(actor=request.user, document=document)
+
+
+def _require_own(request: HttpRequest, member: PartnershipMember) -> None:
+    if not can_edit_member_items(request.user, member):
+        raise PermissionDenied(_("Only the organisation that recorded this may delete it."))
+
+
+#: kind → (look up the item and its delete action, tab to return to, page title, message).
+DELETIONS: dict[str, tuple[Any, str, Any, Any]] = {
+    "need": (
+        _delete_need,
+        "needs",
+        gettext_lazy("Delete need %(label)s"),
+        gettext_lazy("The need is deleted."),
+    ),
+    "commitment": (
+        _delete_commitment,
+        "needs",
+        gettext_lazy("Delete commitment %(label)s"),
+        gettext_lazy("The commitment is deleted."),
+    ),
+    "delivery": (
+        _delete_delivery,
+        "needs",
+        gettext_lazy("Delete delivery %(label)s"),
+        gettext_lazy("The delivery is deleted."),
+    ),
+    "objective": (
+        _delete_objective,
+        "objectives",
+        gettext_lazy("Delete objective %(label)s"),
+        gettext_lazy("The objective is deleted."),
+    ),
+    "document": (
+        _delete_document,
+        "documents",
+        gettext_lazy("Delete document %(label)s"),
+        gettext_lazy("The document is deleted."),
+    ),
+}
+
+
+@login_required
+@service_errors
+def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """Confirm (GET) and delete (POST) a need, commitment, delivery, objective or document."""
+    if kind not in DELETIONS:
+        raise NotFound(_("Not found."))
+    lookup, tab, title, done = DELETIONS[kind]
+    partnership = selectors.partnership_get(user=request.user, pk=pk)
+    label, delete = lookup(request, partnership, item_pk)
+    form = ConfirmForm(post_data(request))
+    return handle_form(
+        request,
+        form,
+        save=lambda data: delete(),
+        success_url=_tab_url(partnership, tab),
+        context=_form_context(
+            partnership,
+            str(title) % {"label": label},
+            tab,
+            confirm_text=_(
+                "Delete this record? The deletion is kept in the history, but the record "
+                "itself cannot be restored from the page."
+            ),
+            submit_label=_("Delete"),
+            submit_class="btn-danger",
+        ),
+        success_message=done,
+    )

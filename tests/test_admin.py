@@ -20,12 +20,14 @@ def superuser_client(client, world):
     return client
 
 
-def test_every_admin_changelist_and_change_page_opens(superuser_client, world):
-    for model, _model_admin in admin.site._registry.items():
+def test_every_admin_changelist_and_change_page_opens(superuser_client, world, rf):
+    request = rf.get("/")
+    request.user = world.users["staff"]
+    for model, model_admin in admin.site._registry.items():
         meta = model._meta
         changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         assert superuser_client.get(changelist).status_code == 200, changelist
-        obj = model._default_manager.first()
+        obj = model_admin.get_queryset(request).first()
         if obj is not None:
             change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
             assert superuser_client.get(change).status_code == 200, change
@@ -47,6 +49,7 @@ def test_an_admin_save_bumps_the_version_and_records_the_staff_user(superuser_cl
             "unit": "",
             "currency": "IDR",
             "due_date": "",
+            "version": "1",
         },
     )
     # then it is saved, one version later, and the history names the staff user
@@ -60,3 +63,58 @@ def test_non_staff_cannot_open_the_admin(client, world):
     client.force_login(world.users["lead_admin"])
     response = client.get(reverse("admin:partnerships_partnership_changelist"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_stale_admin_save_is_refused_and_changes_nothing(superuser_client, world):
+    # given staff opened the need at version 1, and the lead admin then saved version 2
+    from mitra.partnerships import services
+
+    need = world.need
+    services.need_update(
+        actor=world.users["lead_admin"],
+        need=need,
+        expected_version=1,
+        data={"title": "Equity (lead)"},
+    )
+    url = reverse("admin:partnerships_need_change", args=[need.pk])
+    # when staff save their copy of version 1
+    response = superuser_client.post(
+        url,
+        {
+            "partnership": need.partnership_id,
+            "title": "Equity (staff)",
+            "resource_type": "cash",
+            "description": "",
+            "quantity": "500000000.00",
+            "unit": "",
+            "currency": "IDR",
+            "due_date": "",
+            "version": "1",
+        },
+    )
+    # then the form is shown again with the error, and the lead's change stands
+    assert response.status_code == 200
+    assert (
+        "Someone else saved" in response.content.decode()
+        or "Orang lain" in response.content.decode()
+    )
+    stored = Need.objects.get(pk=need.pk)
+    assert (stored.title, stored.version) == ("Equity (lead)", 2)
+
+
+def test_owner_only_items_stay_out_of_the_admin(superuser_client, world):
+    # the company's owner-only objective, document and commitment: not listed, not opened
+    for name, item in (
+        ("objective", world.secret_objective),
+        ("document", world.secret_document),
+        ("commitment", world.secret_commitment),
+    ):
+        changelist = superuser_client.get(reverse(f"admin:partnerships_{name}_changelist"))
+        assert changelist.status_code == 200
+        change = reverse(f"admin:partnerships_{name}_change", args=[item.pk])
+        assert change not in changelist.content.decode()
+        assert superuser_client.get(change).status_code in (302, 404)
+        history = reverse(f"admin:partnerships_{name}_history", args=[item.pk])
+        assert superuser_client.get(history).status_code == 404
+    body = superuser_client.get(reverse("admin:partnerships_objective_changelist")).content
+    assert b"Walk away" not in body

@@ -38,20 +38,20 @@ def test_an_invisible_partnership_is_not_found(world):
 
 
 @pytest.mark.parametrize(
-    ("actor", "pledged", "hidden"),
+    ("actor", "pledged", "visible"),
     [
-        ("member", Decimal("277000000.00"), 0),  # the company sees its confidential pledge
+        ("member", Decimal("277000000.00"), 2),  # the company sees its confidential pledge
         ("lead_admin", Decimal("200000000.00"), 1),
         ("ngo_user", Decimal("200000000.00"), 1),
         ("staff", Decimal("200000000.00"), 1),
     ],
 )
-def test_fulfilment_leaves_out_what_the_viewer_may_not_see(world, actor, pledged, hidden):
+def test_fulfilment_leaves_out_what_the_viewer_may_not_see(world, actor, pledged, visible):
     result = selectors.fulfilment(user=world.users[actor], partnership=world.partnership)
     (need,) = result.needs
     assert need.pledged == pledged
     assert need.gap == Decimal("500000000.00") - pledged
-    assert need.hidden_commitments == hidden
+    assert len(need.commitments) == visible
     assert need.delivered == Decimal("50000000.00")
 
 
@@ -105,3 +105,47 @@ def test_dashboard_counts_and_gaps(world):
     assert data["total"] == 2
     assert data["gaps"][0].gap == Decimal("223000000.00")
     assert {row["form"]: row["n"] for row in data["counts"]["form"]} == {"ppp": 1, "psp": 1}
+
+
+def test_an_item_made_confidential_later_leaves_the_history_of_other_organisations(world):
+    # given the company's shared document and objective, later made owner-only
+    from mitra.partnerships import services
+
+    member = world.users["member"]
+    for item, update in (
+        (world.document, services.document_update),
+        (world.objective, services.objective_update),
+    ):
+        kwarg = "document" if item is world.document else "objective"
+        update(
+            actor=member,
+            expected_version=item.version,
+            data={"confidentiality": "owner"},
+            **{kwarg: item},
+        )
+    # when a partner of another organisation reads the history
+    entries = selectors.partnership_history(
+        user=world.users["ngo_user"], partnership=world.partnership
+    )
+    labels = {(e.object_type, e.object_label) for e in entries}
+    # then neither item appears in any version, while the owner still sees both
+    assert not any(label in {"Shared minutes", "Earn a fair return"} for _t, label in labels)
+    own = selectors.partnership_history(user=member, partnership=world.partnership)
+    assert {"Shared minutes", "Earn a fair return"} <= {e.object_label for e in own}
+
+
+def test_a_commitment_made_confidential_hides_its_deliveries_history_too(world):
+    from mitra.partnerships import services
+
+    member = world.users["member"]
+    services.commitment_update(
+        actor=member,
+        commitment=world.commitment,
+        expected_version=1,
+        data={"confidentiality": "owner"},
+    )
+    entries = selectors.partnership_history(
+        user=world.users["lead_admin"], partnership=world.partnership
+    )
+    types = {str(e.object_type) for e in entries}
+    assert not types & {"Komitmen", "Commitment", "Realisasi", "Delivery"}

@@ -347,3 +347,77 @@ def test_history_does_not_report_the_language_neutral_title_column(world):
 
     (latest, *_rest) = partnership_history(user=actor, partnership=p)
     assert [c.field for c in latest.changes] == ["regency"]
+
+
+def test_an_edit_without_a_version_is_refused(world):
+    with pytest.raises(ApplicationError) as excinfo:
+        services.commitment_update(
+            actor=world.users["member"],
+            commitment=world.commitment,
+            expected_version=None,
+            data={"notes": "x"},
+        )
+    assert excinfo.value.extra == {"field": "version"}
+    assert _fresh(world.commitment).notes == ""
+
+
+def test_evidence_may_not_be_more_confidential_than_the_commitment(world):
+    # given the company's owner-only financial model and its partners-level commitment
+    with pytest.raises(ValidationError) as excinfo:
+        services.delivery_create(
+            actor=world.users["member"],
+            commitment=world.commitment,
+            data={
+                "delivered_on": datetime.date(2026, 2, 1),
+                "quantity": Decimal("1.00"),
+                "evidence": world.secret_document,
+            },
+        )
+    assert "evidence" in excinfo.value.message_dict
+
+
+def test_deleting_a_document_unlinks_its_evidence_with_an_audit_record(world):
+    member = world.users["member"]
+    delivery = world.delivery
+    services.document_delete(actor=member, document=world.document)
+    stored = _fresh(delivery)
+    assert stored.evidence_id is None and stored.version == delivery.version + 1
+    assert stored.history.latest("history_date").history_user == member
+
+
+def test_a_former_partner_no_longer_sees_a_partners_only_partnership(world):
+    from mitra.core.errors import NotFound
+    from mitra.partnerships import selectors
+
+    lead = world.users["lead_admin"]
+    ngo = world.partnership.members.get(organisation=world.ngo)
+    services.member_update(
+        actor=lead,
+        member=ngo,
+        expected_version=ngo.version,
+        data={"left_on": datetime.date.today()},
+    )
+    with pytest.raises(NotFound):
+        selectors.partnership_get(user=world.users["ngo_user"], pk=world.partnership.pk)
+
+
+def test_a_title_edit_is_not_blocked_by_the_sector_rule(world):
+    # given a partnership past planning whose private partner has since left
+    lead = world.users["lead_admin"]
+    p = world.partnership
+    services.partnership_update(
+        actor=lead, partnership=p, expected_version=p.version, data={"stage": Stage.PREPARATION}
+    )
+    company = p.members.get(organisation=world.company)
+    services.member_update(
+        actor=lead,
+        member=company,
+        expected_version=company.version,
+        data={"left_on": datetime.date.today()},
+    )
+    # when the lead edits the title, it is saved (the rule guards stage and form changes)
+    p = _fresh(p)
+    services.partnership_update(
+        actor=lead, partnership=p, expected_version=p.version, data={"title_en": "New name"}
+    )
+    assert _fresh(p).title_en == "New name"

@@ -47,7 +47,7 @@ def test_confidential_items_never_appear_to_other_organisations(
         )
         not in body
     )
-    assert 'data-testid="hidden-note"' in body
+    assert 'data-testid="visibility-note"' in body
 
 
 def test_owner_sees_its_confidential_items(client: Any, world: Any) -> None:
@@ -149,7 +149,7 @@ def test_history_shows_who_what_and_old_new(client: Any, world: Any) -> None:
         actor=world.users["lead_admin"],
         partnership=world.partnership,
         data={"regency": "Kota Bekasi"},
-        expected_version=None,
+        expected_version=world.partnership.version,
     )
     sign_in(client, world, "member")
     body = client.get(

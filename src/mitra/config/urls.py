@@ -1,8 +1,9 @@
-from django.conf import settings
+# Uploaded documents are never served from MEDIA_ROOT by URL: every download goes through a view
+# that checks the document's confidentiality (partnerships:document_download, the API's
+# /documents/{id}/download). Do not expose MEDIA_ROOT on the web server either.
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from .api import api
 
@@ -17,5 +18,3 @@ urlpatterns += i18n_patterns(
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )
-if settings.DEBUG:  # pragma: no cover - uploads are served by the web server in production
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

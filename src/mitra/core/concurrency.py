@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .errors import StaleEdit
+from .errors import ApplicationError, StaleEdit
 from .history import changes_since
 
 M = TypeVar("M", bound=models.Model)
@@ -33,8 +33,17 @@ def save_versioned(
     """
     assert transaction.get_connection().in_atomic_block, "save_versioned needs a transaction"
     model = type(instance)
-    current_version = instance.version  # type: ignore[attr-defined]
-    base = current_version if expected_version is None else expected_version
+    if expected_version is None:
+        # An edit must say which version it was made on; without it a stale copy could
+        # overwrite a newer change unnoticed.
+        raise ApplicationError(
+            _(
+                "This form is missing the version it was opened on: reload the page and apply "
+                "your change again."
+            ),
+            {"field": "version"},
+        )
+    base = expected_version
     claimed = model._default_manager.filter(pk=instance.pk, version=base).update(  # type: ignore[attr-defined]
         version=base + 1
     )

@@ -27,7 +27,15 @@ def organisation_list(*, filters: dict[str, Any] | None = None) -> QuerySet[Orga
             | Q(description_ind__icontains=term)
             | Q(description_en__icontains=term)
         )
-    qs = qs.annotate(partnership_count=Count("partnership_memberships", distinct=True))
+    # Only public partnerships are counted: the directory is public, and counting partners-only
+    # or draft partnerships would reveal that they exist.
+    qs = qs.annotate(
+        partnership_count=Count(
+            "partnership_memberships",
+            filter=Q(partnership_memberships__partnership__visibility="public"),
+            distinct=True,
+        )
+    )
     if filters.get("resource_type"):
         # JSON containment is not portable to SQLite, so filter the (small) directory in Python.
         wanted = filters["resource_type"]

@@ -229,7 +229,6 @@ def partnership_fulfilment(request: HttpRequest, partnership_id: int = _id("Part
                 "gap": row.gap,
                 "pledged_pct": row.pledged_pct,
                 "delivered_pct": row.delivered_pct,
-                "hidden_commitments": row.hidden_commitments,
                 "commitments": [
                     {
                         "commitment": c.commitment,
@@ -255,7 +254,6 @@ def partnership_fulfilment(request: HttpRequest, partnership_id: int = _id("Part
             }
             for m in result.members
         ],
-        "hidden_commitments": result.hidden_commitments,
     }
 
 

@@ -354,7 +354,7 @@ def partnership_specs() -> list[dict[str, Any]]:
                     "key": "resettle",
                     "title": "Laporan Pemantauan Pemukiman Kembali Q1",
                     "doc_type": "report",
-                    "confidentiality": Confidentiality.PARTNERS,
+                    "confidentiality": Confidentiality.PUBLIC,
                 },
                 {
                     "org": "mtp",

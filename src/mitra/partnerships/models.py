@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -116,9 +117,9 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
             return self.published()
         if getattr(user, "is_staff", False):
             return self.all()
-        member_of = PartnershipMember.objects.filter(organisation__memberships__user=user).values(
-            "partnership_id"
-        )
+        member_of = PartnershipMember.objects.filter(
+            organisation__memberships__user=user, left_on__isnull=True
+        ).values("partnership_id")
         return self.filter(models.Q(visibility=Visibility.PUBLIC) | models.Q(pk__in=member_of))
 
 
@@ -424,6 +425,17 @@ class Delivery(BaseModel):
             and self.evidence.partnership_id != self.commitment.need.partnership_id
         ):
             errors["evidence"] = _("The evidence must be a document of this partnership.")
+        elif (
+            self.evidence_id
+            and self.commitment_id
+            and OPENNESS[self.evidence.confidentiality] < OPENNESS[self.commitment.confidentiality]
+        ):
+            # Everyone who sees the delivery sees its evidence link: the document may not be
+            # more confidential than the commitment it proves.
+            errors["evidence"] = _(
+                "This document is more confidential than the commitment: choose a document "
+                "everyone who sees the commitment may see."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -495,8 +507,11 @@ ALLOWED_DOCUMENT_EXTENSIONS = {
 
 
 def document_upload_to(instance: Document, filename: str) -> str:
+    """documents/<partnership>/<random>/<original name>: the random folder keeps paths
+    unguessable (defence in depth; files are only ever served through a permission check)
+    while the download keeps the name the partner gave the file."""
     stem, ext = os.path.splitext(os.path.basename(filename))
-    return f"documents/{instance.partnership_id}/{stem[:80]}{ext.lower()}"
+    return f"documents/{instance.partnership_id}/{uuid.uuid4().hex}/{stem[:80]}{ext.lower()}"
 
 
 class Document(BaseModel):
@@ -551,3 +566,5 @@ class Document(BaseModel):
 
 
 ZERO = Decimal("0.00")
+#: How widely an item may be seen: a larger number reaches more people.
+OPENNESS = {Confidentiality.OWNER: 0, Confidentiality.PARTNERS: 1, Confidentiality.PUBLIC: 2}

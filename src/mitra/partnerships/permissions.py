@@ -26,11 +26,12 @@ def _members(partnership: Partnership) -> list[PartnershipMember]:
 
 
 def member_org_ids(partnership: Partnership) -> set[int]:
-    return {m.organisation_id for m in _members(partnership)}
+    """Organisations that are current members (an organisation that left no longer reads)."""
+    return {m.organisation_id for m in _members(partnership) if m.left_on is None}
 
 
 def is_partner(user: Any, partnership: Partnership) -> bool:
-    """The user belongs to an organisation that is (or was) a member of the partnership."""
+    """The user belongs to an organisation that is a current member of the partnership."""
     return bool(user_organisation_ids(user) & member_org_ids(partnership))
 
 

@@ -380,14 +380,14 @@ class CommitmentRowOut(Schema):
 
 class NeedRowOut(Schema):
     need: NeedOut = Field(..., description="The need.")
-    pledged: DecimalStr = Field(..., description="Pledged by the commitments you may see.")
+    pledged: DecimalStr = Field(
+        ...,
+        description="Pledged by the commitments you may see (others are neither added nor counted).",
+    )
     delivered: DecimalStr = Field(..., description="Delivered against those commitments.")
     gap: DecimalStr = Field(..., description="Not yet pledged (never below zero).")
     pledged_pct: DecimalStr | None = Field(None, description="Pledged ÷ needed × 100.")
     delivered_pct: DecimalStr | None = Field(None, description="Delivered ÷ needed × 100.")
-    hidden_commitments: int = Field(
-        ..., description="Commitments you may not see, left out of every figure."
-    )
     commitments: list[CommitmentRowOut] = Field(..., description="The commitments you may see.")
 
 
@@ -405,7 +405,6 @@ class MemberMeasureOut(Schema):
 class FulfilmentOut(Schema):
     needs: list[NeedRowOut] = Field(..., description="Per need: pledged, delivered, gap.")
     members: list[MemberMeasureOut] = Field(..., description="Per member and measure.")
-    hidden_commitments: int = Field(..., description="Commitments left out (not visible to you).")
 
 
 # --- objectives ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from .models import (
     Objective,
     Partnership,
     PartnershipMember,
+    Stage,
     Visibility,
 )
 from .permissions import can_view_internal, can_view_item, can_view_partnership
@@ -63,10 +64,12 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     orgs = user_organisation_ids(user)
     if filters.get("my_role"):
         qs = qs.filter(
-            members__organisation_id__in=orgs, members__role_rows__role=filters["my_role"]
+            members__organisation_id__in=orgs,
+            members__left_on__isnull=True,
+            members__role_rows__role=filters["my_role"],
         ).distinct()
     if filters.get("mine"):
-        qs = qs.filter(members__organisation_id__in=orgs).distinct()
+        qs = qs.filter(members__organisation_id__in=orgs, members__left_on__isnull=True).distinct()
     return qs.order_by("-created_at", "-id")
 
 
@@ -119,7 +122,6 @@ class NeedRow:
     pledged: Decimal
     delivered: Decimal
     commitments: list[CommitmentRow]
-    hidden_commitments: int
 
     @property
     def gap(self) -> Decimal:
@@ -154,7 +156,6 @@ class MemberMeasureRow:
 class Fulfilment:
     needs: list[NeedRow]
     members: list[MemberMeasureRow]
-    hidden_commitments: int = 0
     totals: dict[str, Any] = field(default_factory=dict)
 
 
@@ -162,8 +163,9 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
     """Needs with pledged, delivered and gap, and pledged vs delivered per member.
 
     Commitments the viewer may not see (another organisation's confidential ones, or
-    partners-only ones for the public) are left out of every figure, and counted as hidden, so
-    that no total lets a viewer work out a confidential amount. Three queries.
+    partners-only ones for the public) are left out of every figure, so that no total lets a
+    viewer work out a confidential amount; nor are they counted, which would reveal that they
+    exist. Three queries.
     """
     needs = list(partnership.needs.all().order_by("id"))
     commitments = list(
@@ -181,12 +183,10 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
         by_commitment[d.commitment_id].append(d)
     need_by_id = {n.pk: n for n in needs}
     visible_by_need: dict[int, list[CommitmentRow]] = defaultdict(list)
-    hidden_by_need: dict[int, int] = defaultdict(int)
     member_totals: dict[tuple[int, str], list[Decimal]] = {}
     member_by_id: dict[int, PartnershipMember] = {}
     for c in commitments:
         if not can_view_item(user, partnership, c.confidentiality, c.member.organisation_id):
-            hidden_by_need[c.need_id] += 1
             continue
         delivered = sum((d.quantity for d in by_commitment[c.pk]), ZERO)
         row = CommitmentRow(commitment=c, delivered=delivered, deliveries=by_commitment[c.pk])
@@ -203,7 +203,6 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
             pledged=sum((r.commitment.quantity for r in visible_by_need[n.pk]), ZERO),
             delivered=sum((r.delivered for r in visible_by_need[n.pk]), ZERO),
             commitments=visible_by_need[n.pk],
-            hidden_commitments=hidden_by_need[n.pk],
         )
         for n in needs
     ]
@@ -220,9 +219,7 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
             member_totals.items(), key=lambda item: (item[0][0], item[0][1])
         )
     ]
-    return Fulfilment(
-        needs=need_rows, members=member_rows, hidden_commitments=sum(hidden_by_need.values())
-    )
+    return Fulfilment(needs=need_rows, members=member_rows)
 
 
 # --- objectives and documents ---------------------------------------------------------------------
@@ -255,7 +252,7 @@ def document_get(*, user: Any, pk: int) -> Document:
         document = Document.objects.select_related("owner__organisation", "partnership").get(pk=pk)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Document not found.")) from None
-    partnership = partnership_get(user=user, pk=document.partnership_id)
+    partnership = _owner_or(user, document.partnership_id, _("Document not found."))
     if not can_view_item(
         user, partnership, document.confidentiality, document.owner.organisation_id
     ):
@@ -277,7 +274,9 @@ def member_get(*, user: Any, pk: Any, partnership: Partnership | None = None) ->
     member = PartnershipMember.objects.select_related("organisation").filter(pk=_int(pk)).first()
     if member is None or not _in(partnership, member.partnership_id):
         raise NotFound(_("Partner not found."))
-    member.partnership = partnership or partnership_get(user=user, pk=member.partnership_id)
+    member.partnership = partnership or _owner_or(
+        user, member.partnership_id, _("Partner not found.")
+    )
     return member
 
 
@@ -285,7 +284,7 @@ def need_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> N
     need = Need.objects.filter(pk=_int(pk)).first()
     if need is None or not _in(partnership, need.partnership_id):
         raise NotFound(_("Need not found."))
-    need.partnership = partnership or partnership_get(user=user, pk=need.partnership_id)
+    need.partnership = partnership or _owner_or(user, need.partnership_id, _("Need not found."))
     return need
 
 
@@ -337,6 +336,15 @@ def objective_get(*, user: Any, pk: Any, partnership: Partnership | None = None)
     return objective
 
 
+def _owner_or(user: Any, partnership_id: int, message: Any) -> Partnership:
+    """The item's partnership if visible; else NotFound with the item's own message, so that an
+    outsider cannot tell an item of a private partnership from an id that does not exist."""
+    try:
+        return partnership_get(user=user, pk=partnership_id)
+    except NotFound:
+        raise NotFound(message) from None
+
+
 def _int(pk: Any) -> int:
     try:
         return int(pk)
@@ -351,7 +359,8 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
     """Every create, update and delete on the partnership and its items, newest first.
 
     Items the viewer may not see (confidential to another organisation) are left out, whether
-    they are confidential now or were when the change was made. One query per history table.
+    they are confidential now or were at any earlier version, and so are the deliveries of such
+    commitments. One query per history table.
     """
     require_internal(user, partnership)
     orgs = {m.pk: m.organisation_id for m in partnership.members.all()}
@@ -360,11 +369,17 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
     def visible(confidentiality: str, member_id: int | None) -> bool:
         return can_view_item(user, partnership, confidentiality, orgs.get(member_id or 0))
 
-    current_conf = dict(
-        Commitment.objects.filter(need__partnership=partnership).values_list(
-            "pk", "confidentiality"
-        )
-    )
+    def wholly_visible(records: Any, owner: str) -> list[Any]:
+        """The records of the items every version of which the viewer may see.
+
+        An item that is, or ever was, confidential to another organisation is left out whole:
+        showing only its visible versions would still show the old values in their diffs. The
+        last record of an item is its current (or deleted) state, so this covers both.
+        """
+        rows = list(records)
+        hidden = {r.id for r in rows if not visible(r.confidentiality, getattr(r, owner))}
+        return [r for r in rows if r.id not in hidden]
+
     entries: list[HistoryEntry] = []
     hist = Partnership.history.filter(id=partnership.pk).select_related("history_user")
     entries += entries_from_records(hist, object_type=str(_("Partnership")), label=lambda r: r.code)
@@ -382,12 +397,10 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
         need_titles[r.id] = r.title
     entries += entries_from_records(hist_needs, object_type=str(_("Need")), label=lambda r: r.title)
     need_ids = list(need_titles)
-    hist_commitments = [
-        r
-        for r in Commitment.history.filter(need_id__in=need_ids).select_related("history_user")
-        if visible(r.confidentiality, r.member_id)
-        and visible(current_conf.get(r.id, r.confidentiality), r.member_id)
-    ]
+    hist_commitments = wholly_visible(
+        Commitment.history.filter(need_id__in=need_ids).select_related("history_user"),
+        "member_id",
+    )
     commitment_info = {r.id: (r.member_id, r.need_id, r.confidentiality) for r in hist_commitments}
     entries += entries_from_records(
         hist_commitments,
@@ -408,21 +421,17 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
         ),
     )
     member_ids = list(orgs)
-    hist_objectives = [
-        r
-        for r in Objective.history.filter(member_id__in=member_ids).select_related("history_user")
-        if visible(r.confidentiality, r.member_id)
-    ]
+    hist_objectives = wholly_visible(
+        Objective.history.filter(member_id__in=member_ids).select_related("history_user"),
+        "member_id",
+    )
     entries += entries_from_records(
         hist_objectives, object_type=str(_("Objective")), label=lambda r: r.text[:60]
     )
-    hist_documents = [
-        r
-        for r in Document.history.filter(partnership_id=partnership.pk).select_related(
-            "history_user"
-        )
-        if visible(r.confidentiality, r.owner_id)
-    ]
+    hist_documents = wholly_visible(
+        Document.history.filter(partnership_id=partnership.pk).select_related("history_user"),
+        "owner_id",
+    )
     entries += entries_from_records(
         hist_documents, object_type=str(_("Document")), label=lambda r: r.title
     )
@@ -447,7 +456,7 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     orgs = user_organisation_ids(user)
     mine = (
         list(
-            visible.filter(members__organisation_id__in=orgs)
+            visible.filter(members__organisation_id__in=orgs, members__left_on__isnull=True)
             .distinct()
             .order_by("-updated_at")[:10]
         )
@@ -462,6 +471,7 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     # Gaps: over needs of visible partnerships, counting only commitments the user may see.
     needs = list(
         Need.objects.filter(partnership__in=visible)
+        .exclude(partnership__stage__in=[Stage.CLOSED, Stage.CANCELLED])
         .select_related("partnership")
         .prefetch_related(
             Prefetch("commitments", queryset=Commitment.objects.select_related("member"))
@@ -473,7 +483,11 @@ def dashboard(*, user: Any) -> dict[str, Any]:
         )
     )
     internal_ids = (
-        set(visible.filter(Q(members__organisation_id__in=orgs)).values_list("pk", flat=True))
+        set(
+            visible.filter(
+                members__organisation_id__in=orgs, members__left_on__isnull=True
+            ).values_list("pk", flat=True)
+        )
         if orgs
         else set()
     )

@@ -186,7 +186,8 @@ def partnership_update(
     fields = _pick(data, PARTNERSHIP_FIELDS)
     stage = fields.get("stage", partnership.stage)
     form = fields.get("form", partnership.form)
-    _check_stage_gate(partnership, stage=stage, form=form)
+    if stage != partnership.stage or form != partnership.form:
+        _check_stage_gate(partnership, stage=stage, form=form)
     if stage != partnership.stage and "stage_since" not in data:
         fields["stage_since"] = timezone.localdate()
     return save_versioned(
@@ -567,7 +568,10 @@ def document_delete(*, actor: Any, document: Document) -> None:
         can_edit_member_items(actor, document.owner),
         _("You may only delete your own organisation's documents."),
     )
-    Delivery.objects.filter(evidence=document).update(evidence=None)
+    for delivery in Delivery.objects.filter(evidence=document):
+        save_versioned(
+            delivery, expected_version=delivery.version, actor=actor, fields={"evidence": None}
+        )
     _audited(document, actor)
     storage, name = document.file.storage, document.file.name
     document.delete()

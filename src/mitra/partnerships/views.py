@@ -670,8 +670,13 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
         raise NotFound(_("Document not found."))
     filename = os.path.basename(document.file.name)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    try:
+        handle = document.file.open("rb")
+    except OSError:
+        # The record exists but its file is gone (restored database, cleaned disk): not a 500.
+        raise NotFound(_("The file of this document is missing.")) from None
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
 from mitra.core.admin import VersionedAdmin
@@ -19,6 +20,8 @@ class OrganisationAdmin(VersionedAdmin, TranslationAdmin):
     list_filter = ["sector", "kind", "country"]
     search_fields = ["name", "short_name"]
     inlines = [MembershipInline]
+    # A website typed without a scheme is taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(OrganisationMembership)

@@ -33,6 +33,9 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 TOUCH_INTERVAL = datetime.timedelta(minutes=5)
 
 
+TOO_MANY_MESSAGE = _("Too many failed sign-ins. Try again in 15 minutes.")
+
+
 class InvalidCredentials(ApplicationError):
     status = 401
 
@@ -55,6 +58,26 @@ def _record_failure(key: str) -> None:
         cache.add(key, 1, FAILURE_WINDOW_SECONDS)
 
 
+def sign_in_throttled(*, client: str, username: str) -> bool:
+    """Whether sign-ins from this client (for this username) are refused for now.
+
+    Shared by the API's token endpoint and the web sign-in form, so neither is a side door."""
+    addr_key, user_key = _failure_keys(client or "unknown", username)
+    return (
+        cache.get(addr_key, 0) >= MAX_FAILURES_PER_ADDRESS
+        or cache.get(user_key, 0) >= MAX_FAILURES_PER_USERNAME
+    )
+
+
+def sign_in_failed(*, client: str, username: str) -> None:
+    for key in _failure_keys(client or "unknown", username):
+        _record_failure(key)
+
+
+def sign_in_succeeded(*, client: str, username: str) -> None:
+    cache.delete(_failure_keys(client or "unknown", username)[1])
+
+
 def token_lifetime() -> datetime.timedelta:
     return datetime.timedelta(days=getattr(settings, "MITRA_API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS))
 
@@ -64,18 +87,13 @@ def token_issue(
     *, username: str, password: str, client: str, request: Any = None
 ) -> tuple[ApiToken, str]:
     """Check the credentials and issue a token: returns the stored row and the raw token."""
-    addr_key, user_key = _failure_keys(client or "unknown", username)
-    if (
-        cache.get(addr_key, 0) >= MAX_FAILURES_PER_ADDRESS
-        or cache.get(user_key, 0) >= MAX_FAILURES_PER_USERNAME
-    ):
-        raise TooManyAttempts(_("Too many failed sign-ins. Try again in 15 minutes."))
+    if sign_in_throttled(client=client, username=username):
+        raise TooManyAttempts(TOO_MANY_MESSAGE)
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        _record_failure(addr_key)
-        _record_failure(user_key)
+        sign_in_failed(client=client, username=username)
         raise InvalidCredentials(_("The username or password is not correct."))
-    cache.delete(user_key)
+    sign_in_succeeded(client=client, username=username)
     raw = ApiToken.new_raw()
     token = ApiToken.objects.create(
         user=user,

@@ -18,3 +18,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# A cache all web processes share (the failed-sign-in throttle counts across them); it lives in
+# the database like everything else, so no other service is needed: run `mitra createcachetable`.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mitra_cache",
+    }
+}

@@ -18,6 +18,9 @@ from mitra.core.models import BaseModel
 from mitra.organisations.models import Organisation, ResourceType, Sector
 from mitra.organisations.regions import subdivisions
 
+#: Needs, pledges and deliveries are counted in positive amounts (a hundredth at least).
+positive = MinValueValidator(Decimal("0.01"), message=_("Must be greater than zero."))
+
 
 class PartnershipForm(models.TextChoices):
     PPP = "ppp", _("PPP (KPBU)")
@@ -289,7 +292,7 @@ class Need(BaseModel):
         _("resource type"), max_length=20, choices=ResourceType.choices
     )
     description = models.TextField(_("description"), blank=True)
-    quantity = FixedDecimalField(_("quantity or amount"))
+    quantity = FixedDecimalField(_("quantity or amount"), validators=[positive])
     unit = models.CharField(
         _("unit"),
         max_length=30,
@@ -322,8 +325,6 @@ class Need(BaseModel):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if self.quantity is not None and self.quantity <= 0:
-            errors["quantity"] = _("Must be greater than zero.")
         if self.resource_type == ResourceType.CASH:
             if not self.currency:
                 errors["currency"] = _("A cash need requires a currency.")
@@ -350,7 +351,7 @@ class Commitment(BaseModel):
         related_name="commitments",
         verbose_name=_("partner"),
     )
-    quantity = FixedDecimalField(_("pledged quantity or amount"))
+    quantity = FixedDecimalField(_("pledged quantity or amount"), validators=[positive])
     due_date = models.DateField(_("due date"), null=True, blank=True)
     confidentiality = models.CharField(
         _("confidentiality"),
@@ -372,8 +373,6 @@ class Commitment(BaseModel):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if self.quantity is not None and self.quantity <= 0:
-            errors["quantity"] = _("Must be greater than zero.")
         if (
             self.need_id
             and self.member_id
@@ -394,7 +393,7 @@ class Delivery(BaseModel):
         verbose_name=_("commitment"),
     )
     delivered_on = models.DateField(_("delivery date"))
-    quantity = FixedDecimalField(_("delivered quantity or amount"))
+    quantity = FixedDecimalField(_("delivered quantity or amount"), validators=[positive])
     evidence = models.ForeignKey(
         "Document",
         on_delete=models.SET_NULL,
@@ -417,8 +416,6 @@ class Delivery(BaseModel):
 
     def clean(self) -> None:
         errors: dict[str, object] = {}
-        if self.quantity is not None and self.quantity <= 0:
-            errors["quantity"] = _("Must be greater than zero.")
         if (
             self.evidence_id
             and self.commitment_id

@@ -304,7 +304,19 @@ class NeedUpdateIn(InSchema):
 # --- commitments and deliveries -------------------------------------------------------------------
 
 
-class CommitmentOut(Schema):
+class MemberItemOut(Schema):
+    """Base of the items a member owns: the owning organisation read through `member`."""
+
+    @staticmethod
+    def resolve_organisation_id(obj: Any) -> int:
+        return obj.member.organisation_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_organisation_name(obj: Any) -> str:
+        return obj.member.organisation.name  # type: ignore[no-any-return]
+
+
+class CommitmentOut(MemberItemOut):
     id: int = Field(..., description="Commitment id.")
     need_id: int = Field(..., description="The need it pledges against.")
     member_id: int = Field(..., description="The pledging member.")
@@ -315,14 +327,6 @@ class CommitmentOut(Schema):
     confidentiality: ConfidentialityCode = Field(..., description="Who may see it.")
     notes: str = Field(..., description="Notes.")
     version: int = Field(..., description="Edit version: send it back with a PATCH.")
-
-    @staticmethod
-    def resolve_organisation_id(obj: Any) -> int:
-        return obj.member.organisation_id  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_organisation_name(obj: Any) -> str:
-        return obj.member.organisation.name  # type: ignore[no-any-return]
 
 
 class CommitmentCreateIn(InSchema):
@@ -410,7 +414,7 @@ class FulfilmentOut(Schema):
 # --- objectives ---------------------------------------------------------------------------------
 
 
-class ObjectiveOut(Schema):
+class ObjectiveOut(MemberItemOut):
     id: int = Field(..., description="Objective id.")
     member_id: int = Field(..., description="The member whose objective it is.")
     organisation_id: int = Field(..., description="Its organisation.")
@@ -420,14 +424,6 @@ class ObjectiveOut(Schema):
     weight: int = Field(..., description="Importance to the partner, 1–100.")
     confidentiality: ConfidentialityCode = Field(..., description="Who may see it.")
     version: int = Field(..., description="Edit version: send it back with a PATCH.")
-
-    @staticmethod
-    def resolve_organisation_id(obj: Any) -> int:
-        return obj.member.organisation_id  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_organisation_name(obj: Any) -> str:
-        return obj.member.organisation.name  # type: ignore[no-any-return]
 
 
 class ObjectiveCreateIn(InSchema):

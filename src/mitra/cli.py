@@ -1,7 +1,7 @@
 """The ``mitra`` console script.
 
-``mitra simulate`` runs the risk engine without Django (an analyst's laptop has no
-database); ``mitra serve`` runs gunicorn with the production settings; every other
+``mitra simulate``, ``mitra finance``, ``mitra vfm``, ``mitra share`` and ``mitra align``
+run the computation core without Django (an analyst's laptop has no database); ``mitra serve`` runs gunicorn with the production settings; every other
 sub-command is a Django management command (``mitra demo``, ``mitra migrate``, ...).
 """
 
@@ -11,13 +11,24 @@ import os
 import sys
 
 
+# Commands of the pure computation core: module whose ``main(argv) -> int`` runs it.
+_CORE_COMMANDS = {
+    "simulate": "mitra.analysis.cli",
+    "finance": "mitra.analysis.finance_cli",
+    "vfm": "mitra.analysis.vfm_cli",
+    "share": "mitra.analysis.sharing_cli",
+    "align": "mitra.analysis.alignment_cli",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     command = argv[1] if len(argv) > 1 else "help"
-    if command == "simulate":
-        from mitra.analysis.cli import main as simulate_main
+    if command in _CORE_COMMANDS:
+        from importlib import import_module
 
-        return simulate_main(argv[2:])
+        module = import_module(_CORE_COMMANDS[command])
+        return int(module.main(argv[2:]))
     if command == "serve":
         return _serve(argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.config.settings.local")

@@ -27,6 +27,9 @@ run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra demo --if-empty
+	# The background worker (imports, simulations) runs beside the web server and stops with it.
+	DEBUG=$${DEBUG:-1} $(BIN)/mitra db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("mitra.accounts.urls")),
     path("organisations/", include("mitra.organisations.urls")),
+    path("jobs/", include("mitra.jobs.urls")),
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )

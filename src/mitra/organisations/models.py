@@ -107,6 +107,12 @@ class Organisation(BaseModel):
         blank=True,
         help_text=_("Kinds of resources this organisation can bring."),
     )
+    #: An identifier from a register (org-id.guide scheme such as "ID-NIB", or "EU-PIC" for an
+    #: EU participant code): imports match organisations on it before they match on names.
+    identifier_scheme = models.CharField(_("identifier scheme"), max_length=40, blank=True)
+    identifier = models.CharField(_("identifier"), max_length=100, blank=True)
+    #: Other spellings of the name seen in imported data, matched to this organisation.
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -114,6 +120,13 @@ class Organisation(BaseModel):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier_scheme", "identifier"],
+                condition=~models.Q(identifier=""),
+                name="uniq_organisation_identifier",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name

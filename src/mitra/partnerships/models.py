@@ -159,6 +159,17 @@ class Partnership(BaseModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    #: When the partnership first became public (the Atom feed's "newly published").
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    #: The open-contracting id of an imported contracting process; native partnerships get
+    #: theirs from the configured prefix and their code (mitra.disclosure).
+    ocid = models.CharField(_("OCID"), max_length=120, null=True, blank=True, unique=True)
+    #: Where an imported partnership came from ("ocds", "oc4ids", "id-kpbu-kemenkeu-projects",
+    #: ...) and its id there: re-importing the same record updates it instead of duplicating it.
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    source_id = models.CharField(_("id in the source"), max_length=200, blank=True)
+    #: Published fields Mitra does not model, kept as received ("other published data").
+    other_data = models.JSONField(_("other published data"), default=dict, blank=True)
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -166,6 +177,13 @@ class Partnership(BaseModel):
         ordering = ["-created_at"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source=""),
+                name="uniq_partnership_source_id",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
@@ -224,6 +242,15 @@ class PartnershipMember(BaseModel):
     roles = models.JSONField(_("roles"), default=list)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    #: Share of the project company's equity, in percent (sponsors of a PPP), when known.
+    equity_share = models.DecimalField(
+        _("equity share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
 
     history = HistoricalRecords()
 

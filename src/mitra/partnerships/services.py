@@ -32,6 +32,7 @@ from .models import (
     PartnershipMember,
     Role,
     Stage,
+    Visibility,
 )
 from .permissions import can_create_partnership, can_edit_member_items, can_manage_partnership
 
@@ -148,6 +149,8 @@ def partnership_create(
         )
     partnership = Partnership(**fields, created_by=actor)
     partnership.stage_since = partnership.stage_since or timezone.localdate()
+    if partnership.visibility == Visibility.PUBLIC:
+        partnership.published_at = timezone.now()
     year = timezone.localdate().year
     partnership.code = _next_code(partnership.form, year) if partnership.form in CODE_PREFIX else ""
     partnership.full_clean(exclude=["code"] if not partnership.code else None)
@@ -190,6 +193,8 @@ def partnership_update(
         _check_stage_gate(partnership, stage=stage, form=form)
     if stage != partnership.stage and "stage_since" not in data:
         fields["stage_since"] = timezone.localdate()
+    if fields.get("visibility") == Visibility.PUBLIC and partnership.published_at is None:
+        fields["published_at"] = timezone.now()
     return save_versioned(
         partnership, expected_version=expected_version, actor=actor, fields=fields
     )

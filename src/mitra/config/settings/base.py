@@ -51,10 +51,15 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "mitra.core",
     "mitra.accounts",
     "mitra.organisations",
     "mitra.partnerships",
+    "mitra.jobs",
+    "mitra.disclosure",
+    "mitra.imports",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Background work: a queue in the database; `mitra db_worker` runs it (see README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -23,3 +23,5 @@ if not os.environ.get("DATABASE_URL"):
         "NAME": os.path.join(tempfile.gettempdir(), f"mitra-test-{os.getpid()}.sqlite3")
     }
 STATIC_ROOT = tempfile.mkdtemp(prefix="mitra-test-static-")
+# Jobs run as soon as their transaction commits, in the test's own thread.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

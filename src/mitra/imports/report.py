@@ -1,0 +1,84 @@
+"""What an import found and did: the report every importer returns, and its refusal."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from mitra.core.errors import ApplicationError
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One problem: where (a JSON path such as ``$.releases[3].parties[0].id``, or a table cell
+    such as ``row 12, column proyek_nilai_capex``), the value found, and what is wrong (translated)."""
+
+    where: str
+    message: str
+    value: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"where": self.where, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """Counts by entity ("partnership", "organisation", "member", "document", ...) and issues.
+
+    ``errors`` refuse the whole import; ``warnings`` are deviations the importer normalised
+    (each one listed, none silently)."""
+
+    format: str
+    source: str
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    warnings: list[ImportIssue] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    rows: int = 0
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def warn(self, where: str, message: str, value: Any = "") -> None:
+        self.warnings.append(ImportIssue(where, str(message), _short(value)))
+
+    def error(self, where: str, message: str, value: Any = "") -> None:
+        self.errors.append(ImportIssue(where, str(message), _short(value)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "warnings": [w.to_dict() for w in self.warnings],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ImportRefused(ApplicationError):
+    """The input has errors: nothing was written. ``report`` lists every error."""
+
+    status = 422
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(
+            _("The import was refused: %(n)d error(s); nothing was saved.")
+            % {"n": len(report.errors)},
+            {"report": report.to_dict()},
+        )
+        self.report = report

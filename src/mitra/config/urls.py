@@ -3,19 +3,30 @@
 # /documents/{id}/download). Do not expose MEDIA_ROOT on the web server either.
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from mitra.disclosure.sitemaps import SITEMAPS
 
 from .api import api
 
 urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("mitra.accounts.urls")),
     path("organisations/", include("mitra.organisations.urls")),
     path("jobs/", include("mitra.jobs.urls")),
+    path("open-data/", include("mitra.disclosure.urls")),
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )

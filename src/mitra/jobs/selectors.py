@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mitra.core.errors import NotFound
 
 from .models import Job
@@ -14,5 +16,5 @@ def job_get_for(user: Any, job_id: Any) -> Job:
         getattr(user, "is_staff", False)
         or (getattr(user, "is_authenticated", False) and job.created_by_id == user.pk)
     ):
-        raise NotFound()
+        raise NotFound(_("Job not found."))
     return job

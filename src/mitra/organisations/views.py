@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.core.errors import PermissionDenied
+from mitra.core.exports import export_format, table_response
 from mitra.core.views import handle_form, post_data, render_page, service_errors
 from mitra.partnerships import selectors as partnership_selectors
 
 from . import selectors, services
+from .exports import ORGANISATION_COLUMNS
 from .forms import OrganisationFilterForm, OrganisationForm
 from .models import Organisation, ResourceType
 from .permissions import can_manage_organisation, user_organisation_ids
@@ -25,7 +27,16 @@ PAGE_SIZE = 20
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filter_form = OrganisationFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    paginator = Paginator(selectors.organisation_list(filters=filters), PAGE_SIZE)
+    organisations = selectors.organisation_list(filters=filters)
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            rows=organisations.iterator(chunk_size=2000),
+            columns=ORGANISATION_COLUMNS,
+            fmt=fmt,
+            filename=str(_("organisations")),
+        )
+    paginator = Paginator(organisations, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "nav": "organisations",

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import SDG, Confidentiality, Currency
-from mitra.organisations.models import ResourceType
+from mitra.organisations.models import ResourceType, Sector
 from mitra.organisations.regions import province_choices
 
 from .models import DevelopmentSector, DocumentType, PartnershipForm, Role, Stage, Visibility
@@ -51,6 +51,7 @@ class PartnershipFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     development_sector = forms.ChoiceField(label=_("Sector"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
+    partner_sector = forms.ChoiceField(label=_("Partner from"), required=False)
     my_role = forms.ChoiceField(label=_("My role"), required=False)
     mine = forms.BooleanField(label=_("Only my partnerships"), required=False)
 
@@ -62,6 +63,7 @@ class PartnershipFilterForm(forms.Form):
             DevelopmentSector.choices
         )
         self.fields["province"].choices = _blank(_("All provinces")) + province_choices()
+        self.fields["partner_sector"].choices = _blank(_("Any sector")) + list(Sector.choices)
         self.fields["my_role"].choices = _blank(_("Any role")) + list(Role.choices)
         if not authenticated:
             del self.fields["my_role"]

@@ -42,7 +42,7 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     """Partnerships the user may see, filtered.
 
     Filters: form, stage, development_sector, province, visibility, q (code or title, either
-    language), my_role (a role my organisation holds), mine (bool: my organisation is a member),
+    language), partner_sector (a current member comes from that sector), my_role (a role my organisation holds), mine (bool: my organisation is a member),
     organisation (id of an organisation that is a member).
     """
     filters = filters or {}
@@ -58,6 +58,12 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
             | Q(title_en__icontains=term)
             | Q(summary_ind__icontains=term)
             | Q(summary_en__icontains=term)
+        )
+    if filters.get("partner_sector"):
+        qs = qs.filter(
+            pk__in=PartnershipMember.objects.filter(
+                left_on__isnull=True, organisation__sector=filters["partner_sector"]
+            ).values("partnership_id")
         )
     if filters.get("organisation"):
         qs = qs.filter(members__organisation_id=filters["organisation"]).distinct()

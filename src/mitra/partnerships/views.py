@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from mitra.core.choices import SDG, Confidentiality
 from mitra.core.errors import NotFound, PermissionDenied
+from mitra.core.exports import export_format, table_response
 from mitra.core.templatetags.mitra import quantity
 from mitra.core.views import handle_form, post_data, render_page, service_errors
 from mitra.organisations import selectors as organisation_selectors
@@ -27,6 +28,13 @@ from mitra.organisations.models import ResourceType, Sector
 from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
 
 from . import selectors, services
+from .exports import (
+    DOCUMENT_COLUMNS,
+    MEMBER_COLUMNS,
+    NEED_COLUMNS,
+    OBJECTIVE_COLUMNS,
+    PARTNERSHIP_COLUMNS,
+)
 from .forms import (
     CommitmentForm,
     ConfirmForm,
@@ -110,6 +118,14 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            rows=qs.iterator(chunk_size=2000),
+            columns=PARTNERSHIP_COLUMNS,
+            fmt=fmt,
+            filename=str(_("partnerships")),
+        )
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -205,9 +221,40 @@ TAB_CONTEXT = {
 }
 
 
+def _tab_rows(request: HttpRequest, partnership: Partnership, tab: str) -> list[Any]:
+    """The rows a tab shows the user (the same selectors, so the same confidentiality)."""
+    if tab == "partners":
+        return list(partnership.members.all())
+    if tab == "needs":
+        return list(_needs(request, partnership)["fulfilment"].needs)
+    if tab == "objectives":
+        return list(_objectives(request, partnership)["objectives"])
+    return list(_documents(request, partnership)["documents"])
+
+
+TAB_EXPORTS = {
+    "partners": MEMBER_COLUMNS,
+    "needs": NEED_COLUMNS,
+    "objectives": OBJECTIVE_COLUMNS,
+    "documents": DOCUMENT_COLUMNS,
+}
+
+
+def _tab_export(request: HttpRequest, partnership: Partnership, tab: str, fmt: str) -> Any:
+    return table_response(
+        rows=_tab_rows(request, partnership, tab),
+        columns=TAB_EXPORTS[tab],
+        fmt=fmt,
+        filename=f"{partnership.code}-{dict(TABS)[tab]}",
+    )
+
+
 @service_errors
 def partnership_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
     partnership = selectors.partnership_get(user=request.user, pk=pk)
+    fmt = export_format(request)
+    if fmt and tab in TAB_EXPORTS:
+        return _tab_export(request, partnership, tab, fmt)
     context = _page_context(request, partnership, tab)
     context.update(TAB_CONTEXT[tab](request, partnership))
     return render_page(

@@ -123,3 +123,24 @@ def query_with(context: Any, **changes: Any) -> str:
 @register.simple_tag
 def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
+
+
+@register.filter
+def flatten_data(value: Any, limit: int = 300) -> list[tuple[str, str]]:
+    """Nested JSON as (path, text) rows for a definition list: ``parties[0].name`` → "PT Jasa"."""
+    rows: list[tuple[str, str]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if len(rows) >= limit:
+            return
+        if isinstance(node, dict):
+            for key, child in node.items():
+                walk(child, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{path}[{index}]")
+        elif node not in (None, ""):
+            rows.append((path, str(node)))
+
+    walk(value, "")
+    return rows

@@ -1,0 +1,107 @@
+"""Background jobs: queued on commit, run once, progress recorded, failures reported in plain
+words, and only their creator (or staff) can follow them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from mitra.core.errors import ApplicationError
+from mitra.jobs import registry, services
+from mitra.jobs.models import Job, JobStatus
+
+pytestmark = pytest.mark.django_db
+CALLS: list[str] = []
+
+
+def counting_handler(job: Job, progress: Any) -> dict[str, Any]:
+    CALLS.append(str(job.pk))
+    for done in range(1, 5):
+        progress(done, 4)
+    return {"summary": {"rows": job.params["rows"]}}
+
+
+def refusing_handler(job: Job, progress: Any) -> dict[str, Any]:
+    raise ApplicationError("Row 3: the amount is not a number.", {"report": {"errors": 1}})
+
+
+def crashing_handler(job: Job, progress: Any) -> dict[str, Any]:
+    raise RuntimeError("secret internals")
+
+
+@pytest.fixture(autouse=True)
+def handlers(monkeypatch):
+    monkeypatch.setitem(registry.HANDLERS, "test.count", f"{__name__}.counting_handler")
+    monkeypatch.setitem(registry.HANDLERS, "test.refuse", f"{__name__}.refusing_handler")
+    monkeypatch.setitem(registry.HANDLERS, "test.crash", f"{__name__}.crashing_handler")
+    CALLS.clear()
+
+
+def test_job_runs_after_commit_and_records_progress(world, django_capture_on_commit_callbacks):
+    user = world.users["staff"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.job_enqueue(actor=user, kind="test.count", title="Count", params={"rows": 7})
+        assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+        assert CALLS == []  # nothing runs before the transaction commits
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert (job.done, job.total, job.percent) == (4, 4, 100)
+    assert job.result == {"summary": {"rows": 7}}
+    assert job.created_by == user and job.started_at and job.finished_at
+    # A job runs at most once, even if the queue delivers it twice.
+    services.job_execute(str(job.pk))
+    assert CALLS == [str(job.pk)]
+
+
+def test_refused_job_keeps_the_message_and_report(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_enqueue(
+            actor=world.users["staff"], kind="test.refuse", title="Refuse", params={}
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "Row 3: the amount is not a number."
+    assert job.result == {"report": {"errors": 1}}
+
+
+def test_crash_shows_no_internals(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_enqueue(
+            actor=world.users["staff"], kind="test.crash", title="Crash", params={}
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "secret" not in job.error and job.error
+
+
+def test_unknown_kind_is_refused_before_queueing(world):
+    with pytest.raises(LookupError):
+        services.job_enqueue(actor=world.users["staff"], kind="nope", title="x", params={})
+    assert not Job.objects.exists()
+
+
+def test_job_page_polls_until_finished(client, world):
+    staff = world.users["staff"]
+    job = Job.objects.create(kind="test.count", title="Import", created_by=staff, done=1, total=4)
+    client.force_login(staff)
+    url = reverse("jobs:detail", args=[job.pk])
+    html = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in html and "25%" in html
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and 'id="job-progress"' in partial
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, done=4)
+    html = client.get(url).content.decode()
+    assert "every 1s" not in html and "100%" in html
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "member", "outsider"])
+def test_others_cannot_follow_a_job(client, world, actor):
+    job = Job.objects.create(kind="test.count", title="Import", created_by=world.users["staff"])
+    if actor != "anonymous":
+        client.force_login(world.users[actor])
+    response = client.get(reverse("jobs:detail", args=[job.pk]))
+    assert response.status_code == (302 if actor == "anonymous" else 404)

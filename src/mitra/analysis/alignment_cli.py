@@ -1,0 +1,170 @@
+"""``mitra align``: goal alignment of partners' objectives on the command line (no Django).
+
+Usage::
+
+    mitra align OBJECTIVES.json [--format table|json] [--out FILE]
+
+Reports the weighted conflict matrix between partners, per lever whether the
+acceptable ranges intersect (and the gap where they do not), and the maximin
+compromise (see :mod:`mitra.analysis.alignment` and ``docs/alignment.md``).
+
+Exit codes: 0 success, including a spec whose ranges do not intersect (the
+report says so and shows the relaxed compromise); 2 unreadable or invalid
+spec, bad arguments or an unwritable ``--out`` (one ``path: what is wrong``
+line per problem on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from mitra.analysis.alignment import AlignmentResult, Compromise, align
+from mitra.analysis.risk_model import SpecError
+
+__all__ = ["build_parser", "format_table", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``mitra align``."""
+    parser = argparse.ArgumentParser(
+        prog="mitra align",
+        description=(
+            "Goal alignment of an objectives spec (alignment.schema.json): weighted conflict "
+            "matrix, intersection of acceptable ranges per lever, maximin compromise."
+        ),
+    )
+    parser.add_argument(
+        "spec", metavar="OBJECTIVES.json", help="path to the alignment (objectives) spec"
+    )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    return parser
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _num(value: float) -> str:
+    text = f"{value:,.6g}"
+    return "0" if text == "-0" else text
+
+
+def _compromise_lines(result: AlignmentResult, c: Compromise) -> list[str]:
+    spec = result.spec
+    lines = ["", c.label[0].upper() + c.label[1:]]
+    width = max(len(j) for j in spec.lever_ids) + 2
+    lines.append(f"  {'lever':<{width}}{'value':>14}  unit")
+    for lever in spec.levers:
+        lines.append(f"  {lever.id:<{width}}{_num(c.point[lever.id]):>14}  {lever.unit}")
+        if c.relaxations and lever.id in c.relaxations:
+            moved = ", ".join(f"{p} by {_num(d)}" for p, d in c.relaxations[lever.id].items())
+            lines.append(f"  {'':<{width}}{'':>14}  outside the range of: {moved}")
+    pwidth = max(len(p) for p in spec.partner_ids) + 2
+    lines.append(f"  {'partner':<{pwidth}}{'satisfaction':>13}")
+    for pid, s in c.satisfaction.items():
+        mark = "  (binding)" if pid in c.binding else ""
+        lines.append(f"  {pid:<{pwidth}}{s:>13.4f}{mark}")
+    lines.append(
+        f"  minimum satisfaction {c.min_satisfaction:.4f}; binding: {', '.join(c.binding)}"
+    )
+    return lines
+
+
+def format_table(result: AlignmentResult) -> str:
+    """Plain-text report of an alignment result for a terminal (levers in their own units)."""
+    spec = result.spec
+    verdict = "yes" if result.feasible else "NO"
+    lines = [
+        spec.name,
+        f"{_plural(len(spec.partners), 'partner')}, {_plural(len(spec.levers), 'lever')}; "
+        f"acceptable ranges intersect on every lever: {verdict}",
+        "",
+        "Acceptable ranges by lever",
+    ]
+    width = max(len(j) for j in spec.lever_ids) + 2
+    for lever, r in zip(spec.levers, result.ranges, strict=True):
+        bounds = f"[{_num(lever.min)}, {_num(lever.max)}] {lever.unit}".rstrip()
+        if r.intersection is not None:
+            lo, hi = r.intersection
+            status = f"intersection [{_num(lo)}, {_num(hi)}]"
+        else:
+            assert r.tightest_pair is not None
+            above, below = r.tightest_pair
+            rlo, rhi = r.relaxed_interval
+            where = f"at {_num(rlo)}" if rlo == rhi else f"on [{_num(rlo)}, {_num(rhi)}]"
+            status = (
+                f"NO INTERSECTION: gap {_num(r.gap)} ({above}'s lower end is above {below}'s "
+                f"upper end); minimal total relaxation {_num(r.relaxation)} {where}"
+            )
+        lines.append(f"  {lever.id:<{width}}{bounds}: {status}")
+    ids = spec.partner_ids
+    pwidth = max(max(len(p) for p in ids) + 2, 9)
+    lines += [
+        "",
+        "Conflict matrix: C_ab = sum over levers pulled in opposite directions of w_a * w_b",
+        " " * (pwidth + 2) + "".join(f"{p:>{pwidth}}" for p in ids),
+    ]
+    for i, pid in enumerate(ids):
+        cells = "".join(f"{result.conflicts.total[i, k]:>{pwidth}.3f}" for k in range(len(ids)))
+        lines.append(f"  {pid:<{pwidth}}{cells}")
+    pairs = result.conflicts.pairs()
+    if pairs:
+        lines += ["", "Opposed pairs (largest first)"]
+        for pair in pairs:
+            a, b = pair["partners"]
+            levers = ", ".join(f"{j} {w:.3f}" for j, w in pair["levers"].items())
+            lines.append(f"  {a} vs {b}: {pair['weight']:.3f} ({levers})")
+    else:
+        lines += ["", "No pair of partners pulls a lever in opposite directions."]
+    if result.compromise is not None:
+        lines += _compromise_lines(result, result.compromise)
+    else:
+        lines += [
+            "",
+            "No compromise satisfies every partner's acceptable ranges (see the gaps above).",
+        ]
+        if result.relaxed_compromise is not None:
+            lines += _compromise_lines(result, result.relaxed_compromise)
+            lines.append(
+                "  (scores outside a partner's range are extended linearly and can be negative)"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 2
+
+
+def main(args: list[str]) -> int:
+    """Run ``mitra align`` with the arguments after ``align``; return the exit code."""
+    parser = build_parser()
+    try:
+        options = parser.parse_args(args)
+    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        result = align(options.spec)
+    except SpecError as exc:
+        n = len(exc.issues)
+        head = f"mitra align: {options.spec}: {n} problem{'s' if n != 1 else ''} found"
+        return _fail([head, *(str(issue) for issue in exc.issues)])
+    if options.format == "json":
+        text = json.dumps(result.to_dict(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    else:
+        text = format_table(result)
+    if options.out:
+        try:
+            with open(options.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
+    else:
+        sys.stdout.write(text)
+    return 0

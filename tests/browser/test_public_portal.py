@@ -1,0 +1,58 @@
+"""A visitor with no account finds a public partnership by an Indonesian word and by an English
+word, reads it, and downloads it as OCDS and OC4IDS; nothing hidden shows on the way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_finds_reads_and_downloads(browser: Any, live_server: Any, shoot: Any) -> None:
+    call_command("demo", verbosity=0)
+    page = browser.new_page()
+    try:
+        # Indonesian: search for "Sekolah".
+        page.goto(f"{live_server.url}/partnerships/")
+        page.fill("#id_q", "Sekolah")
+        page.wait_for_timeout(600)  # the list refreshes 400 ms after typing stops
+        page.wait_for_load_state("networkidle")
+        results = page.locator("#results tbody tr")
+        assert results.count() == 1
+        assert "Kemitraan Sekolah Penggerak Jawa Barat" in results.first.inner_text()
+        # Partners-only and draft partnerships never appear, whatever the search.
+        page.fill("#id_q", "Sidoarjo")
+        page.wait_for_timeout(600)
+        page.wait_for_load_state("networkidle")
+        assert "Sidoarjo" not in page.locator("#results").inner_text()
+
+        # English: search for "Toll".
+        page.goto(f"{live_server.url}/en/partnerships/?q=Toll")
+        assert page.locator("#results tbody tr").count() == 1
+        page.click("#results tbody tr a")
+        page.wait_for_load_state("networkidle")
+        assert "Bandung–South Garut Toll Road PPP" in page.inner_text("h1")
+        shoot(page, "portal-partnership-en")
+
+        # Downloads: the open-data links on the page answer with valid packages.
+        ocds_href = page.get_attribute('[data-testid="open-data"] [data-download="ocds"]', "href")
+        response = page.request.get(f"{live_server.url}{ocds_href}")
+        assert response.ok
+        package = json.loads(response.body())
+        record = package["records"][0]
+        code = page.inner_text('[data-testid="partnership-code"]').strip()
+        assert record["ocid"].endswith(code)
+        parties = {p["name"] for p in record["compiledRelease"]["parties"]}
+        assert "Kementerian Pekerjaan Umum" in parties  # the demo toll road's contracting agency
+        oc4ids_href = page.get_attribute(
+            '[data-testid="open-data"] [data-download="oc4ids"]', "href"
+        )
+        response = page.request.get(f"{live_server.url}{oc4ids_href}")
+        assert response.ok
+        assert json.loads(response.body())["projects"][0]["title"]
+    finally:
+        page.close()

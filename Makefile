@@ -41,8 +41,10 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Each benchmark prints its own table; BENCH_ARGS=--quick makes every one of them short.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/shapley.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -41,6 +41,7 @@ from ninja.parser import Parser
 from mitra.accounts.api import router as accounts_router
 from mitra.accounts.auth import AUTHENTICATED
 from mitra.core.errors import ApplicationError, StaleEdit
+from mitra.disclosure.api import router as disclosure_router
 from mitra.organisations.api import STALE_RENDERERS as ORGANISATION_RENDERERS
 from mitra.organisations.api import router as organisations_router
 from mitra.partnerships.api import STALE_RENDERERS as PARTNERSHIP_RENDERERS
@@ -106,6 +107,7 @@ api = MitraAPI(
 api.add_router("/v1/auth", accounts_router)
 api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1", partnerships_router)
+api.add_router("/v1", disclosure_router)
 
 #: Render `StaleEdit.current` (a model instance) as the GET of that object shows it.
 STALE_RENDERERS = {**ORGANISATION_RENDERERS, **PARTNERSHIP_RENDERERS}

@@ -114,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Open data (mitra.disclosure): the OCID prefix registered with the Open Contracting Partnership
+# (the default is a placeholder), the OC4IDS project prefix, the portal's public address for the
+# absolute links in exports, and the publisher named in every package.
+MITRA_OCID_PREFIX = os.environ.get("MITRA_OCID_PREFIX", "ocds-mitra00")
+MITRA_OC4IDS_PREFIX = os.environ.get("MITRA_OC4IDS_PREFIX", "oc4ids-mitra0")
+MITRA_PUBLIC_URL = os.environ.get("MITRA_PUBLIC_URL", "http://localhost:8000")
+MITRA_PUBLISHER_NAME = os.environ.get("MITRA_PUBLISHER_NAME", "Mitra")
+
 # Background work: a queue in the database; `mitra db_worker` runs it (see README).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

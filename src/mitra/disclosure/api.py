@@ -1,0 +1,79 @@
+"""Open-data API: OCDS for PPPs release and record packages, OC4IDS project packages.
+
+Anonymous access is allowed (auth=PUBLIC); only published partnerships and their public parts are
+exported (disclosure.selectors). An unknown or non-public code answers 404. Each call syncs the
+stored releases first (services.release_sync), so a published change appears at once.
+Mounted at /api/v1 by config/api.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Path, Query, Router
+
+from mitra.accounts.auth import PUBLIC
+from mitra.accounts.schemas import ErrorOut
+
+from . import jsonio, services
+from .ocds import absolute_url
+from .schemas import OcdsPackageOut, ProjectPackageOut, ReleasePackageFilters
+
+router = Router(tags=["open data"])
+
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+CODE = Path(..., max_length=30, description="Partnership code, e.g. KPBU-2026-0001.")
+
+
+def _json(data: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(jsonio.dumps(data), content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _uri(request: HttpRequest) -> str:
+    query = request.META.get("QUERY_STRING", "")
+    return absolute_url(request.path + (f"?{query}" if query else ""))
+
+
+@router.get(
+    "/ocds/release-package",
+    response={200: OcdsPackageOut, **ERRORS},
+    auth=PUBLIC,
+    summary="OCDS release package of published partnerships",
+)
+def ocds_release_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
+    data = services.ocds_release_package(filters=filters.as_filters(), uri=_uri(request))
+    return _json(data)
+
+
+@router.get(
+    "/partnerships/{code}/ocds/record-package",
+    response={200: OcdsPackageOut, **ERRORS},
+    auth=PUBLIC,
+    summary="OCDS record package of one published partnership",
+)
+def ocds_record_package(request: HttpRequest, code: str = CODE) -> Any:
+    return _json(services.ocds_record_package(code=code, uri=_uri(request)))
+
+
+@router.get(
+    "/oc4ids/project-package",
+    response={200: ProjectPackageOut, **ERRORS},
+    auth=PUBLIC,
+    summary="OC4IDS project package of published infrastructure partnerships",
+)
+def oc4ids_project_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
+    data = services.oc4ids_project_package(filters=filters.as_filters(), uri=_uri(request))
+    return _json(data)
+
+
+@router.get(
+    "/partnerships/{code}/oc4ids/project-package",
+    response={200: ProjectPackageOut, **ERRORS},
+    auth=PUBLIC,
+    summary="OC4IDS project package of one published infrastructure partnership",
+)
+def oc4ids_project(request: HttpRequest, code: str = CODE) -> Any:
+    return _json(services.oc4ids_project_package(code=code, uri=_uri(request)))

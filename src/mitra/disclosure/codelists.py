@@ -1,0 +1,249 @@
+"""THE mapping from Mitra's choices to OCDS for PPPs 1.0.0-beta3 and OC4IDS 0.9.5 codes.
+
+Everything the exports translate into a code is in this one module, as tables: partner roles,
+development sectors, stages and document types. Where no code of an open codelist fits a Mitra
+role, the table uses a *custom* value (camelCase, as the codelists are), listed in `CUSTOM_CODES`
+with its meaning; the export validator reports each as a warning, and docs/open-data.md lists
+them. Closed codelists (release tags, statuses) always get a code from the list.
+
+Codelists: OCDS `ppp/codelist-patched/` (partyRole, documentType, releaseTag, tenderStatus,
+awardStatus, contractStatus, financeCategory) and OC4IDS `schema/codelists/` (partyRole,
+projectSector, projectStatus, documentType, contractingProcessStatus).
+
+The importer (mitra.imports) reads the same table backwards with `mitra_roles_for_ocds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from mitra.partnerships.models import DevelopmentSector, DocumentType, Role, Stage
+
+# --- roles --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleCodes:
+    #: OCDS for PPPs partyRole codes (open codelist; custom values listed in CUSTOM_CODES).
+    ocds: tuple[str, ...]
+    #: OC4IDS partyRole codes (open codelist).
+    oc4ids: tuple[str, ...]
+
+
+ROLES: dict[str, RoleCodes] = {
+    # The organisation that leads the partnership in Mitra: no OCDS code says "lead".
+    Role.LEAD: RoleCodes(("leadPartner",), ("leadPartner",)),
+    # PJPK: manages the procurement and signs the PPP contract on the public side.
+    Role.CONTRACTING_AGENCY: RoleCodes(
+        ("buyer", "procuringEntity"), ("publicAuthority", "buyer", "procuringEntity")
+    ),
+    Role.REGULATOR: RoleCodes(("regulator",), ("regulator",)),
+    # BUP/SPV: "the counter party of the procuring authority in the PPP contract".
+    Role.PROJECT_COMPANY: RoleCodes(("privateParty",), ("supplier",)),
+    Role.FINANCIER: RoleCodes(("lender",), ("funder",)),
+    Role.OPERATOR: RoleCodes(("supplier",), ("supplier",)),
+    Role.IMPLEMENTER: RoleCodes(("supplier",), ("supplier",)),
+    Role.FUNDER: RoleCodes(("funder",), ("funder",)),
+    Role.TECHNICAL_PARTNER: RoleCodes(("technicalPartner",), ("technicalPartner",)),
+    # A university or research institute in a Triple Helix / Pentahelix.
+    Role.RESEARCH_PARTNER: RoleCodes(("researchPartner",), ("researchPartner",)),
+    # PT PII and other guarantors: the PPP codelist has lenders but no guarantor.
+    Role.GUARANTOR: RoleCodes(("guarantor",), ("guarantor",)),
+    Role.BENEFICIARY_REPRESENTATIVE: RoleCodes(
+        ("beneficiaryRepresentative",), ("beneficiaryRepresentative",)
+    ),
+    # An NGO or community group that liaises with (and often monitors for) affected people.
+    Role.COMMUNITY_LIAISON: RoleCodes(("communityLiaison",), ("communityLiaison",)),
+    Role.MEDIA_PARTNER: RoleCodes(("mediaPartner",), ("mediaPartner",)),
+}
+
+#: Custom party-role values (used where no code of the open partyRole codelists fits).
+CUSTOM_CODES: dict[str, object] = {
+    "leadPartner": _("The organisation that leads the partnership in Mitra."),
+    "regulator": _("A government body that regulates or oversees the partnership."),
+    "technicalPartner": _("Brings technology or technical expertise."),
+    "researchPartner": _("A university or research institute doing research for the partnership."),
+    "guarantor": _("Guarantees obligations of a party (e.g. a government guarantee by PT PII)."),
+    "beneficiaryRepresentative": _("Represents the people the partnership serves."),
+    "communityLiaison": _(
+        "Liaises with affected communities; for example an NGO monitoring resettlement."
+    ),
+    "mediaPartner": _("A media outlet or community that informs the public."),
+}
+
+
+def ocds_roles(roles: list[str]) -> list[str]:
+    """OCDS party roles for Mitra roles, in table order, without duplicates."""
+    return _codes(roles, "ocds")
+
+
+def oc4ids_roles(roles: list[str]) -> list[str]:
+    return _codes(roles, "oc4ids")
+
+
+def _codes(roles: list[str], standard: str) -> list[str]:
+    out: list[str] = []
+    for role in ROLES:
+        if role in roles:
+            for code in getattr(ROLES[role], standard):
+                if code not in out:
+                    out.append(code)
+    return out
+
+
+def mitra_roles_for_ocds(code: str) -> list[str]:
+    """Mitra roles whose OCDS codes include `code` (for importers), in table order."""
+    return [str(role) for role, codes in ROLES.items() if code in codes.ocds]
+
+
+# --- development sectors ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectorCodes:
+    #: COFOG (UN Classification of the Functions of Government) id and its English label, the
+    #: scheme the OCDS for PPPs worked example uses for `planning.project.sector`. Not exported
+    #: (COFOG is outside the open itemClassificationScheme codelist); kept for importers.
+    cofog: tuple[str, str] | None
+    #: OC4IDS projectSector codes (open codelist).
+    oc4ids: tuple[str, ...]
+    #: Whether partnerships of this sector are infrastructure projects (exported as OC4IDS).
+    infrastructure: bool
+
+
+SECTORS: dict[str, SectorCodes] = {
+    DevelopmentSector.TOLL_ROAD: SectorCodes(
+        ("04.5.1", "Road transport"), ("transport.road",), True
+    ),
+    DevelopmentSector.ROAD_BRIDGE: SectorCodes(
+        ("04.5.1", "Road transport"), ("transport.road",), True
+    ),
+    DevelopmentSector.AIRPORT: SectorCodes(("04.5.4", "Air transport"), ("transport.air",), True),
+    DevelopmentSector.PORT: SectorCodes(("04.5.2", "Water transport"), ("transport.water",), True),
+    DevelopmentSector.RAILWAY: SectorCodes(
+        ("04.5.3", "Railway transport"), ("transport.rail",), True
+    ),
+    DevelopmentSector.WATER: SectorCodes(("06.3.0", "Water supply"), ("waterAndWaste",), True),
+    DevelopmentSector.SANITATION: SectorCodes(
+        ("05.2.0", "Waste water management"), ("waterAndWaste",), True
+    ),
+    DevelopmentSector.ENERGY: SectorCodes(("04.3", "Fuel and energy"), ("energy",), True),
+    DevelopmentSector.HEALTH: SectorCodes(("07.3", "Hospital services"), ("health",), True),
+    DevelopmentSector.ICT: SectorCodes(("04.6.0", "Communication"), ("communications",), True),
+    DevelopmentSector.HOUSING: SectorCodes(
+        ("06.1.0", "Housing development"), ("socialHousing",), True
+    ),
+    # Mitra's "School and education" covers programmes (teacher training, school quality) as
+    # well as buildings, so it is not infrastructure by default; nor are the sectors below.
+    DevelopmentSector.EDUCATION: SectorCodes(("09", "Education"), ("education",), False),
+    DevelopmentSector.SOCIAL_SERVICES: SectorCodes(("10", "Social protection"), (), False),
+    DevelopmentSector.POVERTY: SectorCodes(("10.7.0", "Social exclusion n.e.c."), (), False),
+    DevelopmentSector.ENVIRONMENT: SectorCodes(
+        ("05", "Environmental protection"), ("naturalResources",), False
+    ),
+    DevelopmentSector.AGRICULTURE: SectorCodes(("04.2.1", "Agriculture"), ("economy",), False),
+    DevelopmentSector.TOURISM: SectorCodes(("04.7.3", "Tourism"), ("economy",), False),
+    DevelopmentSector.OTHER: SectorCodes(None, (), False),
+}
+
+#: Development sectors whose partnerships are exported as OC4IDS projects.
+INFRASTRUCTURE_SECTORS: frozenset[str] = frozenset(
+    str(sector) for sector, codes in SECTORS.items() if codes.infrastructure
+)
+
+# --- stages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageCodes:
+    #: Release tag of the first release in this stage, and of later releases in the same stage.
+    tag: str
+    update_tag: str
+    #: tender.status when a tender is exported (PPPs from the transaction stage on), else None.
+    tender_status: str | None
+    #: award/contract status when an award and a contract are exported, else None.
+    contract_status: str | None
+    #: OC4IDS projectStatus (closed codelist) and contractingProcessStatus.
+    project_status: str
+    process_status: str
+
+
+STAGES: dict[str, StageCodes] = {
+    Stage.PLANNING: StageCodes(
+        "planning", "planningUpdate", None, None, "identification", "pre-award"
+    ),
+    Stage.PREPARATION: StageCodes(
+        "planning", "planningUpdate", None, None, "preparation", "pre-award"
+    ),
+    Stage.TRANSACTION: StageCodes(
+        "tender", "tenderUpdate", "active", None, "preparation", "pre-award"
+    ),
+    Stage.CONSTRUCTION: StageCodes(
+        "contract", "contractUpdate", "complete", "active", "implementation", "active"
+    ),
+    Stage.OPERATION: StageCodes(
+        "implementation", "implementationUpdate", "complete", "active", "maintenance", "active"
+    ),
+    # Hand-back done: "information at the end of a contracting process"; contract "terminated"
+    # means "has now come to a close" (successful completion or early termination).
+    Stage.CLOSED: StageCodes(
+        "contractTermination",
+        "implementationUpdate",
+        "complete",
+        "terminated",
+        "decommissioned",
+        "closed",
+    ),
+    Stage.CANCELLED: StageCodes(
+        "tenderCancellation", "tenderUpdate", "cancelled", None, "cancelled", "closed"
+    ),
+}
+
+#: Stages in which a signed agreement exists (award + contract are exported).
+CONTRACT_STAGES = frozenset({Stage.CONSTRUCTION, Stage.OPERATION, Stage.CLOSED})
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentCodes:
+    #: OCDS documentType (open codelist) or None to leave it out.
+    ocds: str | None
+    #: Where the document goes in a release: "planning", "tender", "contract" or "implementation"
+    #: (a block that does not exist yet falls back to planning).
+    section: str
+    #: OC4IDS documentType.
+    oc4ids: str | None
+
+
+DOCUMENTS: dict[str, DocumentCodes] = {
+    # MoU/PKS: the signed agreement of the partnership.
+    DocumentType.AGREEMENT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.CONTRACT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.FEASIBILITY: DocumentCodes("feasibilityStudy", "planning", "feasibilityStudy"),
+    DocumentType.MINUTES: DocumentCodes("minutes", "planning", "minutes"),
+    DocumentType.REPORT: DocumentCodes("performanceReport", "implementation", "performanceReport"),
+    DocumentType.EVIDENCE: DocumentCodes(
+        "physicalProgressReport", "implementation", "physicalProgressReport"
+    ),
+    DocumentType.FINANCIAL_MODEL: DocumentCodes(
+        "financeArrangements", "planning", "costBenefitAnalysis"
+    ),
+    # No code fits a permit and a guess would mislead: documentType is left out.
+    DocumentType.PERMIT: DocumentCodes(None, "planning", None),
+    DocumentType.OTHER: DocumentCodes(None, "planning", None),
+}
+
+# --- finance ------------------------------------------------------------------------------------
+
+#: OCDS for PPPs financeCategory (closed) of a public cash commitment, by the committing partner's
+#: first matching role; partners with none of these roles give "other".
+FINANCE_CATEGORY_BY_ROLE: dict[str, str] = {
+    Role.PROJECT_COMPANY: "equity",
+    Role.FINANCIER: "seniorDebt",
+    Role.GUARANTOR: "guarantee",
+    Role.FUNDER: "grant",
+    Role.CONTRACTING_AGENCY: "grant",
+}

@@ -1,0 +1,53 @@
+"""Exact JSON for open data: amounts are `Decimal` and are written as JSON numbers, never floats.
+
+Python's `json` writes a `Decimal` only as a string (or through float, which rounds 16+ digit
+amounts). `dumps` writes it as the exact number text instead; `loads` reads numbers with a
+fraction back as `Decimal`. The text is canonical (sorted keys, no spaces) when `canonical=True`,
+so that the same content always has the same hash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+_MARK = "\u0000dec:"
+_MARKED = re.compile(r'"\\u0000dec:(-?[0-9]+(?:\.[0-9]+)?(?:E[+-]?[0-9]+)?)"')
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a JSON number")
+        return _MARK + format(value, "f")
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _clean(value: Any) -> Any:
+    # A NUL never belongs in published text, and removing it keeps a string from ever looking
+    # like the number marker above.
+    if isinstance(value, str):
+        return value.replace("\u0000", "")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def dumps(value: Any, *, canonical: bool = False, indent: int | None = None) -> str:
+    text = json.dumps(
+        _clean(value),
+        default=_default,
+        ensure_ascii=canonical,
+        sort_keys=canonical,
+        separators=(",", ":") if canonical and indent is None else None,
+        indent=indent,
+    )
+    return _MARKED.sub(r"\1", text)
+
+
+def loads(text: str | bytes) -> Any:
+    return json.loads(text, parse_float=Decimal)

@@ -1,0 +1,65 @@
+"""Ninja schemas of the open-data endpoints: the filters, and the (documented) package answers.
+
+The packages themselves are written by `jsonio` (exact decimal amounts), so the answers are
+described here for the OpenAPI document but not re-validated by Ninja.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from mitra.partnerships.schemas import DevelopmentSectorCode, FormCode, StageCode
+
+PROVINCE_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+
+
+class ReleasePackageFilters(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str | None = Field(None, max_length=30, description="Only this partnership (code).")
+    form: FormCode | None = Field(None, description="Only this form of partnership.")
+    sector: DevelopmentSectorCode | None = Field(None, description="Only this development sector.")
+    stage: StageCode | None = Field(None, description="Only this stage.")
+    province: str | None = Field(
+        None,
+        max_length=6,
+        pattern=PROVINCE_PATTERN,
+        description="Only this province (ISO 3166-2 code, e.g. ID-JB).",
+    )
+    updated_since: datetime.datetime | None = Field(
+        None,
+        description="Only releases made at or after this moment (RFC 3339; release package only).",
+    )
+
+    def as_filters(self) -> dict[str, Any]:
+        return {k: v for k, v in self.dict().items() if v is not None}
+
+
+class OcdsPackageOut(Schema):
+    """An OCDS release or record package (OCDS 1.1.5 + OCDS for PPPs 1.0.0-beta3)."""
+
+    uri: str = Field(..., description="The URI of this package.")
+    version: str = Field(..., description="OCDS schema version (1.1).")
+    extensions: list[str] = Field(..., description="The OCDS for PPPs profile extension.")
+    publishedDate: str = Field(..., description="Date of the newest release included.")
+    publisher: dict[str, Any] = Field(..., description="Who publishes the data.")
+    license: str = Field(..., description="Licence of the data.")
+    releases: list[dict[str, Any]] | None = Field(None, description="Releases (release package).")
+    records: list[dict[str, Any]] | None = Field(
+        None, description="Records with their releases and compiledRelease (record package)."
+    )
+
+
+class ProjectPackageOut(Schema):
+    """An OC4IDS 0.9.5 project package."""
+
+    uri: str = Field(..., description="The URI of this package.")
+    version: str = Field(..., description="OC4IDS schema version (0.9).")
+    publishedDate: str = Field(..., description="Date of the newest release included.")
+    publisher: dict[str, Any] = Field(..., description="Who publishes the data.")
+    license: str = Field(..., description="Licence of the data.")
+    projects: list[dict[str, Any]] = Field(..., description="Infrastructure projects.")

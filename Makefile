@@ -45,6 +45,7 @@ test: lint
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/shapley.py $(BENCH_ARGS)
+	$(BIN)/python bench/finance.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,343 @@
+"""``mitra vfm``: value for money, fiscal burden and stress tests on the command line.
+
+Usage::
+
+    mitra vfm VFM.json [--iterations N] [--seed S] [--format table|json] [--out FILE]
+    mitra vfm fiscal FISCAL.json [--iterations N] [--seed S] [--format ...] [--out FILE]
+    mitra vfm stress MODEL.json SCENARIOS.json [--vfm VFM.json] [--fiscal FISCAL.json]
+                     [--iterations N] [--seed S] [--format ...] [--out FILE]
+
+The first form is the primary one (a VfM spec); ``fiscal`` and ``stress`` are
+subcommands (to value a VfM spec whose file is literally called ``fiscal`` or
+``stress``, write ``./fiscal``). Exit codes: 0 success; 2 unreadable or invalid
+input, bad arguments or an unwritable ``--out`` (one ``path: what is wrong``
+line per problem on stderr, never a traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mitra.analysis.cli import _positive_int, _seed, _unit_label
+from mitra.analysis.fiscal import FiscalResult, fiscal_burden
+from mitra.analysis.risk_model import SpecError
+from mitra.analysis.stress import StressResult, stress_test
+from mitra.analysis.vfm import Estimate, VfmResult, value_for_money
+
+__all__ = ["format_fiscal", "format_stress", "format_vfm", "main"]
+
+
+def _common(parser: argparse.ArgumentParser, *, draws: bool = True) -> None:
+    if draws:
+        parser.add_argument(
+            "--iterations",
+            "-n",
+            type=_positive_int,
+            help="Monte Carlo iterations for risk-model terms (default: the spec's)",
+        )
+        parser.add_argument(
+            "--seed", type=_seed, help="root seed >= 0 (default: the spec's, else random)"
+        )
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
+    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+
+
+def _vfm_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mitra vfm",
+        description=(
+            "Value for money: risk-adjusted Public Sector Comparator against the PPP option "
+            "(vfm.schema.json). Subcommands: 'mitra vfm fiscal FISCAL.json' (fiscal burden) and "
+            "'mitra vfm stress MODEL.json SCENARIOS.json' (stress tests)."
+        ),
+    )
+    parser.add_argument("spec", metavar="VFM.json", help="path to the VfM spec")
+    _common(parser)
+    return parser
+
+
+def _fiscal_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mitra vfm fiscal",
+        description=(
+            "Fiscal burden (fiscal.schema.json): direct commitments and guarantee calls by "
+            "year, share of the budget and balance-sheet flags."
+        ),
+    )
+    parser.add_argument("spec", metavar="FISCAL.json", help="path to the fiscal spec")
+    _common(parser)
+    return parser
+
+
+def _stress_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mitra vfm stress",
+        description=(
+            "Stress tests: apply each scenario (stress-scenarios.schema.json) to a finance "
+            "model (finance-model.schema.json) and report base, stressed and delta of NPVs, "
+            "IRRs, DSCRs, LLCR, government NPC and, with --vfm / --fiscal, VfM and fiscal cost."
+        ),
+    )
+    parser.add_argument("model", metavar="MODEL.json", help="path to the finance model")
+    parser.add_argument("scenarios", metavar="SCENARIOS.json", help="path to the scenarios")
+    parser.add_argument("--vfm", metavar="VFM.json", help="also recompute this VfM spec")
+    parser.add_argument("--fiscal", metavar="FISCAL.json", help="also recompute this fiscal spec")
+    _common(parser)
+    return parser
+
+
+# =========================================================================== tables
+
+
+def _num(value: float | None, width: int = 12) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return f"{'n/a':>{width}}"
+    return f"{value:>{width},.2f}"
+
+
+def _pct(value: float | None, width: int = 9) -> str:
+    return f"{'n/a':>{width}}" if value is None else f"{100 * value:>{width - 1}.2f}%"
+
+
+def _row(label: str, e: Estimate, drawn: bool) -> str:
+    cells = _num(e.mean)
+    if drawn:
+        cells += _num(e.p5) + _num(e.p95)
+    return f"  {label:<28}{cells}"
+
+
+def format_vfm(result: VfmResult) -> str:
+    """Plain-text VfM report (PVs in the spec's amount_unit at its base year)."""
+    drawn = result.iterations is not None
+    unit = _unit_label(result.currency, result.amount_unit)
+    head = f"  {'':<28}{'mean':>12}" + (f"{'P5':>12}{'P95':>12}" if drawn else "")
+    lines = [
+        result.name,
+        f"amounts in {unit}, present values at {100 * result.discount_rate:g}% to "
+        f"{result.base_year}"
+        + (f"; {result.iterations:,} iterations, seed {result.seed}" if drawn else ""),
+        "",
+        "Risk-adjusted Public Sector Comparator",
+        head,
+    ]
+    lines += [_row(k.replace("_", " "), v, drawn) for k, v in result.psc.items()]
+    lines += [_row("PSC total", result.psc_total, drawn), "", "PPP option (cost to government)"]
+    lines.append(head)
+    lines += [
+        _row(k.replace("_", " "), v, drawn)
+        for k, v in result.ppp.items()
+        if not (v.mean == 0 and v.p5 in (None, 0) and v.p95 in (None, 0))
+    ]
+    lines += [_row("PPP total", result.ppp_total, drawn), "", "Value for money (PSC - PPP)"]
+    lines.append(head)
+    lines.append(_row("VfM", result.vfm, drawn))
+    pct = result.vfm_percent
+    cells = _pct(pct.mean, 12) + (_pct(pct.p5, 12) + _pct(pct.p95, 12) if drawn else "")
+    lines.append(f"  {'VfM % of PSC':<28}{cells}")
+    if result.prob_vfm_positive is not None:
+        lines.append(f"  {'P(VfM > 0)':<28}{_pct(result.prob_vfm_positive, 12)}")
+    if drawn:
+        lines += [
+            "",
+            "P5/P95 of totals and VfM are percentiles of the per-iteration values (same draws);",
+            "they are not sums of the component percentiles.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def format_fiscal(result: FiscalResult) -> str:
+    """Plain-text fiscal report (amounts nominal by year, PVs at the base year)."""
+    unit = _unit_label(result.currency, result.amount_unit)
+    has_p95 = result.total_p95 is not None
+    lines = [
+        result.name,
+        f"amounts in {unit}, nominal by year; PVs at {100 * result.discount_rate:g}% to "
+        f"{result.base_year}"
+        + (
+            f"; {result.iterations:,} iterations, seed {result.seed}"
+            if result.iterations is not None
+            else ""
+        ),
+        f"budget: {result.budget_label or 'not given'}",
+        "",
+        f"  {'year':<6}{'direct':>12}{'E[calls]':>12}"
+        + (f"{'P95 calls':>12}" if has_p95 else "")
+        + f"{'budget':>16}{'direct %':>10}{'+E[calls] %':>12}"
+        + (f"{'+P95 %':>10}" if has_p95 else ""),
+    ]
+    for k, year in enumerate(result.years):
+        row = f"  {year:<6}{_num(result.direct_total[k])}{_num(result.contingent_expected[k])}"
+        if has_p95 and result.contingent_p95 is not None:
+            row += _num(result.contingent_p95[k])
+        row += _num(result.budget[k], 16) + _pct(result.share_direct[k], 10)
+        row += _pct(result.share_total_expected[k], 12)
+        if has_p95 and result.share_total_p95 is not None:
+            row += _pct(result.share_total_p95[k], 10)
+        lines.append(row)
+    lines += [
+        "",
+        "Direct commitments by type (PV): "
+        + ", ".join(
+            f"{k.replace('_', ' ')} {_num(_pv(result, v), 0).strip()}"
+            for k, v in result.direct.items()
+            if any(v)
+        ),
+        f"PV direct commitments        {_num(result.pv_direct)}",
+        f"PV expected guarantee calls  {_num(result.pv_contingent_expected)}",
+        f"PV P95 guarantee calls       {_num(result.pv_contingent_p95)}",
+    ]
+    if result.missing_budget_years:
+        years = result.missing_budget_years
+        span = f"{years[0]}-{years[-1]}" if len(years) > 2 else ", ".join(map(str, years))
+        lines.append(f"no budget figure for {len(years)} year(s): {span} (shares not computed)")
+    lines += ["", "Flags"]
+    for flag in result.flags:
+        state = {True: "RAISED", False: "not raised", None: "undecided"}[flag.triggered]
+        lines += [
+            f"  [{state}] {flag.id}: {flag.detail}",
+            f"      rule: {flag.rule}",
+            f"      source: {flag.source}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _pv(result: FiscalResult, values: Sequence[float]) -> float:
+    from mitra.analysis.vfm import present_value
+
+    return present_value(result.discount_rate, result.years, values, result.base_year)
+
+
+_STRESS_LABELS = {
+    "project_npv": ("project NPV", "money"),
+    "equity_npv": ("equity NPV", "money"),
+    "project_irr": ("project IRR", "pct"),
+    "equity_irr": ("equity IRR", "pct"),
+    "min_dscr": ("min DSCR", "ratio"),
+    "avg_dscr": ("average DSCR", "ratio"),
+    "llcr": ("LLCR", "ratio"),
+    "government_npc": ("government NPC", "money"),
+    "vfm": ("VfM (mean)", "money"),
+    "vfm_percent": ("VfM % of PSC", "pct"),
+    "fiscal_pv_direct": ("PV direct commitments", "money"),
+    "fiscal_peak_share_of_budget": ("peak share of budget", "pct"),
+}
+
+
+def _cell(value: float | None, kind: str) -> str:
+    if kind == "pct":
+        return _pct(value, 12)
+    if kind == "ratio":
+        return f"{'n/a':>12}" if value is None else f"{value:>12.3f}"
+    return _num(value)
+
+
+def format_stress(result: StressResult) -> str:
+    """Plain-text stress-test report."""
+    unit = _unit_label(result.currency, result.amount_unit)
+    lines = [f"Stress tests: {result.model_name}", f"money in {unit}"]
+    if result.iterations is not None:
+        lines[-1] += f"; VfM risk terms from {result.iterations:,} iterations, seed {result.seed}"
+    for sc in result.scenarios:
+        shocks = "; ".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in sc.scenario.shocks)
+        lines += ["", sc.scenario.name, f"  shocks: {shocks}"]
+        lines.append(f"  {'metric':<26}{'base':>12}{'stressed':>12}{'delta':>12}")
+        for key, comp in sc.metrics.items():
+            label, kind = _STRESS_LABELS.get(key, (key, "money"))
+            lines.append(
+                f"  {label:<26}{_cell(comp.base, kind)}{_cell(comp.stressed, kind)}"
+                f"{_cell(comp.delta, kind)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# =========================================================================== main
+
+
+def _fail(lines: list[str]) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return 2
+
+
+def _emit(options: argparse.Namespace, data: dict[str, Any], table: str) -> int:
+    text = json.dumps(data, indent=2, allow_nan=False) + "\n" if options.format == "json" else table
+    if options.out:
+        try:
+            with open(options.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _run(prog: str, label: str, compute: Callable[[], Any]) -> Any:
+    try:
+        return compute()
+    except SpecError as exc:
+        n = len(exc.issues)
+        head = f"{prog}: {label}: {n} problem{'s' if n != 1 else ''} found"
+        raise _Failure([head, *(str(issue) for issue in exc.issues)]) from None
+    except MemoryError:
+        raise _Failure([f"{prog}: not enough memory"]) from None
+
+
+class _Failure(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def main(args: list[str]) -> int:
+    """Run ``mitra vfm`` with the arguments after ``vfm``; return the exit code."""
+    command = args[0] if args and args[0] in ("fiscal", "stress") else "vfm"
+    parser = {"vfm": _vfm_parser, "fiscal": _fiscal_parser, "stress": _stress_parser}[command]()
+    try:
+        options = parser.parse_args(args if command == "vfm" else args[1:])
+    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        if command == "vfm":
+            vfm = _run(
+                "mitra vfm",
+                options.spec,
+                lambda: value_for_money(
+                    options.spec, iterations=options.iterations, seed=options.seed
+                ),
+            )
+            return _emit(options, vfm.to_dict(), format_vfm(vfm))
+        if command == "fiscal":
+            fiscal = _run(
+                "mitra vfm fiscal",
+                options.spec,
+                lambda: fiscal_burden(
+                    options.spec, iterations=options.iterations, seed=options.seed
+                ),
+            )
+            return _emit(options, fiscal.to_dict(), format_fiscal(fiscal))
+        stress = _run(
+            "mitra vfm stress",
+            f"{options.model} with {options.scenarios}",
+            lambda: stress_test(
+                options.model,
+                options.scenarios,
+                vfm=options.vfm,
+                fiscal=options.fiscal,
+                iterations=options.iterations,
+                seed=options.seed,
+            ),
+        )
+        return _emit(options, stress.to_dict(), format_stress(stress))
+    except _Failure as failure:
+        return _fail(failure.lines)
+    except KeyboardInterrupt:
+        print("\nmitra vfm: interrupted", file=sys.stderr)
+        return 130

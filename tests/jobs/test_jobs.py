@@ -105,3 +105,21 @@ def test_others_cannot_follow_a_job(client, world, actor):
         client.force_login(world.users[actor])
     response = client.get(reverse("jobs:detail", args=[job.pk]))
     assert response.status_code == (302 if actor == "anonymous" else 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_and_its_worker_run_a_job(settings):
+    """Production's path: the job waits in the database until `mitra db_worker` takes it."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    # django-tasks resets its backends when the setting changes (and back after the test).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    staff = get_user_model().objects.create_user("ops", is_staff=True)
+    job = services.job_enqueue(actor=staff, kind="test.count", title="Queued", params={"rows": 3})
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and CALLS == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result == {"summary": {"rows": 3}}
+    assert CALLS == [str(job.pk)]

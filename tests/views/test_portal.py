@@ -211,3 +211,19 @@ def test_imported_partnership_shows_other_published_data_escaped(client, world):
     assert "tender.title" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
     assert "tender.bids[0].value" in html
     assert "not published" in html  # no estimated value on an imported record
+
+
+def test_history_export_for_partners_only(client, world):
+    url = "/en" + reverse("partnerships:tab", args=[world.partnership.pk, "history"])
+    sign_in(client, world, "lead_admin")
+    rows = _csv(client.get(url + "?export=csv"))
+    assert rows[0] == ["When", "Who", "Action", "Item", "Version", "Changes"]
+    text = str(rows)
+    assert "Earn a fair return" in text  # partners-level objective
+    assert "Walk away below" not in text  # the company's owner-only objective
+    public_url = reverse("partnerships:tab", args=[world.public.pk, "history"])
+    client.logout()
+    response = client.get(public_url + "?export=csv")  # anonymous: asked to sign in, no file
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    sign_in(client, world, "outsider")
+    assert client.get(public_url + "?export=csv").status_code == 403

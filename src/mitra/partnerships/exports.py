@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.exports import Column
+from mitra.core.history import HistoryEntry
 from mitra.organisations.regions import subdivision_name
 
 from .models import Partnership, PartnershipMember, Role
@@ -81,4 +82,18 @@ DOCUMENT_COLUMNS = (
     Column(_("Confidentiality"), lambda d: d.get_confidentiality_display()),
     Column(_("Size in bytes"), lambda d: d.size),
     Column(_("Uploaded"), lambda d: d.created_at),
+)
+
+
+def _changes(entry: HistoryEntry) -> str:
+    return "; ".join(f"{c.label}: {c.old} → {c.new}" for c in entry.changes)
+
+
+HISTORY_COLUMNS = (
+    Column(_("When"), lambda e: e.when),
+    Column(_("Who"), lambda e: e.who),
+    Column(_("Action"), lambda e: e.action_label),
+    Column(_("Item"), lambda e: f"{e.object_type}: {e.object_label}"),
+    Column(_("Version"), lambda e: e.version),
+    Column(_("Changes"), _changes),
 )

@@ -30,6 +30,7 @@ from mitra.organisations.permissions import user_admin_organisation_ids, user_or
 from . import selectors, services
 from .exports import (
     DOCUMENT_COLUMNS,
+    HISTORY_COLUMNS,
     MEMBER_COLUMNS,
     NEED_COLUMNS,
     OBJECTIVE_COLUMNS,
@@ -229,6 +230,8 @@ def _tab_rows(request: HttpRequest, partnership: Partnership, tab: str) -> list[
         return list(_needs(request, partnership)["fulfilment"].needs)
     if tab == "objectives":
         return list(_objectives(request, partnership)["objectives"])
+    if tab == "history":
+        return list(_history(request, partnership)["history"])
     return list(_documents(request, partnership)["documents"])
 
 
@@ -237,6 +240,7 @@ TAB_EXPORTS = {
     "needs": NEED_COLUMNS,
     "objectives": OBJECTIVE_COLUMNS,
     "documents": DOCUMENT_COLUMNS,
+    "history": HISTORY_COLUMNS,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 
 import numpy as np
 import numpy_financial as npf
@@ -207,6 +208,25 @@ def test_xirr_with_no_root_raises() -> None:
         xirr(["2020-01-01", "2021-01-01"], [100, 100])
 
 
+def test_xirr_finds_a_rate_above_a_million_percent_on_flows_days_apart() -> None:
+    # -100 then +200 one day later: (1 + r)^(1/365) = 2, r = 2^365 - 1 (about 7.5e109);
+    # the old grid stopped at ln(1 + r) = 14 and wrongly said the NPV is never zero
+    r = xirr(["2020-01-01", "2020-01-02"], [-100, 200])
+    assert r == pytest.approx(2.0**365 - 1.0, rel=1e-9)
+
+
+def test_xirr_over_a_century_does_not_warn_about_overflow() -> None:
+    # 21 flows five years apart: exp(-ln(1 + r) t) overflows near r = -100 %; the
+    # scan must still find the one root (2^(1/100) - 1) without leaking warnings
+    dates = [dt.date(2000 + 5 * k, 1, 1) for k in range(21)]
+    flows = [-100.0] + [0.0] * 19 + [50.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = xirr(dates, flows)
+    t = (dt.date(2100, 1, 1) - dt.date(2000, 1, 1)).days / 365.0
+    assert r == pytest.approx(0.5 ** (1.0 / t) - 1.0, abs=1e-12)
+
+
 # --------------------------------------------------------------------------- MIRR
 
 
@@ -222,6 +242,14 @@ def test_mirr_by_hand() -> None:
     # -100, 50, 80 at finance 10 %, reinvest 20 %: FV = 50 x 1.2 + 80 = 140, PV = 100
     # MIRR = (140 / 100)^(1/2) - 1 = 0.18321596...
     assert mirr([-100, 50, 80], 0.10, 0.20) == pytest.approx(math.sqrt(1.4) - 1, abs=1e-15)
+
+
+@pytest.mark.parametrize(("fr", "rr"), [(-1.0, 0.1), (0.1, -1.5), (math.nan, 0.1)])
+def test_mirr_rejects_a_rate_not_above_minus_100_percent(fr: float, rr: float) -> None:
+    # a finance rate of -100 % made every PV infinite and MIRR came out as -1 (-100 %);
+    # a reinvestment rate below -100 % gave a number from a negative growth factor
+    with pytest.raises(ValueError, match="above -1"):
+        mirr([-100, 50, 60], fr, rr)
 
 
 @given(flows=st.lists(amounts, min_size=2, max_size=20), fr=st.floats(0, 0.5), rr=st.floats(0, 0.5))

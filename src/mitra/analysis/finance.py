@@ -379,8 +379,9 @@ def xirr(dates: Sequence[Any], flows: ArrayLike) -> float:
     Notes
     -----
     Day count Actual/365 from the first date, as Excel. The root is searched
-    by scanning ``ln(1 + r)`` on a grid over ``(-1, 1e6)`` for sign changes
-    and refining each with Brent's method.
+    by scanning ``ln(1 + r)`` on a grid from -20 to 709 (rates from about
+    ``-1 + 2e-9`` to ``8e307``) for sign changes and refining each with
+    Brent's method.
 
     References
     ----------
@@ -402,15 +403,24 @@ def xirr(dates: Sequence[Any], flows: ArrayLike) -> float:
         raise ValueError("no date may come before the first date")
 
     def f(log1r: float) -> float:
-        return float(np.dot(values, np.exp(-log1r * t)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.dot(values, np.exp(-log1r * t)))
 
-    grid = np.concatenate([np.linspace(-20.0, -0.5, 40), np.linspace(-0.5, 14.0, 400)])
+    # ln(1 + r) up to 709 (r about 8e307): flows a few days apart can have an
+    # annual rate far above 1e6, and "no rate" must not be claimed for them
+    grid = np.concatenate(
+        [
+            np.linspace(-20.0, -0.5, 40),
+            np.linspace(-0.5, 14.0, 400),
+            np.geomspace(14.0, 709.0, 120)[1:],
+        ]
+    )
     fv = np.array([f(g) for g in grid])
     roots: list[float] = []
     for k in range(grid.size - 1):
         if fv[k] == 0.0:
             roots.append(float(np.expm1(grid[k])))
-        elif fv[k] * fv[k + 1] < 0:
+        elif np.sign(fv[k]) * np.sign(fv[k + 1]) < 0:
             root = brentq(f, grid[k], grid[k + 1], xtol=1e-14, rtol=1e-15)
             roots.append(float(np.expm1(root)))
     if len(roots) == 1:
@@ -443,7 +453,7 @@ def mirr(flows: ArrayLike, finance_rate: float, reinvest_rate: float) -> float:
     ------
     ValueError
         When the flows have no negative or no positive value (numpy-financial
-        returns NaN there).
+        returns NaN there), or a rate is not above -1.
 
     Notes
     -----
@@ -465,6 +475,9 @@ def mirr(flows: ArrayLike, finance_rate: float, reinvest_rate: float) -> float:
     0.126094
     """
     values = _as_flows(flows)
+    for name, rate in (("finance_rate", finance_rate), ("reinvest_rate", reinvest_rate)):
+        if not (math.isfinite(rate) and rate > -1.0):
+            raise ValueError(f"{name} must be a finite rate above -1, got {rate}")
     n = values.size
     positive, negative = values > 0, values < 0
     if not positive.any() or not negative.any():

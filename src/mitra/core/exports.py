@@ -20,6 +20,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,4 +106,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return _text(value)  # spreadsheets keep no time zone: ISO 8601 text is exact
     if isinstance(value, int | float | dt.date):
         return value
-    return _text(value)
+    # XLSX (XML 1.0) cannot hold most control characters; openpyxl raises on them, and text
+    # pasted or imported from elsewhere may carry one (a vertical tab from a word processor).
+    # Removed before the formula check, so that "\x0b=..." cannot turn into a formula.
+    return _text(ILLEGAL_CHARACTERS_RE.sub("", str(value)))

@@ -103,14 +103,29 @@ def _sync(partnership: Partnership) -> Release:
         )
 
 
-def releases_sync(*, partnerships: Iterable[Partnership]) -> list[Release]:
-    """`release_sync` for each partnership; returns the latest release of each published one."""
-    out = []
-    for p in partnerships:
-        release = release_sync(partnership=p)
-        if release is not None:
-            out.append(release)
-    return out
+def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
+    """`release_sync` for each published partnership whose public content changed.
+
+    Every export calls this for all the partnerships it covers, so the check is batched: the
+    public content of all of them is read in a fixed number of queries and compared with the hash
+    of each one's latest release; only a partnership that changed goes through `release_sync`
+    (which locks it and checks again). An export with nothing new costs the same few queries
+    whatever the number of partnerships.
+    """
+    ids = [p.pk for p in partnerships]
+    if not ids:
+        return
+    latest: dict[int, str] = {}
+    for pid, digest in (
+        Release.objects.filter(partnership_id__in=ids)
+        .order_by("partnership_id", "sequence")
+        .values_list("partnership_id", "content_hash")
+    ):
+        latest[pid] = digest  # the last one per partnership wins: the highest sequence
+    for bundle in public_bundles(Partnership.objects.filter(pk__in=ids)):
+        p = bundle.partnership
+        if latest.get(p.pk) != content_hash({"release": release_content(bundle), "stage": p.stage}):
+            release_sync(partnership=p)
 
 
 # --- packages -----------------------------------------------------------------------------------
@@ -121,6 +136,15 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> list[Release]:
 
 def _published(releases: list[Release]) -> datetime.datetime:
     return max((r.date for r in releases), default=None) or timezone.now()
+
+
+def _since(filters: dict) -> datetime.datetime | None:
+    """`updated_since` as an aware moment: one without an offset (or a plain date) is read in the
+    server's time zone, since stored release dates are aware and cannot be compared otherwise."""
+    since = filters.pop("updated_since", None)
+    if isinstance(since, datetime.datetime) and timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    return since
 
 
 def _stored(partnership_ids: list[int]) -> dict[int, list[Release]]:
@@ -139,7 +163,7 @@ def ocds_release_package(*, filters: dict | None = None, uri: str | None = None)
     part, documents and partners included, makes a release).
     """
     filters = dict(filters or {})
-    since = filters.pop("updated_since", None)
+    since = _since(filters)
     partnerships = list(published_partnerships(filters=filters))
     releases_sync(partnerships=partnerships)
     stored = _stored([p.pk for p in partnerships])
@@ -199,7 +223,7 @@ def oc4ids_project_package(
         uri = uri or absolute_url(f"/api/v1/partnerships/{code}/oc4ids/project-package")
     else:
         qs = infrastructure_partnerships(filters=filters)
-    since = (filters or {}).get("updated_since")
+    since = _since(dict(filters or {}))
     bundles = public_bundles(qs)
     releases_sync(partnerships=[b.partnership for b in bundles])
     stored = _stored([b.partnership.pk for b in bundles])

@@ -131,6 +131,17 @@ def import_oc4ids(
         for i, project in projects
         if (plan := plan_project(f"{i}", project, package, identifiers, report)) is not None
     ]
+    seen: dict[str, str] = {}
+    for plan in plans:
+        if plan.source_id in seen:
+            # Both would write the same partnership, the second silently over the first.
+            report.error(
+                f"{plan.where}.id",
+                _("Two projects have the same id (also at %(other)s).")
+                % {"other": seen[plan.source_id]},
+                plan.source_id,
+            )
+        seen.setdefault(plan.source_id, plan.where)
     return run_import(report, plans, actor=actor, dry_run=dry_run, progress=progress)
 
 
@@ -538,7 +549,7 @@ def _choose_lead(plans: list[PartyPlan], where: str, report: ImportReport) -> No
 def _country(
     project: dict[str, Any], parties: list[PartyPlan], where: str, report: ImportReport
 ) -> str:
-    for location in project.get("locations") or []:
+    for location in _list(project.get("locations")):
         if isinstance(location, dict) and isinstance(location.get("address"), dict):
             address = location["address"]
             code = country_code(address.get("countryName")) or country_code(address.get("country"))
@@ -548,10 +559,10 @@ def _country(
     for party in ordered:
         if party.country:
             return party.country
-    schemes = [s.get("scheme") for s in project.get("sector") or [] if isinstance(s, dict)]
+    schemes = [s.get("scheme") for s in _list(project.get("sector")) if isinstance(s, dict)]
     schemes += [
         c.get("scheme")
-        for c in project.get("additionalClassifications") or []
+        for c in _list(project.get("additionalClassifications"))
         if isinstance(c, dict)
     ]
     raw_parties = project.get("parties") if isinstance(project.get("parties"), list) else []
@@ -572,3 +583,9 @@ def _country(
             return code
     report.warn(where, _("No country could be read; Indonesia (ID) was assumed."))
     return "ID"
+
+
+def _list(value: Any) -> list[Any]:
+    """The value if it is a JSON list, else an empty one (a malformed optional field is kept with
+    the other published data and not read)."""
+    return value if isinstance(value, list) else []

@@ -561,7 +561,7 @@ def _value(
     """The estimated value: project total, planning budget, tender value, contract, award."""
     candidates: list[tuple[str, Any]] = [
         (f"{where}.planning.project.totalValue", (project or {}).get("totalValue")),
-        (f"{where}.planning.budget.amount", (planning.get("budget") or {}).get("amount")),
+        (f"{where}.planning.budget.amount", _object(planning.get("budget")).get("amount")),
         (f"{where}.tender.value", (tender or {}).get("value")),
     ]
     candidates += [
@@ -572,6 +572,12 @@ def _value(
         if isinstance(value, dict) and value.get("amount") is not None:
             return path, value
     return where, None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """The value if it is a JSON object, else an empty one (a malformed optional block is
+    ignored, like any other field the importer does not map)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _documents(release: dict[str, Any], where: str):  # type: ignore[no-untyped-def]
@@ -676,7 +682,8 @@ def _equity_shares(parties: list[dict[str, Any]]) -> dict[str, Decimal]:
 
     shares: dict[str, Decimal] = {}
     for party in parties:
-        for holder in party.get("shareholders") or []:
+        holders = party.get("shareholders")
+        for holder in holders if isinstance(holders, list) else []:
             if not isinstance(holder, dict):
                 continue
             who = holder.get("shareholder") if isinstance(holder.get("shareholder"), dict) else {}

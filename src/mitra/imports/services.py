@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +71,95 @@ def import_file(
     return import_oc4ids(data, source=path.name, actor=actor, dry_run=dry_run, progress=progress)
 
 
+#: How deeply the JSON of an import may nest. Real OCDS/OC4IDS data nests about ten levels; the
+#: importers, the stored other data and the page that shows it walk the tree recursively, so a
+#: deeper file is refused here with a clear error instead of failing half-way (RecursionError).
+MAX_DEPTH = 64
+
+
 def read_json(path: Path) -> Any:
+    """The file's JSON, numbers with a fraction as exact ``Decimal`` (never float: a float keeps
+    ~16 significant digits, so 12345678901234567.89 would become ...568)."""
     try:
         with path.open("rb") as f:
-            return json.load(f)
+            data = json.load(f, parse_float=Decimal)
     except FileNotFoundError:
         raise ApplicationError(_("No such file: %(path)s") % {"path": path}) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApplicationError(
             _("%(path)s is not valid JSON: %(error)s") % {"path": path.name, "error": exc}
         ) from None
+    except RecursionError:
+        too_deep = True
+    else:
+        too_deep = _too_deep(data)
+    if too_deep:
+        raise ApplicationError(
+            _("%(path)s nests deeper than %(n)d levels; it cannot be imported.")
+            % {"path": path.name, "n": MAX_DEPTH}
+        )
+    return data
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether the tree nests deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth >= MAX_DEPTH:
+                return True
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def upload_dir() -> Path:
+    """Where uploaded tables wait for their import: MEDIA_ROOT/imports (never served by URL)."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:
+    """Job handler ``imports.table``: imports an uploaded table (params: ``token``, ``fmt``,
+    ``mapping``, ``filename``) as the job's creator. An error refuses the whole file: the job
+    fails with the report (every error) as its result, and nothing is written."""
+    from django.urls import reverse
+
+    from .report import ImportRefused
+
+    params = job.params
+    path = upload_dir() / f"{params['token']}.{params['fmt']}"
+    try:
+        report = import_file(
+            actor=job.created_by,
+            path=path,
+            fmt=params["fmt"],
+            mapping=params["mapping"],
+            progress=progress,
+        )
+    except ImportRefused as exc:
+        exc.extra["url"] = reverse("imports:report", args=[job.pk])
+        raise
+    finally:
+        path.unlink(missing_ok=True)
+        path.with_suffix(".json").unlink(missing_ok=True)
+
+    def counts(c: Any) -> str:
+        return ", ".join(f"{n} {k}" for k, n in sorted(c.items()) if n) or "0"
+
+    summary = {
+        _("File"): params.get("filename", ""),
+        _("Mapping"): params["mapping"],
+        _("Rows"): report.rows,
+        _("Created"): counts(report.created),
+        _("Updated"): counts(report.updated),
+        _("Unchanged"): counts(report.unchanged),
+        _("Warnings"): len(report.warnings),
+    }
+    return {
+        "summary": summary,
+        "report": report.to_dict(),
+        "url": reverse("imports:report", args=[job.pk]),
+    }

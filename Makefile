@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/shapley.py $(BENCH_ARGS)
 	$(BIN)/python bench/finance.py $(BENCH_ARGS)
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 
-
 # Commands of the pure computation core: module whose ``main(argv) -> int`` runs it.
 _CORE_COMMANDS = {
     "simulate": "mitra.analysis.cli",

@@ -54,7 +54,7 @@ def test_job_runs_after_commit_and_records_progress(world, django_capture_on_com
     assert job.created_by == user and job.started_at and job.finished_at
     # A job runs at most once, even if the queue delivers it twice.
     services.job_execute(str(job.pk))
-    assert CALLS == [str(job.pk)]
+    assert [str(job.pk)] == CALLS
 
 
 def test_refused_job_keeps_the_message_and_report(world, django_capture_on_commit_callbacks):
@@ -122,4 +122,4 @@ def test_the_database_queue_and_its_worker_run_a_job(settings):
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.result == {"summary": {"rows": 3}}
-    assert CALLS == [str(job.pk)]
+    assert [str(job.pk)] == CALLS

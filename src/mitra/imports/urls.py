@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("<str:token>/preview/", views.preview, name="preview"),
+    path("<str:token>/start/", views.start, name="start"),
+    path("<str:token>/mapping/", views.mapping_new, name="mapping_new"),
+    path("jobs/<uuid:job_id>/report/", views.report, name="report"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
+]

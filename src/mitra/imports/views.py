@@ -1,0 +1,175 @@
+"""The import pages (platform staff only): upload → preview and validation report → import as a
+background job → the job's page with its progress bar → the full report. Plus the review queue
+of uncertain organisation matches and a simple mapping builder."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mitra.core.errors import ApplicationError
+from mitra.jobs.models import Job
+from mitra.jobs.services import job_enqueue
+
+from .forms import EXTENSIONS, MappingBuilderForm, MappingChoiceForm, UploadForm, safe_token
+from .models import OrganisationMatchReview, ReviewStatus, SavedMapping
+from .reviews import review_resolve
+from .services import can_import, upload_dir
+from .tables import import_table, load_mapping, mapping_from_spec, preview_table, read_table
+
+
+def staff_only(view: Any) -> Any:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_import(request.user):
+            raise DjangoPermissionDenied(_("Only platform staff may import data."))
+        return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    return wrapper
+
+
+def _upload(token: str, user: Any) -> tuple[Path, dict[str, Any]]:
+    """The uploaded file behind ``token`` and its metadata; only its uploader may use it."""
+    if not safe_token(token):
+        raise Http404
+    meta_path = upload_dir() / f"{token}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise Http404 from None
+    if meta.get("user_id") != user.pk:
+        raise Http404
+    return upload_dir() / f"{token}.{meta['fmt']}", meta
+
+
+@staff_only
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        fmt = EXTENSIONS[Path(f.name).suffix.lower()]
+        token = uuid.uuid4().hex
+        folder = upload_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / f"{token}.{fmt}").open("wb") as out:
+            for chunk in f.chunks():
+                out.write(chunk)
+        meta = {"fmt": fmt, "filename": Path(f.name).name[:200], "user_id": request.user.pk}
+        (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+        url = reverse("imports:preview", args=[token])
+        return redirect(f"{url}?mapping={form.cleaned_data['mapping']}")
+    return render(request, "imports/upload.html", {"form": form, "nav": "imports"})
+
+
+@staff_only
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    """The first rows as the mapping parses them, and the full validation report of a dry run
+    (nothing is written)."""
+    path, meta = _upload(token, request.user)
+    choice = MappingChoiceForm(request.GET or None)
+    context: dict[str, Any] = {"token": token, "meta": meta, "choice": choice, "nav": "imports"}
+    if choice.is_valid():
+        name = choice.cleaned_data["mapping"]
+        context["mapping_name"] = name
+        try:
+            mapping = load_mapping(name)
+            context["preview"] = preview_table(path, fmt=meta["fmt"], mapping=mapping)
+            context["report"] = import_table(
+                path, fmt=meta["fmt"], mapping=mapping, actor=request.user, dry_run=True
+            ).to_dict()
+        except ApplicationError as exc:
+            context["problem"] = str(exc.message)
+    else:
+        try:
+            context["columns"] = read_table(path, meta["fmt"]).header
+        except ApplicationError as exc:
+            context["problem"] = str(exc.message)
+    return render(request, "imports/preview.html", context)
+
+
+@staff_only
+@require_POST
+def start(request: HttpRequest, token: str) -> HttpResponse:
+    """Queue the import as a background job and show its progress."""
+    _path, meta = _upload(token, request.user)
+    choice = MappingChoiceForm(request.POST)
+    if not choice.is_valid():
+        return redirect("imports:preview", token=token)
+    name = choice.cleaned_data["mapping"]
+    job = job_enqueue(
+        actor=request.user,
+        kind="imports.table",
+        title=_("Import %(file)s (%(mapping)s)") % {"file": meta["filename"], "mapping": name},
+        params={"token": token, "fmt": meta["fmt"], "mapping": name, "filename": meta["filename"]},
+    )
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+@staff_only
+def report(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The full report an import job left: counts, then every error and warning."""
+    job = get_object_or_404(Job, pk=job_id, kind="imports.table")
+    data = (job.result or {}).get("report") or {}
+    return render(request, "imports/report.html", {"job": job, "report": data, "nav": "imports"})
+
+
+@staff_only
+def reviews(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ReviewStatus.PENDING)
+    if status not in ReviewStatus.values:
+        status = ReviewStatus.PENDING
+    items = OrganisationMatchReview.objects.filter(status=status).select_related(
+        "organisation", "candidate"
+    )[:500]
+    return render(
+        request,
+        "imports/reviews.html",
+        {"reviews": items, "status": status, "statuses": ReviewStatus.choices, "nav": "imports"},
+    )
+
+
+@staff_only
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(OrganisationMatchReview, pk=pk)
+    try:
+        review_resolve(actor=request.user, review=review, accept=request.POST.get("accept") == "1")
+    except ApplicationError as exc:
+        return render(request, "400.html", {"exception": str(exc.message)}, status=400)
+    return redirect("imports:reviews")
+
+
+@staff_only
+def mapping_new(request: HttpRequest, token: str) -> HttpResponse:
+    """Build a simple mapping for an uploaded file: each detected column → one field."""
+    path, meta = _upload(token, request.user)
+    columns = read_table(path, meta["fmt"]).header
+    form = MappingBuilderForm(request.POST or None, columns=columns)
+    if request.method == "POST" and form.is_valid():
+        spec = form.spec()
+        try:
+            mapping_from_spec(spec)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            SavedMapping.objects.create(name=spec["name"], spec=spec, created_by=request.user)
+            url = reverse("imports:preview", args=[token])
+            return redirect(f"{url}?mapping={spec['name']}")
+    fields = [form[f"col_{i}"] for i in range(len(columns))]
+    return render(
+        request,
+        "imports/mapping_new.html",
+        {"form": form, "column_fields": fields, "token": token, "meta": meta, "nav": "imports"},
+    )

@@ -82,3 +82,23 @@ class ImportRefused(ApplicationError):
             {"report": report.to_dict()},
         )
         self.report = report
+
+
+def entity_count(entity: str, n: int) -> str:
+    """``3 partnerships`` / ``3 kemitraan``: a report count in the reader's language."""
+    from django.utils.translation import ngettext
+
+    phrases = {
+        "partnership": ngettext("%(n)d partnership", "%(n)d partnerships", n),
+        "organisation": ngettext("%(n)d organisation", "%(n)d organisations", n),
+        "member": ngettext("%(n)d partner", "%(n)d partners", n),
+        "document": ngettext("%(n)d document", "%(n)d documents", n),
+        "review": ngettext("%(n)d match to review", "%(n)d matches to review", n),
+    }
+    return phrases.get(entity, f"%(n)d {entity}") % {"n": n}
+
+
+def counts_text(counts: Any) -> str:
+    """Every non-zero count of a report's counter, joined: ``6 partnerships, 3 organisations``."""
+    parts = [entity_count(k, n) for k, n in sorted(dict(counts or {}).items()) if n]
+    return ", ".join(parts) or "0"

@@ -127,7 +127,7 @@ def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:
     fails with the report (every error) as its result, and nothing is written."""
     from django.urls import reverse
 
-    from .report import ImportRefused
+    from .report import ImportRefused, counts_text
 
     params = job.params
     path = upload_dir() / f"{params['token']}.{params['fmt']}"
@@ -146,16 +146,13 @@ def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:
         path.unlink(missing_ok=True)
         path.with_suffix(".json").unlink(missing_ok=True)
 
-    def counts(c: Any) -> str:
-        return ", ".join(f"{n} {k}" for k, n in sorted(c.items()) if n) or "0"
-
     summary = {
         _("File"): params.get("filename", ""),
         _("Mapping"): params["mapping"],
         _("Rows"): report.rows,
-        _("Created"): counts(report.created),
-        _("Updated"): counts(report.updated),
-        _("Unchanged"): counts(report.unchanged),
+        _("Created"): counts_text(report.created),
+        _("Updated"): counts_text(report.updated),
+        _("Unchanged"): counts_text(report.unchanged),
         _("Warnings"): len(report.warnings),
     }
     return {

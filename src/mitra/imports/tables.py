@@ -1596,6 +1596,11 @@ def _apply(p: Partnership, fields: dict[str, Any]) -> None:
 # Preview (the web UI shows the first rows as parsed before anything is written)
 
 
+def _label(choices: Any, value: Any) -> str:
+    """The translated label of a choice value (the value itself when it is not one)."""
+    return str(dict(choices.choices).get(value, value or ""))
+
+
 def preview_table(
     path: str | Path, *, fmt: str, mapping: TableMapping, limit: int = 10
 ) -> dict[str, Any]:
@@ -1616,11 +1621,11 @@ def preview_table(
                 "row": want.row,
                 "source_id": want.source_id,
                 "title": f["title_ind"],
-                "form": f["form"] or "",
-                "development_sector": f["development_sector"],
+                "form": _label(PartnershipForm, f["form"]),
+                "development_sector": _label(DevelopmentSector, f["development_sector"]),
                 "country": f["country"],
                 "province": f["province"],
-                "stage": f["stage"],
+                "stage": _label(Stage, f["stage"]),
                 "start_date": f["start_date"].isoformat() if f["start_date"] else "",
                 "estimated_value": (
                     f"{f['currency']} {f['estimated_value']:,}"
@@ -1628,7 +1633,7 @@ def preview_table(
                     else (f["other_data"].get("not_published", {}).get("estimated_value") or "")
                 ),
                 "members": [
-                    f"{planner.orgs[k].name} ({', '.join(m.roles)}"
+                    f"{planner.orgs[k].name} ({', '.join(_label(Role, r) for r in m.roles)}"
                     + (f", {m.equity_share}%" if m.equity_share is not None else "")
                     + ")"
                     for k, m in want.members.items()

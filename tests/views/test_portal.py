@@ -227,3 +227,23 @@ def test_history_export_for_partners_only(client, world):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     sign_in(client, world, "outsider")
     assert client.get(public_url + "?export=csv").status_code == 403
+
+
+def test_organisation_profile_links_to_all_its_partnerships(client, world, monkeypatch):
+    from mitra.organisations import views as organisation_views
+
+    monkeypatch.setattr(organisation_views, "PROFILE_PARTNERSHIPS", 1)
+    sign_in(client, world, "lead_admin")  # pemda: lead of all three world partnerships
+    html = client.get(f"/en/organisations/{world.pemda.pk}/").content.decode()
+    assert "All 3 partnerships" in html
+    listing = client.get(f"/en/partnerships/?organisation={world.pemda.pk}").content.decode()
+    assert f"Partnerships in which {world.pemda.name} takes part" in listing
+    rows = _csv(client.get(f"/en/partnerships/?organisation={world.ngo.pk}&export=csv"))
+    assert {r[0] for r in rows[1:]} == {world.partnership.code, world.public.code}
+    # An unknown or malformed organisation never breaks the list.
+    assert client.get("/en/partnerships/?organisation=999999").status_code == 200
+    assert client.get("/en/partnerships/?organisation=abc").status_code == 200
+    # Anonymous visitors see the public one only, and no link (nothing more to show).
+    client.logout()
+    html = client.get(f"/en/organisations/{world.pemda.pk}/").content.decode()
+    assert "All 1 partnerships" not in html and world.public.title_en in html

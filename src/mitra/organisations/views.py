@@ -22,6 +22,8 @@ from .models import Organisation, ResourceType
 from .permissions import can_manage_organisation, user_organisation_ids
 
 PAGE_SIZE = 20
+#: Partnerships listed on an organisation's profile; the rest are one click away in the list.
+PROFILE_PARTNERSHIPS = 50
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -53,15 +55,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @service_errors
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(pk=pk)
-    partnerships = list(
-        partnership_selectors.partnership_list(
-            user=request.user, filters={"organisation": organisation.pk}
-        )[:50]
+    visible = partnership_selectors.partnership_list(
+        user=request.user, filters={"organisation": organisation.pk}
     )
+    partnerships = list(visible[:PROFILE_PARTNERSHIPS])
     context = {
         "nav": "organisations",
         "organisation": organisation,
         "partnerships": partnerships,
+        "partnership_count": (
+            len(partnerships) if len(partnerships) < PROFILE_PARTNERSHIPS else visible.count()
+        ),
         "can_manage": can_manage_organisation(request.user, organisation),
         "resource_types": ResourceType,
     }

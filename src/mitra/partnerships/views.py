@@ -113,6 +113,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render_page(request, "partnerships/dashboard.html", context)
 
 
+def _filter_organisation(pk: int | None) -> Any:
+    """The organisation the list is filtered on, for its heading (None if none or unknown)."""
+    if not pk:
+        return None
+    try:
+        return organisation_selectors.organisation_get(pk=pk)
+    except NotFound:
+        return None
+
+
 def partnership_list(request: HttpRequest) -> HttpResponse:
     filter_form = PartnershipFilterForm(
         request.GET or None, authenticated=request.user.is_authenticated
@@ -133,6 +143,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         **CHOICES,
         "nav": "partnerships",
         "filter_form": filter_form,
+        "filter_organisation": _filter_organisation(filters.get("organisation")),
         "page_obj": page,
         "page_range": paginator.get_elided_page_range(page.number),
         "can_create": can_create_partnership(request.user),

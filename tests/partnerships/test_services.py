@@ -421,3 +421,14 @@ def test_a_title_edit_is_not_blocked_by_the_sector_rule(world):
         actor=lead, partnership=p, expected_version=p.version, data={"title_en": "New name"}
     )
     assert _fresh(p).title_en == "New name"
+
+
+@pytest.mark.django_db
+def test_next_code_counts_past_9999():
+    from mitra.partnerships.services import next_code
+
+    for code in ("KPBU-2031-9999", "KPBU-2031-10000", "KPBU-2031-0002"):
+        Partnership.objects.create(code=code, title=code, form="ppp", development_sector="water")
+    # Text order would pick KPBU-2031-9999 and hand out 10000 again.
+    assert next_code("ppp", 2031) == "KPBU-2031-10001"
+    assert next_code("ppp", 2032) == "KPBU-2032-0001"

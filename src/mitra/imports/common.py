@@ -37,6 +37,7 @@ from mitra.partnerships.models import (
     Role,
     Visibility,
 )
+from mitra.partnerships.services import next_code
 
 from .matching import match_or_create_organisation
 from .report import ImportRefused, ImportReport
@@ -329,22 +330,6 @@ def country_from_scheme(scheme: Any) -> str:
     return ""
 
 
-# --- codes ---------------------------------------------------------------------------------------
-
-
-def next_code(form: str, year: int) -> str:
-    """Like ``partnerships.services._next_code``: PREFIX-YEAR-NNNN, one past the highest."""
-    prefix = f"{CODE_PREFIX[form]}-{year}-"
-    last = (
-        Partnership.objects.filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
-
-
 # --- plans ---------------------------------------------------------------------------------------
 
 
@@ -614,3 +599,30 @@ def _sync_roles(member: PartnershipMember) -> None:
     MemberRole.objects.bulk_create(
         [MemberRole(member=member, role=r) for r in member.roles if r not in existing]
     )
+
+
+def text_fields(
+    title: str, summary: str, language: Any, where: str, report: ImportReport
+) -> dict[str, Any]:
+    """The title and summary columns for text published in ``language`` (an ISO 639-1 code).
+
+    English text fills both languages' columns (the Indonesian page shows it until someone
+    translates it); Indonesian fills the Indonesian ones; any other language is kept as the
+    Indonesian text, with a warning.
+    """
+    language = str(language or "en").lower()
+    fields: dict[str, Any] = {"title_ind": title, "summary_ind": summary}
+    if language.startswith("en"):
+        fields.update(title_en=title, summary_en=summary)
+        return fields
+    fields.update(title_en="", summary_en="")
+    if not language.startswith("id"):
+        report.warn(
+            f"{where}.language",
+            _(
+                "Mitra keeps Indonesian and English; text in this language is kept as the "
+                "Indonesian text until translated."
+            ),
+            language,
+        )
+    return fields

@@ -35,6 +35,7 @@ from .common import (
     read_datetime,
     run_import,
     text_field,
+    text_fields,
 )
 from .report import ImportReport
 
@@ -228,21 +229,7 @@ def plan_project(
         f"{where}.description",
         report,
     )
-    language = str(project.get("language") or "en").lower()
-    fields: dict[str, Any] = {"title_ind": title, "summary_ind": summary}
-    if language.startswith("en"):
-        fields.update(title_en=title, summary_en=summary)
-    else:
-        fields.update(title_en="", summary_en="")
-        if not language.startswith("id"):
-            report.warn(
-                f"{where}.language",
-                _(
-                    "Mitra keeps Indonesian and English; text in this language is kept as the "
-                    "Indonesian text until translated."
-                ),
-                language,
-            )
+    fields = text_fields(title, summary, project.get("language"), where, report)
     fields["form"] = PartnershipForm.PPP
     fields["stage"] = _stage(project.get("status"), f"{where}.status", report)
     _check_type(project.get("type"), f"{where}.type", report)

@@ -38,6 +38,7 @@ from .common import (
     read_datetime,
     run_import,
     text_field,
+    text_fields,
 )
 from .report import ImportReport
 
@@ -387,21 +388,7 @@ def plan_process(
         ("planning", "rationale"),
     )
     summary = text_field(summary, summary_path, report)
-    language = (release.get("language") or "en").lower()
-    fields: dict[str, Any] = {"title_ind": title, "summary_ind": summary}
-    if language.startswith("en"):
-        fields.update(title_en=title, summary_en=summary)
-    else:
-        fields.update(title_en="", summary_en="")
-        if not language.startswith("id"):
-            report.warn(
-                f"{where}.language",
-                _(
-                    "Mitra keeps Indonesian and English; text in this language is kept as the "
-                    "Indonesian text until translated."
-                ),
-                language,
-            )
+    fields = text_fields(title, summary, release.get("language"), where, report)
 
     other: dict[str, Any] = {"ocds": {k: v for k, v in release.items() if k not in MAPPED}}
     if package:

@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,11 +115,16 @@ def _check_stage_gate(partnership: Partnership, *, stage: str, form: str) -> Non
 # --- partnerships ---------------------------------------------------------------------------------
 
 
-def _next_code(form: str, year: int) -> str:
+def next_code(form: str, year: int) -> str:
+    """The next free code of a form and year: PREFIX-YEAR-NNNN, one past the highest taken.
+
+    Numbers are at least four digits; past 9999 they grow, so the highest is found by length
+    first (text order would put KPBU-2026-9999 after KPBU-2026-10000).
+    """
     prefix = f"{CODE_PREFIX[form]}-{year}-"
     last = (
         Partnership.objects.filter(code__startswith=prefix)
-        .order_by("-code")
+        .order_by(Length("code").desc(), "-code")
         .values_list("code", flat=True)
         .first()
     )
@@ -152,7 +158,7 @@ def partnership_create(
     if partnership.visibility == Visibility.PUBLIC:
         partnership.published_at = timezone.now()
     year = timezone.localdate().year
-    partnership.code = _next_code(partnership.form, year) if partnership.form in CODE_PREFIX else ""
+    partnership.code = next_code(partnership.form, year) if partnership.form in CODE_PREFIX else ""
     partnership.full_clean(exclude=["code"] if not partnership.code else None)
     _audited(partnership, actor)
     for attempt in range(5):
@@ -164,7 +170,7 @@ def partnership_create(
             # Another request took the same code at the same moment: take the next one.
             if attempt == 4:
                 raise
-            partnership.code = _next_code(partnership.form, year)
+            partnership.code = next_code(partnership.form, year)
     roles = [Role.LEAD, *[r for r in (lead_roles or []) if r != Role.LEAD]]
     _member_save(
         PartnershipMember(

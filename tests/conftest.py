@@ -27,6 +27,18 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Every test starts in the default language (Indonesian), whatever the test before it
+    requested: a request to /en/… leaves English active in the thread, and `reverse()` would
+    then build /en/ addresses."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():

@@ -47,14 +47,3 @@ def signed_in(client: Any, world: Any) -> Any:
         return client
 
     return _sign_in
-
-
-@pytest.fixture(autouse=True)
-def indonesian_by_default() -> Any:
-    """Each test starts in the default language: a request in English leaves the thread in
-    English, and `reverse()` would then add the /en/ prefix to the next test's URLs."""
-    from django.utils import translation
-
-    translation.activate("id")
-    yield
-    translation.deactivate()

@@ -38,28 +38,17 @@ unit says so, and then it is in that unit.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
-from jsonschema import Draft202012Validator
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
-from mitra.analysis.risk_model import (
-    SpecError,
-    SpecIssue,
-    _non_finite,
-    _path,
-    _schema_issues,
-    _sort_key,
-    read_spec_file,
-)
+from mitra.analysis._spec import SpecIssue, checked, json_path, packaged_schema, validate
 
 __all__ = [
     "AlignmentResult",
@@ -911,21 +900,12 @@ def _readonly(a: FloatArray) -> FloatArray:
 # --------------------------------------------------------------------------- schema and loading
 
 
+_SCHEMA = "alignment.schema.json"
+
+
 def alignment_schema() -> dict[str, Any]:
     """The alignment JSON Schema shipped in this package (``alignment.schema.json``)."""
-    text = resources.files("mitra.analysis").joinpath("schemas/alignment.schema.json")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
-
-
-_VALIDATOR: Draft202012Validator | None = None
-
-
-def _validator() -> Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(alignment_schema())
-    return _VALIDATOR
+    return packaged_schema(_SCHEMA)
 
 
 def validate_alignment_spec(data: Any) -> list[SpecIssue]:
@@ -957,12 +937,7 @@ def validate_alignment_spec(data: Any) -> list[SpecIssue]:
     $: missing required field 'levers'
     $: missing required field 'partners'
     """
-    issues = list(_non_finite(data, []))
-    for error in _validator().iter_errors(data):
-        issues.extend(_schema_issues(error))
-    if not issues:
-        issues.extend(_semantic_issues(data))
-    return sorted(dict.fromkeys(issues), key=_sort_key)
+    return validate(data, _SCHEMA, _semantic_issues)
 
 
 def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
@@ -974,7 +949,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if lid in lever_at:
             issues.append(
                 SpecIssue(
-                    _path(["levers", j, "id"]),
+                    json_path(["levers", j, "id"]),
                     f"duplicate lever id '{lid}' (already used by $.levers[{lever_at[lid]}])",
                 )
             )
@@ -984,7 +959,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if not lo < hi:
             issues.append(
                 SpecIssue(
-                    _path(["levers", j, "bounds"]),
+                    json_path(["levers", j, "bounds"]),
                     f"the minimum ({lo:g}) must be less than the maximum ({hi:g})",
                 )
             )
@@ -996,7 +971,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if pid in partner_at:
             issues.append(
                 SpecIssue(
-                    _path(["partners", i, "id"]),
+                    json_path(["partners", i, "id"]),
                     f"duplicate partner id '{pid}' (already used by $.partners[{partner_at[pid]}])",
                 )
             )
@@ -1009,14 +984,16 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
             if lid not in lever_at:
                 known = ", ".join(lever_at) or "none"
                 issues.append(
-                    SpecIssue(_path([*here, "lever"]), f"unknown lever '{lid}' (levers: {known})")
+                    SpecIssue(
+                        json_path([*here, "lever"]), f"unknown lever '{lid}' (levers: {known})"
+                    )
                 )
                 continue
             used.add(lid)
             if lid in seen:
                 issues.append(
                     SpecIssue(
-                        _path([*here, "lever"]),
+                        json_path([*here, "lever"]),
                         f"partner '{pid}' already has an objective on lever '{lid}' "
                         f"($.partners[{i}].objectives[{seen[lid]}]); state one per lever",
                     )
@@ -1026,7 +1003,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if all(o["weight"] == 0 for o in partner["objectives"]):
             issues.append(
                 SpecIssue(
-                    _path(["partners", i, "objectives"]),
+                    json_path(["partners", i, "objectives"]),
                     "the weights must not all be 0 (they are normalised to sum to 1)",
                 )
             )
@@ -1034,7 +1011,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if lid not in used:
             issues.append(
                 SpecIssue(
-                    _path(["levers", j]),
+                    json_path(["levers", j]),
                     f"no partner has an objective on lever '{lid}'; add one or remove the lever",
                 )
             )
@@ -1046,7 +1023,7 @@ def _objective_issues(
 ) -> list[SpecIssue]:
     issues: list[SpecIssue] = []
     lo, hi = objective["range"]
-    where = _path([*here, "range"])
+    where = json_path([*here, "range"])
     if not lo < hi:
         issues.append(SpecIssue(where, f"lo ({lo:g}) must be less than hi ({hi:g})"))
     elif bounds is not None and bounds[0] < bounds[1] and not bounds[0] <= lo < hi <= bounds[1]:
@@ -1061,7 +1038,7 @@ def _objective_issues(
         if objective["direction"] != "target":
             issues.append(
                 SpecIssue(
-                    _path([*here, "target"]),
+                    json_path([*here, "target"]),
                     f"only allowed when direction is 'target' (direction is "
                     f"'{objective['direction']}')",
                 )
@@ -1069,7 +1046,7 @@ def _objective_issues(
         elif lo < hi and not lo <= target <= hi:
             issues.append(
                 SpecIssue(
-                    _path([*here, "target"]),
+                    json_path([*here, "target"]),
                     f"target ({target:g}) must lie inside the range [{lo:g}, {hi:g}]",
                 )
             )
@@ -1108,11 +1085,7 @@ def load_alignment_spec(
     """
     if isinstance(source, AlignmentSpec):
         return source
-    data = read_spec_file(source) if isinstance(source, str | os.PathLike) else source
-    issues = validate_alignment_spec(data)
-    if issues:
-        raise SpecError(issues)
-    return _build(data)
+    return _build(checked(source, validate_alignment_spec))
 
 
 def _build(spec: Mapping[str, Any]) -> AlignmentSpec:

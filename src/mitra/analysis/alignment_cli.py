@@ -17,9 +17,8 @@ line per problem on stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
+from mitra.analysis._cli import add_output_options, emit, fail, parse, problems
 from mitra.analysis.alignment import AlignmentResult, Compromise, align
 from mitra.analysis.risk_model import SpecError
 
@@ -38,10 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "spec", metavar="OBJECTIVES.json", help="path to the alignment (objectives) spec"
     )
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    add_output_options(parser)
     return parser
 
 
@@ -136,35 +132,13 @@ def format_table(result: AlignmentResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fail(lines: list[str]) -> int:
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 2
-
-
 def main(args: list[str]) -> int:
     """Run ``mitra align`` with the arguments after ``align``; return the exit code."""
-    parser = build_parser()
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
-        return exc.code if isinstance(exc.code, int) else 2
+    options = parse(build_parser(), args)
+    if isinstance(options, int):
+        return options
     try:
         result = align(options.spec)
     except SpecError as exc:
-        n = len(exc.issues)
-        head = f"mitra align: {options.spec}: {n} problem{'s' if n != 1 else ''} found"
-        return _fail([head, *(str(issue) for issue in exc.issues)])
-    if options.format == "json":
-        text = json.dumps(result.to_dict(), indent=2, allow_nan=False, ensure_ascii=False) + "\n"
-    else:
-        text = format_table(result)
-    if options.out:
-        try:
-            with open(options.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
-    else:
-        sys.stdout.write(text)
-    return 0
+        return fail(problems("mitra align", options.spec, exc.issues))
+    return emit(options, result.to_dict, lambda: format_table(result), ensure_ascii=False)

@@ -13,37 +13,27 @@ never a traceback); 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import TextIO
 
+from mitra.analysis._cli import (
+    add_output_options,
+    emit,
+    fail,
+    interrupted,
+    parse,
+    positive_int,
+    problems,
+    seed,
+    unit_label,
+)
 from mitra.analysis.montecarlo import SimulationResult, simulate
 from mitra.analysis.risk_model import SpecError, load_spec
 
 __all__ = ["build_parser", "format_table", "main"]
 
 _AUTO_PROGRESS_ITERATIONS = 500_000
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,21 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--iterations",
         "-n",
-        type=_positive_int,
+        type=positive_int,
         help="number of iterations N >= 1 (default: the spec's simulation.iterations)",
     )
     parser.add_argument(
         "--seed",
-        type=_seed,
+        type=seed,
         help="root seed >= 0 (default: the spec's simulation.seed, else random and reported)",
     )
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    add_output_options(parser)
     parser.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="threads (never changes the result; default 1)",
     )
@@ -107,20 +94,13 @@ class _ProgressBar:
         self.stream.flush()
 
 
-def _unit_label(currency: str, unit: float) -> str:
-    names = {1.0: "", 1e3: " thousand", 1e6: " million", 1e9: " billion", 1e12: " trillion"}
-    if unit in names:
-        return f"{currency}{names[unit]}"
-    return f"{currency} x {unit:,g}"
-
-
 def _num(value: float | None, width: int = 10) -> str:
     return f"{'n/a':>{width}}" if value is None else f"{value:>{width},.2f}"
 
 
 def format_table(result: SimulationResult, top: int = 10) -> str:
     """Plain-text report of a result for a terminal (amounts in the spec's amount_unit)."""
-    unit = _unit_label(result.currency, result.amount_unit)
+    unit = unit_label(result.currency, result.amount_unit)
     npv = result.npv
     alpha = f"{100 * result.var_confidence:g}%"
     lines = [
@@ -162,25 +142,15 @@ def format_table(result: SimulationResult, top: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fail(lines: list[str]) -> int:
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 2
-
-
 def main(args: list[str]) -> int:
     """Run ``mitra simulate`` with the arguments after ``simulate``; return the exit code."""
-    parser = build_parser()
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
-        return exc.code if isinstance(exc.code, int) else 2
+    options = parse(build_parser(), args)
+    if isinstance(options, int):
+        return options
     try:
         model = load_spec(options.spec)
     except SpecError as exc:
-        n = len(exc.issues)
-        head = f"mitra simulate: {options.spec}: {n} problem{'s' if n != 1 else ''} found"
-        return _fail([head, *(str(issue) for issue in exc.issues)])
+        return fail(problems("mitra simulate", options.spec, exc.issues))
     iterations = options.iterations or model.simulation.iterations
     show = options.progress
     if show is None:
@@ -195,20 +165,7 @@ def main(args: list[str]) -> int:
             progress=bar,
         )
     except KeyboardInterrupt:
-        print("\nmitra simulate: interrupted", file=sys.stderr)
-        return 130
+        return interrupted("mitra simulate")
     except MemoryError:
-        return _fail([f"mitra simulate: not enough memory for {iterations:,} iterations"])
-    if options.format == "json":
-        text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
-    else:
-        text = format_table(result)
-    if options.out:
-        try:
-            with open(options.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
-    else:
-        sys.stdout.write(text)
-    return 0
+        return fail([f"mitra simulate: not enough memory for {iterations:,} iterations"])
+    return emit(options, result.to_dict, lambda: format_table(result))

@@ -13,10 +13,10 @@ unreadable or invalid model, bad arguments or an unwritable ``--out`` (one
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import sys
+from typing import Any
 
+from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label
 from mitra.analysis.project_finance import (
     GOVERNMENT_FLOW_KEYS,
     FinanceResult,
@@ -54,10 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("model", metavar="MODEL.json", help="path to the finance model")
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    add_output_options(parser)
     parser.add_argument(
         "--solve",
         choices=("availability_payment", "vgf", "tariff"),
@@ -72,13 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _unit_label(currency: str, unit: float) -> str:
-    names = {1.0: "", 1e3: " thousand", 1e6: " million", 1e9: " billion", 1e12: " trillion"}
-    if unit in names:
-        return f"{currency}{names[unit]}"
-    return f"{currency} x {unit:,g}"
-
-
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.2f}%"
 
@@ -89,7 +79,7 @@ def _ratio(value: float | None) -> str:
 
 def format_table(result: FinanceResult, solution: Solution | None = None) -> str:
     """Plain-text report: compact per-year table and the summary (amounts in amount_unit)."""
-    unit = _unit_label(result.currency, result.amount_unit)
+    unit = unit_label(result.currency, result.amount_unit)
     columns = [
         ("year", None),
         ("revenue", result.revenue),
@@ -155,29 +145,19 @@ def format_table(result: FinanceResult, solution: Solution | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-def _fail(lines: list[str], code: int = 2) -> int:
-    for line in lines:
-        print(line, file=sys.stderr)
-    return code
-
-
 def main(args: list[str]) -> int:
     """Run ``mitra finance`` with the arguments after ``finance``; return the exit code."""
-    parser = build_parser()
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
-        return exc.code if isinstance(exc.code, int) else 2
+    options = parse(build_parser(), args)
+    if isinstance(options, int):
+        return options
     if (options.solve is None) != (options.target_equity_irr is None):
-        return _fail(
+        return fail(
             [f"{_PROG}: --solve and --target-equity-irr must be given together"],
         )
     try:
         model = load_model(options.model)
     except SpecError as exc:
-        n = len(exc.issues)
-        head = f"{_PROG}: {options.model}: {n} problem{'s' if n != 1 else ''} found"
-        return _fail([head, *(str(issue) for issue in exc.issues)])
+        return fail(problems(_PROG, options.model, exc.issues))
     solution: Solution | None = None
     if options.solve is not None:
         try:
@@ -185,28 +165,20 @@ def main(args: list[str]) -> int:
                 model, unknown=options.solve, target_equity_irr=options.target_equity_irr
             )
         except SolveError as exc:
-            return _fail([f"{_PROG}: cannot solve for {options.solve}: {exc}"], code=1)
+            return fail([f"{_PROG}: cannot solve for {options.solve}: {exc}"], code=1)
         result = solution.result
     else:
         result = run_model(model)
-    if options.format == "json":
-        data = result.to_dict()
+
+    def data() -> dict[str, Any]:
+        out = result.to_dict()
         if solution is not None:
-            data["solution"] = {
+            out["solution"] = {
                 "unknown": solution.unknown,
                 "value": solution.value,
                 "target_equity_irr": solution.target_equity_irr,
                 "model": solution.model.to_dict(),
             }
-        text = json.dumps(data, indent=2, allow_nan=False) + "\n"
-    else:
-        text = format_table(result, solution)
-    if options.out:
-        try:
-            with open(options.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
-    else:
-        sys.stdout.write(text)
-    return 0
+        return out
+
+    return emit(options, data, lambda: format_table(result, solution))

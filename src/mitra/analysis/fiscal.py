@@ -36,12 +36,12 @@ from typing import Any
 import numpy as np
 
 from mitra.analysis._random import SeedLike
-from mitra.analysis.risk_model import RiskModel, SpecError, SpecIssue, _path
+from mitra.analysis._spec import SpecError, SpecIssue, json_path, packaged_schema, sorted_issues
+from mitra.analysis.risk_model import RiskModel
 from mitra.analysis.vfm import (
     FloatArray,
     GovernmentPayments,
     RiskDraws,
-    _load_schema,
     draw_risks,
     finance_loader,
     inline_payments,
@@ -52,7 +52,6 @@ from mitra.analysis.vfm import (
     resolve_reference,
     run_finance,
     schema_issues,
-    sorted_issues,
 )
 
 __all__ = [
@@ -87,7 +86,7 @@ EUROSTAT_2004 = (
 
 def fiscal_schema() -> dict[str, Any]:
     """The fiscal spec JSON Schema shipped in this package (``schemas/fiscal.schema.json``)."""
-    return _load_schema("fiscal.schema.json")
+    return packaged_schema("fiscal.schema.json")
 
 
 # =========================================================================== spec
@@ -194,7 +193,7 @@ def validate_fiscal(data: Any, base_dir: Path | None = None) -> list[SpecIssue]:
         if g["id"] in seen:
             issues.append(
                 SpecIssue(
-                    _path([*here, "id"]),
+                    json_path([*here, "id"]),
                     f"duplicate guarantee id '{g['id']}' (already used by "
                     f"$.guarantees[{seen[g['id']]}])",
                 )
@@ -217,14 +216,14 @@ def validate_fiscal(data: Any, base_dir: Path | None = None) -> list[SpecIssue]:
     if "risk_model" not in data:
         for name in ("simulation", "risk_start_year"):
             if name in data:
-                issues.append(SpecIssue(_path([name]), "only meaningful with a 'risk_model'"))
+                issues.append(SpecIssue(json_path([name]), "only meaningful with a 'risk_model'"))
     return sorted_issues(issues)
 
 
 def _calls_issues(
     calls: Mapping[str, Any], here: list[str | int], model: RiskModel | None, referenced: bool
 ) -> list[SpecIssue]:
-    where = _path(here)
+    where = json_path(here)
     if "parties" in calls:
         if any(k in calls for k in ("start_year", "expected", "p95")):
             return [SpecIssue(where, "give either {start_year, expected, p95} or {parties, risks}")]
@@ -237,12 +236,12 @@ def _calls_issues(
         if k not in calls
     ]
     if "risks" in calls:
-        issues.append(SpecIssue(_path([*here, "risks"]), "only allowed with 'parties'"))
+        issues.append(SpecIssue(json_path([*here, "risks"]), "only allowed with 'parties'"))
     if "p95" in calls and "expected" in calls:
         if len(calls["p95"]) != len(calls["expected"]):
             issues.append(
                 SpecIssue(
-                    _path([*here, "p95"]),
+                    json_path([*here, "p95"]),
                     f"must have as many values as 'expected' ({len(calls['expected'])}), "
                     f"got {len(calls['p95'])}",
                 )
@@ -251,7 +250,7 @@ def _calls_issues(
             if p < e and p >= 0 and e >= 0:
                 issues.append(
                     SpecIssue(
-                        _path([*here, "p95", j]),
+                        json_path([*here, "p95", j]),
                         f"a P95 call ({p:g}) below the expected call ({e:g}) is unusual for a "
                         "non-negative loss; check the figures",
                     )
@@ -267,14 +266,14 @@ def _selection_issues(
         if party not in model.party_ids:
             issues.append(
                 SpecIssue(
-                    _path([*here, "parties", k]),
+                    json_path([*here, "parties", k]),
                     f"'{party}' is not a party of the risk model (parties: "
                     f"{', '.join(model.party_ids)})",
                 )
             )
     for k, rid in enumerate(value.get("risks", [])):
         if rid not in model.risk_ids:
-            issues.append(SpecIssue(_path([*here, "risks", k]), f"unknown risk id '{rid}'"))
+            issues.append(SpecIssue(json_path([*here, "risks", k]), f"unknown risk id '{rid}'"))
     return issues
 
 
@@ -284,14 +283,14 @@ def _bearing_issues(
     if model is None:
         if referenced:
             return []
-        return [SpecIssue(_path(here), "a share from the risk model needs 'risk_model'")]
+        return [SpecIssue(json_path(here), "a share from the risk model needs 'risk_model'")]
     issues = _selection_issues(bearing, here, model)
     known = {r.category for r in model.risks}
     for k, cat in enumerate(bearing["categories"]):
         if cat not in known:
             issues.append(
                 SpecIssue(
-                    _path([*here, "categories", k]),
+                    json_path([*here, "categories", k]),
                     f"no risk of the risk model has category '{cat}'",
                 )
             )

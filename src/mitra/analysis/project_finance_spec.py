@@ -14,25 +14,13 @@ of demand in plain currency units: ``revenue = tariff x demand / amount_unit``.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from mitra.analysis.risk_model import (
-    SpecError,
-    SpecIssue,
-    _non_finite,
-    _path,
-    _schema_issues,
-    _sort_key,
-    read_spec_file,
-)
+from mitra.analysis._spec import SpecIssue, checked, json_path, packaged_schema, validate
 
 __all__ = [
     "AvailabilityPayment",
@@ -319,21 +307,12 @@ class FinanceModel:
 # --------------------------------------------------------------------------- schema
 
 
+_SCHEMA = "finance-model.schema.json"
+
+
 def finance_model_schema() -> dict[str, Any]:
     """The finance-model JSON Schema shipped in this package (draft 2020-12)."""
-    text = resources.files("mitra.analysis").joinpath("schemas/finance-model.schema.json")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
-
-
-_VALIDATOR: Draft202012Validator | None = None
-
-
-def _validator() -> Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(finance_model_schema())
-    return _VALIDATOR
+    return packaged_schema(_SCHEMA)
 
 
 def validate_model(data: Any) -> list[SpecIssue]:
@@ -366,16 +345,11 @@ def validate_model(data: Any) -> list[SpecIssue]:
     >>> [str(i) for i in validate_model({"spec_version": "1.0"})][:1]
     ["$: missing required field 'amount_unit'"]
     """
-    issues = list(_non_finite(data, []))
-    for error in _validator().iter_errors(data):
-        issues.extend(_schema_issues(error))
-    if not issues:
-        issues.extend(_semantic_issues(data))
-    return sorted(dict.fromkeys(issues), key=_sort_key)
+    return validate(data, _SCHEMA, _semantic_issues)
 
 
 def _issue(parts: Iterable[str | int], message: str) -> SpecIssue:
-    return SpecIssue(_path(parts), message)
+    return SpecIssue(json_path(parts), message)
 
 
 def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
@@ -484,11 +458,7 @@ def load_model(source: FinanceModel | Mapping[str, Any] | str | os.PathLike[str]
     """
     if isinstance(source, FinanceModel):
         return source
-    data = read_spec_file(source) if isinstance(source, str | os.PathLike) else source
-    issues = validate_model(data)
-    if issues:
-        raise SpecError(issues)
-    return _build(data)
+    return _build(checked(source, validate_model))
 
 
 def _opt(d: Mapping[str, Any] | None, key: str, default: float) -> float:

@@ -15,21 +15,25 @@ derived quantities are float64. Money is in ``amount_unit`` of ``currency``
 from __future__ import annotations
 
 import copy
-import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 from numpy.typing import NDArray
 
+from mitra.analysis._spec import (
+    SpecError,
+    SpecIssue,
+    checked,
+    json_path,
+    packaged_schema,
+    validate,
+)
+from mitra.analysis._spec import read_spec_file as read_spec_file
 from mitra.analysis.distributions import Distribution, Lognormal, Normal, Pert, Triangular, Uniform
 
 __all__ = [
@@ -54,24 +58,8 @@ SHARE_TOLERANCE = 1e-9
 
 # --------------------------------------------------------------------------- errors
 
-
-@dataclass(frozen=True, slots=True)
-class SpecIssue:
-    """One problem in a spec: where (a JSON path like ``$.risks[2].years[0]``) and what."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class SpecError(ValueError):
-    """A spec that cannot be read or is invalid; ``issues`` lists every problem found."""
-
-    def __init__(self, issues: Sequence[SpecIssue]) -> None:
-        self.issues: tuple[SpecIssue, ...] = tuple(issues)
-        super().__init__("\n".join(str(issue) for issue in self.issues))
+# SpecIssue, SpecError and read_spec_file live in the private module ``_spec``
+# (shared by every spec loader) and are public from here.
 
 
 # --------------------------------------------------------------------------- dataclasses
@@ -332,182 +320,15 @@ def _correlation_matrix(ids: Sequence[str], correlations: Iterable[Correlation])
 # --------------------------------------------------------------------------- schema
 
 
+_SCHEMA = "risk-model.schema.json"
+
+
 def schema() -> dict[str, Any]:
     """The risk-model JSON Schema shipped in this package (a copy of the shared spec)."""
-    text = resources.files("mitra.analysis").joinpath("schemas/risk-model.schema.json")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
-
-
-_VALIDATOR: Draft202012Validator | None = None
-
-
-def _validator() -> Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(schema())
-    return _VALIDATOR
-
-
-# --------------------------------------------------------------------------- paths and words
-
-
-def _path(parts: Iterable[str | int]) -> str:
-    out = "$"
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part.replace("_", "a").isalnum() and not part[:1].isdigit():
-            out += f".{part}"
-        else:
-            out += f"[{json.dumps(part)}]"
-    return out
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, allow_nan=True)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
-_TYPE_WORDS = {
-    "number": "a number",
-    "integer": "a whole number",
-    "string": "a string",
-    "array": "an array",
-    "object": "an object",
-    "boolean": "true or false",
-}
-
-_PATTERN_WORDS = {
-    "^[A-Z]{3}$": "must be a three-letter upper-case ISO 4217 currency code such as EUR",
-    "^[A-Za-z][A-Za-z0-9_.-]*$": (
-        "must start with a letter and contain only letters, digits, '_', '.' and '-'"
-    ),
-    "^[a-z][a-z0-9_]*$": "must start with a lower-case letter and contain only a-z, 0-9 and '_'",
-}
-
-_DISCRIMINATORS = {"type": "distribution type", "mode": "base_cash_flows mode"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _schema_issues(error: ValidationError) -> list[SpecIssue]:
-    parts = list(error.absolute_path)
-    where = _path(parts)
-    kw, expected, got = error.validator, error.validator_value, error.instance
-    if kw == "oneOf":
-        return _one_of_issues(error)
-    if "propertyNames" in error.relative_schema_path:
-        rule = _PATTERN_WORDS.get(str(expected), f"must match {expected}")
-        return [SpecIssue(where, f"invalid key {_show(got)}: keys {rule}")]
-    if kw == "required":
-        missing = [name for name in expected if isinstance(got, dict) and name not in got]
-        return [SpecIssue(where, f"missing required field '{name}'") for name in missing]
-    if kw == "additionalProperties" and expected is False:
-        known = error.schema.get("properties", {})
-        extra = sorted(k for k in got if k not in known)
-        allowed = ", ".join(known)
-        return [SpecIssue(where, f"unknown field '{k}' (allowed: {allowed})") for k in extra]
-    if kw == "type":
-        want = expected if isinstance(expected, str) else expected[0]
-        words = _TYPE_WORDS.get(want, want)
-        return [SpecIssue(where, f"must be {words}, not {_json_type(got)} ({_show(got)})")]
-    if kw == "const":
-        return [SpecIssue(where, f"must be {_show(expected)}, got {_show(got)}")]
-    if kw == "enum":
-        options = ", ".join(_show(v) for v in expected)
-        return [SpecIssue(where, f"must be one of {options}; got {_show(got)}")]
-    bounds = {
-        "minimum": ">=",
-        "maximum": "<=",
-        "exclusiveMinimum": ">",
-        "exclusiveMaximum": "<",
-    }
-    if kw in bounds:
-        return [SpecIssue(where, f"must be {bounds[kw]} {_show(expected)}, got {_show(got)}")]
-    if kw == "minItems":
-        return [SpecIssue(where, f"must have at least {_plural(expected, 'item')}")]
-    if kw == "maxItems":
-        return [SpecIssue(where, f"must have at most {_plural(expected, 'item')}")]
-    if kw == "uniqueItems":
-        return [SpecIssue(where, f"must not contain the same value twice: {_show(got)}")]
-    if kw == "minLength":
-        return [SpecIssue(where, "must not be empty")]
-    if kw == "minProperties":
-        return [SpecIssue(where, f"must have at least {_plural(expected, 'entry')}")]
-    if kw == "pattern":
-        rule = _PATTERN_WORDS.get(str(expected), f"must match the pattern {expected}")
-        return [SpecIssue(where, f"{rule}; got {_show(got)}")]
-    return [SpecIssue(where, str(error.message))]
-
-
-def _one_of_issues(error: ValidationError) -> list[SpecIssue]:
-    where = _path(error.absolute_path)
-    got = error.instance
-    branches: list[dict[str, Any]] = error.validator_value
-    if not isinstance(got, dict):
-        return [SpecIssue(where, f"must be an object, not {_json_type(got)} ({_show(got)})")]
-    key = next(k for k in _DISCRIMINATORS if k in branches[0].get("properties", {}))
-    options = [branch["properties"][key]["const"] for branch in branches]
-    if key not in got:
-        listed = ", ".join(f"'{o}'" for o in options)
-        return [SpecIssue(where, f"missing required field '{key}' (one of {listed})")]
-    if got[key] not in options:
-        listed = ", ".join(f"'{o}'" for o in options)
-        words = _DISCRIMINATORS[key]
-        message = f"unknown {words} {_show(got[key])}; expected one of {listed}"
-        return [SpecIssue(_path([*error.absolute_path, key]), message)]
-    index = options.index(got[key])
-    issues: list[SpecIssue] = []
-    for sub in error.context or ():
-        if sub.relative_schema_path and sub.relative_schema_path[0] == index:
-            issues.extend(_schema_issues(sub))
-    return issues or [SpecIssue(where, str(error.message))]
+    return packaged_schema(_SCHEMA)
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def _non_finite(value: Any, parts: list[str | int]) -> Iterable[SpecIssue]:
-    if isinstance(value, float) and not math.isfinite(value):
-        yield SpecIssue(_path(parts), f"must be a finite number, got {value}")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _non_finite(v, [*parts, str(k)])
-    elif isinstance(value, list):
-        for k, v in enumerate(value):
-            yield from _non_finite(v, [*parts, k])
-
-
-def _sort_key(issue: SpecIssue) -> tuple[Any, ...]:
-    key: list[tuple[int, Any]] = []
-    token = ""
-    for ch in issue.path:
-        if ch in ".[]":
-            if token:
-                key.append((0, int(token)) if token.isdigit() else (1, token))
-            token = ""
-        else:
-            token += ch
-    if token:
-        key.append((0, int(token)) if token.isdigit() else (1, token))
-    return (tuple(key), issue.message)
 
 
 def validate_spec(data: Any) -> list[SpecIssue]:
@@ -541,13 +362,7 @@ def validate_spec(data: Any) -> list[SpecIssue]:
     $: missing required field 'amount_unit'
     $: missing required field 'base_cash_flows'
     """
-    issues = list(_non_finite(data, []))
-    for error in _validator().iter_errors(data):
-        issues.extend(_schema_issues(error))
-    if not issues:
-        issues.extend(_semantic_issues(data))
-    unique = dict.fromkeys(issues)
-    return sorted(unique, key=_sort_key)
+    return validate(data, _SCHEMA, _semantic_issues)
 
 
 def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
@@ -562,7 +377,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if rid in first_seen:
             issues.append(
                 SpecIssue(
-                    _path([*here, "id"]),
+                    json_path([*here, "id"]),
                     f"duplicate risk id '{rid}' (already used by $.risks[{first_seen[rid]}])",
                 )
             )
@@ -572,7 +387,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
             if not 1 <= year <= horizon:
                 issues.append(
                     SpecIssue(
-                        _path([*here, "years", k]),
+                        json_path([*here, "years", k]),
                         f"year {year} is outside the horizon 1..{horizon}",
                     )
                 )
@@ -592,7 +407,7 @@ def _base_issues(base: Mapping[str, Any], horizon: int) -> list[SpecIssue]:
             if n != horizon:
                 issues.append(
                     SpecIssue(
-                        _path([*here, name]),
+                        json_path([*here, name]),
                         f"must have exactly {horizon} values (one per year of horizon_years), "
                         f"got {n}",
                     )
@@ -602,7 +417,7 @@ def _base_issues(base: Mapping[str, Any], horizon: int) -> list[SpecIssue]:
     if c >= horizon:
         issues.append(
             SpecIssue(
-                _path([*here, "construction_years"]),
+                json_path([*here, "construction_years"]),
                 f"must be less than horizon_years ({horizon}), got {c}",
             )
         )
@@ -611,12 +426,14 @@ def _base_issues(base: Mapping[str, Any], horizon: int) -> list[SpecIssue]:
         if len(profile) != c:
             issues.append(
                 SpecIssue(
-                    _path([*here, "capex_profile"]),
+                    json_path([*here, "capex_profile"]),
                     f"must have one weight per construction year ({c}), got {len(profile)}",
                 )
             )
         elif sum(profile) <= 0:
-            issues.append(SpecIssue(_path([*here, "capex_profile"]), "weights must not all be 0"))
+            issues.append(
+                SpecIssue(json_path([*here, "capex_profile"]), "weights must not all be 0")
+            )
     return issues
 
 
@@ -624,7 +441,7 @@ def _year_weight_issues(risk: Mapping[str, Any], here: list[str | int]) -> list[
     weights = risk.get("year_weights")
     if weights is None:
         return []
-    where = _path([*here, "year_weights"])
+    where = json_path([*here, "year_weights"])
     if risk.get("basis", "absolute") == "relative":
         return [SpecIssue(where, "not allowed when basis is 'relative' (only with 'absolute')")]
     if len(weights) != len(risk["years"]):
@@ -641,7 +458,7 @@ def _allocation_issues(
 ) -> list[SpecIssue]:
     issues = [
         SpecIssue(
-            _path([*here, "allocation", party]),
+            json_path([*here, "allocation", party]),
             f"'{party}' is not a party of this spec (parties: {', '.join(parties)})",
         )
         for party in allocation
@@ -651,14 +468,14 @@ def _allocation_issues(
     if abs(total - 1.0) > SHARE_TOLERANCE:
         issues.append(
             SpecIssue(
-                _path([*here, "allocation"]), f"shares must sum to 1, they sum to {total:.12g}"
+                json_path([*here, "allocation"]), f"shares must sum to 1, they sum to {total:.12g}"
             )
         )
     return issues
 
 
 def _distribution_issues(dist: Mapping[str, Any], here: list[str | int]) -> list[SpecIssue]:
-    where = _path(here)
+    where = json_path(here)
     kind = dist["type"]
     if kind in ("triangular", "pert", "uniform"):
         lo, hi = dist["min"], dist["max"]
@@ -680,13 +497,13 @@ def _correlation_issues(correlations: Sequence[Any], ids: list[str]) -> list[Spe
         bad = [(j, rid) for j, rid in enumerate((a, b)) if rid not in known]
         for j, rid in bad:
             issues.append(
-                SpecIssue(_path(["correlations", k, "risks", j]), f"unknown risk id '{rid}'")
+                SpecIssue(json_path(["correlations", k, "risks", j]), f"unknown risk id '{rid}'")
             )
         pair = frozenset((a, b))
         if not bad and pair in seen:
             issues.append(
                 SpecIssue(
-                    _path(["correlations", k]),
+                    json_path(["correlations", k]),
                     f"the pair {a}, {b} is already correlated by $.correlations[{seen[pair]}]",
                 )
             )
@@ -710,32 +527,6 @@ def _correlation_issues(correlations: Sequence[Any], ids: list[str]) -> list[Spe
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def read_spec_file(path: str | os.PathLike[str]) -> Any:
-    """Read and parse a spec file (strict JSON), raising :class:`SpecError` in plain words."""
-    where = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError([SpecIssue(where, "no such file")]) from None
-    except IsADirectoryError:
-        raise SpecError([SpecIssue(where, "is a directory, not a spec file")]) from None
-    except UnicodeDecodeError:
-        raise SpecError([SpecIssue(where, "is not UTF-8 text")]) from None
-    except OSError as exc:
-        raise SpecError([SpecIssue(where, f"cannot be read ({exc.strerror})")]) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        msg = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        raise SpecError([SpecIssue(where, msg)]) from None
-    except ValueError as exc:
-        raise SpecError([SpecIssue(where, f"invalid JSON: {exc}")]) from None
 
 
 def load_spec(source: RiskModel | Mapping[str, Any] | str | os.PathLike[str]) -> RiskModel:
@@ -772,11 +563,7 @@ def load_spec(source: RiskModel | Mapping[str, Any] | str | os.PathLike[str]) ->
     """
     if isinstance(source, RiskModel):
         return source
-    data = read_spec_file(source) if isinstance(source, str | os.PathLike) else source
-    issues = validate_spec(data)
-    if issues:
-        raise SpecError(issues)
-    return _build(data)
+    return _build(checked(source, validate_spec))
 
 
 def _distribution(d: Mapping[str, Any]) -> Distribution:

@@ -16,27 +16,12 @@ never a traceback).
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable
 
+from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label, whole
 from mitra.analysis.risk_model import SpecError
 from mitra.analysis.sharing_spec import EXACT_PLAYER_LIMIT, ShareResult, analyse_game, load_game
 
 __all__ = ["build_parser", "format_table", "main"]
-
-
-def _whole(minimum: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text.replace("_", "").replace(",", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
-        return value
-
-    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,26 +35,16 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("game", metavar="GAME.json", help="path to the sharing-game spec")
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    add_output_options(parser)
     parser.add_argument(
         "--samples",
-        type=_whole(2),
+        type=whole(2),
         help=f"estimate Shapley values from N >= 2 random orders (always for > {EXACT_PLAYER_LIMIT} players)",
     )
     parser.add_argument(
-        "--seed", type=_whole(0), help="seed of the sampling >= 0 (default: random, reported)"
+        "--seed", type=whole(0), help="seed of the sampling >= 0 (default: random, reported)"
     )
     return parser
-
-
-def _unit_label(currency: str, unit: float) -> str:
-    names = {1.0: "", 1e3: " thousand", 1e6: " million", 1e9: " billion", 1e12: " trillion"}
-    if unit in names:
-        return f"{currency}{names[unit]}"
-    return f"{currency} x {unit:,g}"
 
 
 def _num(value: float | None, width: int = 11) -> str:
@@ -79,7 +54,7 @@ def _num(value: float | None, width: int = 11) -> str:
 def format_table(result: ShareResult) -> str:
     """Plain-text report of a result for a terminal (amounts in the spec's amount_unit)."""
     game, report = result.game, result.report
-    unit = _unit_label(game.currency, game.amount_unit)
+    unit = unit_label(game.currency, game.amount_unit)
     kind, body = game.proposal
     proposal = game.proposal_name or (f"rule '{body}'" if kind == "rule" else f"given as {kind}")
     if result.estimate is not None:
@@ -146,41 +121,19 @@ def format_table(result: ShareResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fail(lines: list[str]) -> int:
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 2
-
-
 def main(args: list[str]) -> int:
     """Run ``mitra share`` with the arguments after ``share``; return the exit code."""
-    parser = build_parser()
-    try:
-        options = parser.parse_args(args)
-    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
-        return exc.code if isinstance(exc.code, int) else 2
+    options = parse(build_parser(), args)
+    if isinstance(options, int):
+        return options
     try:
         game = load_game(options.game)
     except SpecError as exc:
-        n = len(exc.issues)
-        head = f"mitra share: {options.game}: {n} problem{'s' if n != 1 else ''} found"
-        return _fail([head, *(str(issue) for issue in exc.issues)])
+        return fail(problems("mitra share", options.game, exc.issues))
     try:
         result = analyse_game(game, permutations=options.samples, seed=options.seed)
     except MemoryError:
-        return _fail([f"mitra share: not enough memory for {game.n} partners"])
+        return fail([f"mitra share: not enough memory for {game.n} partners"])
     except ValueError as exc:  # a model that is valid but cannot be analysed
-        return _fail([f"mitra share: {options.game}: {exc}"])
-    if options.format == "json":
-        text = json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
-    else:
-        text = format_table(result)
-    if options.out:
-        try:
-            with open(options.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
-    else:
-        sys.stdout.write(text)
-    return 0
+        return fail([f"mitra share: {options.game}: {exc}"])
+    return emit(options, result.to_dict, lambda: format_table(result))

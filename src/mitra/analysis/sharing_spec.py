@@ -24,23 +24,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from typing import Any, TypeAlias
 
 import numpy as np
-from jsonschema import Draft202012Validator
 from numpy.typing import NDArray
 
 from mitra.analysis._random import SeedLike, resolve_seed
-from mitra.analysis.risk_model import (
-    SpecError,
-    SpecIssue,
-    _non_finite,
-    _path,
-    _schema_issues,
-    _sort_key,
-    read_spec_file,
-)
+from mitra.analysis._spec import SpecIssue, checked, json_path, packaged_schema, validate
 from mitra.analysis.sharing import (
     Contribution,
     FairnessReport,
@@ -189,21 +179,12 @@ class SharingGame:
 # --------------------------------------------------------------------------- schema
 
 
+_SCHEMA = "sharing-game.schema.json"
+
+
 def game_schema() -> dict[str, Any]:
     """The sharing-game JSON Schema shipped in this package."""
-    text = resources.files("mitra.analysis").joinpath("schemas/sharing-game.schema.json")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
-
-
-_VALIDATOR: Draft202012Validator | None = None
-
-
-def _validator() -> Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        _VALIDATOR = Draft202012Validator(game_schema())
-    return _VALIDATOR
+    return packaged_schema(_SCHEMA)
 
 
 def validate_game(data: Any) -> list[SpecIssue]:
@@ -237,12 +218,7 @@ def validate_game(data: Any) -> list[SpecIssue]:
     >>> [str(i) for i in validate_game({"spec_version": "1.0"})][:2]
     ["$: missing required field 'amount_unit'", "$: missing required field 'currency'"]
     """
-    issues = list(_non_finite(data, []))
-    for error in _validator().iter_errors(data):
-        issues.extend(_schema_issues(error))
-    if not issues:
-        issues.extend(_semantic_issues(data))
-    return sorted(dict.fromkeys(issues), key=_sort_key)
+    return validate(data, _SCHEMA, _semantic_issues)
 
 
 def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
@@ -253,7 +229,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if pid in index:
             issues.append(
                 SpecIssue(
-                    _path(["players", k, "id"]),
+                    json_path(["players", k, "id"]),
                     f"duplicate player id '{pid}' (already used by $.players[{index[pid]}])",
                 )
             )
@@ -289,7 +265,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if mask in listed:
             issues.append(
                 SpecIssue(
-                    _path([*here, "members"]),
+                    json_path([*here, "members"]),
                     "this coalition is already listed at "
                     f"$.characteristic_function.coalitions[{listed[mask]}]",
                 )
@@ -299,7 +275,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if mask == full and not math.isclose(entry["worth"], total, rel_tol=SUM_TOLERANCE):
             issues.append(
                 SpecIssue(
-                    _path([*here, "worth"]),
+                    json_path([*here, "worth"]),
                     f"the grand coalition must be worth total_benefit ({total:g}), "
                     f"got {entry['worth']:g}",
                 )
@@ -313,7 +289,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
         if mask in seen:
             issues.append(
                 SpecIssue(
-                    _path([*here, "members"]),
+                    json_path([*here, "members"]),
                     "a synergy of these members is already given at "
                     f"$.characteristic_function.synergies[{seen[mask]}]",
                 )
@@ -327,7 +303,7 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
 
 def _contribution_issues(item: Mapping[str, Any], here: list[str | int]) -> list[SpecIssue]:
     kind = item["kind"]
-    where = _path(here)
+    where = json_path(here)
     present = {
         k for k in ("amount", "person_days", "day_rate", "area_m2", "price_per_m2") if k in item
     }
@@ -342,7 +318,7 @@ def _contribution_issues(item: Mapping[str, Any], here: list[str | int]) -> list
             ]
         return []
     issues = [
-        SpecIssue(_path([*here, key]), f"{key} applies only to expertise")
+        SpecIssue(json_path([*here, key]), f"{key} applies only to expertise")
         for key in ("person_days", "day_rate")
         if key in item
     ]
@@ -356,7 +332,7 @@ def _contribution_issues(item: Mapping[str, Any], here: list[str | int]) -> list
             issues.append(SpecIssue(where, "land needs an amount, or area_m2 and price_per_m2"))
     else:
         issues += [
-            SpecIssue(_path([*here, key]), f"{key} applies only to land")
+            SpecIssue(json_path([*here, key]), f"{key} applies only to land")
             for key in ("area_m2", "price_per_m2")
             if key in item
         ]
@@ -370,7 +346,7 @@ def _members_mask(
     ok = True
     for j, pid in enumerate(members):
         if pid not in index:
-            issues.append(SpecIssue(_path([*here, "members", j]), f"unknown player id '{pid}'"))
+            issues.append(SpecIssue(json_path([*here, "members", j]), f"unknown player id '{pid}'"))
             ok = False
         else:
             mask |= 1 << index[pid]
@@ -426,7 +402,7 @@ def _proposal_issues(
             ]
         return []
     issues = [
-        SpecIssue(_path(["proposal", kind, pid]), f"'{pid}' is not a player of this game")
+        SpecIssue(json_path(["proposal", kind, pid]), f"'{pid}' is not a player of this game")
         for pid in proposal[kind]
         if pid not in index
     ]
@@ -480,10 +456,7 @@ def load_game(source: SharingGame | Mapping[str, Any] | str | os.PathLike[str]) 
     """
     if isinstance(source, SharingGame):
         return source
-    data = read_spec_file(source) if isinstance(source, str | os.PathLike) else source
-    issues = validate_game(data)
-    if issues:
-        raise SpecError(issues)
+    data = checked(source, validate_game)
     ids = {p["id"]: i for i, p in enumerate(data["players"])}
 
     def mask_of(members: Sequence[str]) -> int:

@@ -29,18 +29,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mitra.analysis._random import SeedLike
+from mitra.analysis._spec import (
+    SpecError,
+    SpecIssue,
+    checked,
+    json_path,
+    packaged_schema,
+    sorted_issues,
+)
 from mitra.analysis.fiscal import FiscalSpec, fiscal_burden, load_fiscal
-from mitra.analysis.risk_model import SpecError, SpecIssue, _path
 from mitra.analysis.vfm import (
     GovernmentPayments,
     RiskDraws,
     VfmSpec,
-    _load_schema,
     draw_risks,
     load_vfm,
-    read_source,
     schema_issues,
-    sorted_issues,
     value_for_money,
 )
 
@@ -79,7 +83,7 @@ METRICS: tuple[str, ...] = (
 
 def stress_schema() -> dict[str, Any]:
     """The stress-scenario JSON Schema shipped in this package."""
-    return _load_schema("stress-scenarios.schema.json")
+    return packaged_schema("stress-scenarios.schema.json")
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,7 @@ def validate_scenarios(data: Any) -> list[SpecIssue]:
         if sc["name"] in seen:
             issues.append(
                 SpecIssue(
-                    _path(["scenarios", k, "name"]),
+                    json_path(["scenarios", k, "name"]),
                     f"duplicate scenario name '{sc['name']}' (already used by "
                     f"$.scenarios[{seen[sc['name']]}])",
                 )
@@ -212,7 +216,7 @@ def validate_scenarios(data: Any) -> list[SpecIssue]:
         for j in cuts[1:]:
             issues.append(
                 SpecIssue(
-                    _path(["scenarios", k, "shocks", j]),
+                    json_path(["scenarios", k, "shocks", j]),
                     "only one availability_cut per scenario (combine the cuts into one)",
                 )
             )
@@ -246,10 +250,7 @@ def load_scenarios(
     """
     if isinstance(source, Sequence) and not isinstance(source, str):
         return tuple(source)
-    data, _ = read_source(source)
-    issues = validate_scenarios(data)
-    if issues:
-        raise SpecError(issues)
+    data = checked(source, validate_scenarios)
     return tuple(
         Scenario(
             name=sc["name"],

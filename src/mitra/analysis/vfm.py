@@ -37,35 +37,32 @@ Money Assessment Guidance*.
 
 from __future__ import annotations
 
-import json
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from numpy.typing import NDArray
 
 from mitra.analysis._random import SeedLike
-from mitra.analysis.finance import npv
-from mitra.analysis.montecarlo import sample
-from mitra.analysis.risk_model import (
-    RiskModel,
+from mitra.analysis._spec import (
     SpecError,
     SpecIssue,
-    _non_finite,
-    _path,
-    _schema_issues,
-    _show,
-    _sort_key,
-    load_spec,
+    describe_error,
+    json_path,
+    packaged_schema,
     read_spec_file,
+    schema_problems,
+    show,
+    sorted_issues,
 )
+from mitra.analysis.finance import npv
+from mitra.analysis.montecarlo import sample
+from mitra.analysis.risk_model import RiskModel, load_spec
 
 __all__ = [
     "PAYMENT_KEYS",
@@ -203,7 +200,7 @@ def amount_issues(
     referenced: bool = False,
 ) -> list[SpecIssue]:
     """Semantic problems of one amount (schema-valid) at JSON path ``here``."""
-    where = _path(here)
+    where = json_path(here)
     if isinstance(value, int | float):
         return []
     lines = [k for k in ("capex", "opex", "revenue") if k in value]
@@ -236,7 +233,7 @@ def amount_issues(
     if "start_year" in value:
         issues.append(
             SpecIssue(
-                _path([*here, "start_year"]), "only allowed with 'values' or capex/opex/revenue"
+                json_path([*here, "start_year"]), "only allowed with 'values' or capex/opex/revenue"
             )
         )
     if "expected" in value:
@@ -244,7 +241,7 @@ def amount_issues(
         if abs(total - 1.0) > PROBABILITY_TOLERANCE:
             issues.append(
                 SpecIssue(
-                    _path([*here, "expected"]),
+                    json_path([*here, "expected"]),
                     f"probabilities must sum to 1, they sum to {total:.12g}",
                 )
             )
@@ -257,13 +254,13 @@ def amount_issues(
         if party not in parties:
             issues.append(
                 SpecIssue(
-                    _path([*here, "parties", k]),
+                    json_path([*here, "parties", k]),
                     f"'{party}' is not a party of the risk model (parties: {', '.join(parties)})",
                 )
             )
     for k, rid in enumerate(value.get("risks", [])):
         if rid not in risk_ids:
-            issues.append(SpecIssue(_path([*here, "risks", k]), f"unknown risk id '{rid}'"))
+            issues.append(SpecIssue(json_path([*here, "risks", k]), f"unknown risk id '{rid}'"))
     return issues
 
 
@@ -359,7 +356,7 @@ def resolve_reference(
 
     Problems inside the referenced spec are reported at ``here`` with the inner path.
     """
-    where = _path(here)
+    where = json_path(here)
     if isinstance(ref, str):
         path = Path(ref)
         if not path.is_absolute() and base_dir is not None:
@@ -402,34 +399,20 @@ def run_finance(model: Any) -> GovernmentPayments:
 # =========================================================================== schema
 
 
-def _load_schema(name: str) -> dict[str, Any]:
-    text = resources.files("mitra.analysis").joinpath(f"schemas/{name}")
-    loaded: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
-    return loaded
-
-
 def vfm_schema() -> dict[str, Any]:
     """The VfM spec JSON Schema shipped in this package (``schemas/vfm.schema.json``)."""
-    return _load_schema("vfm.schema.json")
-
-
-_VALIDATORS: dict[str, Draft202012Validator] = {}
+    return packaged_schema("vfm.schema.json")
 
 
 def schema_issues(data: Any, name: str) -> list[SpecIssue]:
     """Schema problems of ``data`` against the packaged schema ``name`` (plus non-finite numbers)."""
-    if name not in _VALIDATORS:
-        _VALIDATORS[name] = Draft202012Validator(_load_schema(name))
-    issues = list(_non_finite(data, []))
-    for error in _VALIDATORS[name].iter_errors(data):
-        issues.extend(_error_issues(error))
-    return issues
+    return schema_problems(data, name, _error_issues)
 
 
 def _error_issues(error: ValidationError) -> list[SpecIssue]:
     branches = error.validator_value if error.validator == "oneOf" else []
     if branches and "properties" not in branches[0]:
-        where = _path(list(error.absolute_path))
+        where = json_path(list(error.absolute_path))
         return [
             SpecIssue(
                 where,
@@ -439,20 +422,15 @@ def _error_issues(error: ValidationError) -> list[SpecIssue]:
     if error.validator == "type" and isinstance(error.validator_value, list):
         words = {"number": "a number", "object": "an object", "string": "a path (string)"}
         wanted = " or ".join(words.get(str(t), str(t)) for t in error.validator_value)
-        where = _path(list(error.absolute_path))
-        return [SpecIssue(where, f"must be {wanted}, got {_show(error.instance)}")]
-    issues = _schema_issues(error)
+        where = json_path(list(error.absolute_path))
+        return [SpecIssue(where, f"must be {wanted}, got {show(error.instance)}")]
+    issues = describe_error(error)
     if error.validator == "oneOf":  # the risk-model wording names distributions; ours are shocks
         issues = [
             SpecIssue(i.path, i.message.replace("unknown distribution type", "unknown type"))
             for i in issues
         ]
     return issues
-
-
-def sorted_issues(issues: Iterable[SpecIssue]) -> list[SpecIssue]:
-    """Issues without duplicates, sorted by JSON path."""
-    return sorted(dict.fromkeys(issues), key=_sort_key)
 
 
 def read_source(source: Any) -> tuple[Any, Path | None]:
@@ -551,9 +529,9 @@ def _overlap_issues(
                 if other is not None and other != key:
                     issues.append(
                         SpecIssue(
-                            _path([*prefix, key]),
+                            json_path([*prefix, key]),
                             f"counts party '{party}' of risk '{rid}' already counted by "
-                            f"{_path([*prefix, other])}",
+                            f"{json_path([*prefix, other])}",
                         )
                     )
                     break
@@ -614,7 +592,7 @@ def validate_vfm(data: Any, base_dir: Path | None = None) -> list[SpecIssue]:
     if "risk_model" not in data:
         for k in ("simulation", "risk_start_year"):
             if k in data:
-                issues.append(SpecIssue(_path([k]), "only meaningful with a 'risk_model'"))
+                issues.append(SpecIssue(json_path([k]), "only meaningful with a 'risk_model'"))
     return sorted_issues(issues)
 
 
@@ -635,7 +613,7 @@ def payment_issues(
     lengths = {k: len(v) for k, v in by_year.items() if k != "start_year"}
     if len(set(lengths.values())) > 1:
         sizes = ", ".join(f"{k}: {n}" for k, n in lengths.items())
-        return [SpecIssue(_path([*here, "by_year"]), f"arrays differ in length ({sizes})")]
+        return [SpecIssue(json_path([*here, "by_year"]), f"arrays differ in length ({sizes})")]
     return []
 
 

@@ -19,11 +19,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mitra.analysis.cli import _positive_int, _seed, _unit_label
+from mitra.analysis._cli import (
+    add_output_options,
+    emit,
+    fail,
+    interrupted,
+    parse,
+    positive_int,
+    problems,
+    seed,
+    unit_label,
+)
 from mitra.analysis.fiscal import FiscalResult, fiscal_burden
 from mitra.analysis.risk_model import SpecError
 from mitra.analysis.stress import StressResult, stress_test
@@ -37,16 +46,13 @@ def _common(parser: argparse.ArgumentParser, *, draws: bool = True) -> None:
         parser.add_argument(
             "--iterations",
             "-n",
-            type=_positive_int,
+            type=positive_int,
             help="Monte Carlo iterations for risk-model terms (default: the spec's)",
         )
         parser.add_argument(
-            "--seed", type=_seed, help="root seed >= 0 (default: the spec's, else random)"
+            "--seed", type=seed, help="root seed >= 0 (default: the spec's, else random)"
         )
-    parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
-    )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    add_output_options(parser)
 
 
 def _vfm_parser() -> argparse.ArgumentParser:
@@ -116,7 +122,7 @@ def _row(label: str, e: Estimate, drawn: bool) -> str:
 def format_vfm(result: VfmResult) -> str:
     """Plain-text VfM report (PVs in the spec's amount_unit at its base year)."""
     drawn = result.iterations is not None
-    unit = _unit_label(result.currency, result.amount_unit)
+    unit = unit_label(result.currency, result.amount_unit)
     head = f"  {'':<28}{'mean':>12}" + (f"{'P5':>12}{'P95':>12}" if drawn else "")
     lines = [
         result.name,
@@ -154,7 +160,7 @@ def format_vfm(result: VfmResult) -> str:
 
 def format_fiscal(result: FiscalResult) -> str:
     """Plain-text fiscal report (amounts nominal by year, PVs at the base year)."""
-    unit = _unit_label(result.currency, result.amount_unit)
+    unit = unit_label(result.currency, result.amount_unit)
     has_p95 = result.total_p95 is not None
     lines = [
         result.name,
@@ -240,7 +246,7 @@ def _cell(value: float | None, kind: str) -> str:
 
 def format_stress(result: StressResult) -> str:
     """Plain-text stress-test report."""
-    unit = _unit_label(result.currency, result.amount_unit)
+    unit = unit_label(result.currency, result.amount_unit)
     lines = [f"Stress tests: {result.model_name}", f"money in {unit}"]
     if result.iterations is not None:
         lines[-1] += f"; VfM risk terms from {result.iterations:,} iterations, seed {result.seed}"
@@ -260,32 +266,11 @@ def format_stress(result: StressResult) -> str:
 # =========================================================================== main
 
 
-def _fail(lines: list[str]) -> int:
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 2
-
-
-def _emit(options: argparse.Namespace, data: dict[str, Any], table: str) -> int:
-    text = json.dumps(data, indent=2, allow_nan=False) + "\n" if options.format == "json" else table
-    if options.out:
-        try:
-            with open(options.out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as exc:
-            return _fail([f"{options.out}: cannot write the output ({exc.strerror})"])
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 def _run(prog: str, label: str, compute: Callable[[], Any]) -> Any:
     try:
         return compute()
     except SpecError as exc:
-        n = len(exc.issues)
-        head = f"{prog}: {label}: {n} problem{'s' if n != 1 else ''} found"
-        raise _Failure([head, *(str(issue) for issue in exc.issues)]) from None
+        raise _Failure(problems(prog, label, exc.issues)) from None
     except MemoryError:
         raise _Failure([f"{prog}: not enough memory"]) from None
 
@@ -300,10 +285,9 @@ def main(args: list[str]) -> int:
     """Run ``mitra vfm`` with the arguments after ``vfm``; return the exit code."""
     command = args[0] if args and args[0] in ("fiscal", "stress") else "vfm"
     parser = {"vfm": _vfm_parser, "fiscal": _fiscal_parser, "stress": _stress_parser}[command]()
-    try:
-        options = parser.parse_args(args if command == "vfm" else args[1:])
-    except SystemExit as exc:  # argparse has printed its message (usage errors exit 2)
-        return exc.code if isinstance(exc.code, int) else 2
+    options = parse(parser, args if command == "vfm" else args[1:])
+    if isinstance(options, int):
+        return options
     try:
         if command == "vfm":
             vfm = _run(
@@ -313,7 +297,7 @@ def main(args: list[str]) -> int:
                     options.spec, iterations=options.iterations, seed=options.seed
                 ),
             )
-            return _emit(options, vfm.to_dict(), format_vfm(vfm))
+            return emit(options, vfm.to_dict, lambda: format_vfm(vfm))
         if command == "fiscal":
             fiscal = _run(
                 "mitra vfm fiscal",
@@ -322,7 +306,7 @@ def main(args: list[str]) -> int:
                     options.spec, iterations=options.iterations, seed=options.seed
                 ),
             )
-            return _emit(options, fiscal.to_dict(), format_fiscal(fiscal))
+            return emit(options, fiscal.to_dict, lambda: format_fiscal(fiscal))
         stress = _run(
             "mitra vfm stress",
             f"{options.model} with {options.scenarios}",
@@ -335,9 +319,8 @@ def main(args: list[str]) -> int:
                 seed=options.seed,
             ),
         )
-        return _emit(options, stress.to_dict(), format_stress(stress))
+        return emit(options, stress.to_dict, lambda: format_stress(stress))
     except _Failure as failure:
-        return _fail(failure.lines)
+        return fail(failure.lines)
     except KeyboardInterrupt:
-        print("\nmitra vfm: interrupted", file=sys.stderr)
-        return 130
+        return interrupted("mitra vfm")

@@ -178,6 +178,12 @@ def test_review_queue_page_and_accept_merges(world: Any) -> None:
     client = login(world, "staff")
     page = client.get(reverse("imports:reviews"))
     assert page.status_code == 200 and review.imported_name in page.content.decode()
+    download = client.get("/en" + reverse("imports:reviews") + "?status=pending&export=csv")
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0] == "Imported spelling,Candidate,Score,Source,Status,Queued"
+    assert review.imported_name in text
+    member = login(world, "member")
+    assert member.get(reverse("imports:reviews") + "?export=csv").status_code == 403
     response = client.post(reverse("imports:review_decide", args=[review.pk]), {"accept": "1"})
     assert response.status_code == 302
     review.refresh_from_db()

@@ -16,9 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mitra.core.errors import ApplicationError
+from mitra.core.exports import Column, export_format, table_response
 from mitra.jobs.models import Job
 from mitra.jobs.services import job_enqueue
 
@@ -125,6 +127,16 @@ def report(request: HttpRequest, job_id: str) -> HttpResponse:
     return render(request, "imports/report.html", {"job": job, "report": data, "nav": "imports"})
 
 
+REVIEW_COLUMNS = (
+    Column(gettext_lazy("Imported spelling"), lambda r: r.imported_name),
+    Column(gettext_lazy("Candidate"), lambda r: r.candidate.name if r.candidate else ""),
+    Column(gettext_lazy("Score"), lambda r: round(r.score, 2)),
+    Column(gettext_lazy("Source"), lambda r: r.source),
+    Column(gettext_lazy("Status"), lambda r: r.get_status_display()),
+    Column(gettext_lazy("Queued"), lambda r: r.created_at),
+)
+
+
 @staff_only
 def reviews(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ReviewStatus.PENDING)
@@ -132,7 +144,16 @@ def reviews(request: HttpRequest) -> HttpResponse:
         status = ReviewStatus.PENDING
     items = OrganisationMatchReview.objects.filter(status=status).select_related(
         "organisation", "candidate"
-    )[:500]
+    )
+    fmt = export_format(request)
+    if fmt:
+        return table_response(
+            rows=items.iterator(chunk_size=2000),
+            columns=REVIEW_COLUMNS,
+            fmt=fmt,
+            filename=str(_("organisation-matches")),
+        )
+    items = items[:500]
     return render(
         request,
         "imports/reviews.html",

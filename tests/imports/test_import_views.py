@@ -62,6 +62,8 @@ def test_upload_preview_import_job_report(
     html = page.content.decode()
     assert 'data-testid="preview"' in html
     assert rows[0]["proyek_nama"] in html
+    assert "Rp 6.359.000.000.000,00" in html  # the first row's capex, as Indonesian pages write it
+    assert "Jalan tol" in html and "toll_road" not in html  # labels, not codes
     assert 'data-testid="errors"' not in html
     assert not Partnership.objects.filter(source=KPBU).exists()  # the preview writes nothing
 

@@ -932,7 +932,7 @@ class Planner:
                 sector=sector_kind[0],
                 kind=sector_kind[1],
                 country=country,
-                where=f"row {rownum}",
+                where=_("row %(row)d") % {"row": rownum},
             )
             self.orgs[key] = org
         data: dict[str, Any] = {}
@@ -1014,7 +1014,7 @@ class Planner:
                     kind=entry.get("kind", "other"),
                     country=entry.get("country", country),
                     spelling=entry["name"],
-                    where=f"row {rownum}",
+                    where=_("row %(row)d") % {"row": rownum},
                     from_table=True,
                 )
                 self.orgs[key] = org
@@ -1039,7 +1039,7 @@ class Planner:
                 kind=kind,
                 country=country,
                 spelling=spelling,
-                where=f"row {rownum}",
+                where=_("row %(row)d") % {"row": rownum},
             )
             self.orgs[key] = org
         return org
@@ -1627,8 +1627,10 @@ def preview_table(
                 "province": f["province"],
                 "stage": _label(Stage, f["stage"]),
                 "start_date": f["start_date"].isoformat() if f["start_date"] else "",
-                "estimated_value": (
-                    f"{f['currency']} {f['estimated_value']:,}"
+                "estimated_value": f["estimated_value"],
+                "currency": f["currency"],
+                "value_note": (
+                    ""
                     if f["estimated_value"] is not None
                     else (f["other_data"].get("not_published", {}).get("estimated_value") or "")
                 ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -52,6 +53,11 @@ def review_resolve(
                         *existing.roles,
                         *[r for r in member.roles if r not in existing.roles],
                     ]
+                    if member.equity_share is not None:  # the same organisation: shares add up
+                        existing.equity_share = min(
+                            Decimal(100),
+                            (existing.equity_share or Decimal(0)) + member.equity_share,
+                        )
                     existing.version += 1
                     _audited(existing, actor)
                     existing.save()
@@ -66,8 +72,22 @@ def review_resolve(
                     member.version += 1
                     _audited(member, actor)
                     member.save()
+            # Other spellings queued against the duplicate now ask about the candidate (deleting
+            # the duplicate would otherwise drop them from the queue: the FK cascades).
+            kept = False
+            for other in OrganisationMatchReview.objects.filter(candidate=duplicate):
+                if other.organisation_id == candidate.pk or (
+                    OrganisationMatchReview.objects.filter(
+                        imported_name=other.imported_name, candidate=candidate
+                    ).exists()
+                ):
+                    kept = True
+                else:
+                    other.candidate = candidate
+                    other.save(update_fields=["candidate"])
             if (
-                not duplicate.memberships.exists()
+                not kept
+                and not duplicate.memberships.exists()
                 and not duplicate.partnership_memberships.exists()
             ):
                 OrganisationMatchReview.objects.filter(organisation=duplicate).update(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import html
 import io
 import json
 import re
@@ -86,6 +85,9 @@ PARTNERSHIP_FIELDS = (
     "other_data",
 )
 NOT_PUBLISHED = "not published"
+#: Column sizes a value must fit (PostgreSQL refuses longer text in the middle of the write).
+SOURCE_ID_MAX = Partnership._meta.get_field("source_id").max_length or 200
+IDENTIFIER_MAX = Organisation._meta.get_field("identifier").max_length or 100
 MONTHS = {
     m.lower(): i
     for i, m in enumerate(
@@ -287,6 +289,12 @@ def read_table(path: Path, fmt: str, report: ImportReport | None = None) -> Tabl
                 path.name,
                 _("The file is not UTF-8; it was read as Windows-1252 (cp1252): check accents."),
             )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ApplicationError(
+            _("The file contains a NUL byte (line %(line)d): it is not a text CSV file.")
+            % {"line": line}
+        )
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -463,9 +471,10 @@ class RowParser:
                 raise CellError(_("Too long: at most %(n)d characters.") % {"n": limit}, text)
             return out
         if kind == "html":
-            import nh3
+            from .common import clean_text
 
-            return html.unescape(nh3.clean(text, tags=set())).strip()
+            # Repeated until stable: unescaping once would turn "&lt;script&gt;" into markup.
+            return clean_text(text)
         if kind == "enum":
             found = self.keyed(spec).get(_enum_key(text))
             if found is None:
@@ -481,7 +490,10 @@ class RowParser:
             return found
         if kind == "amount":
             number = self.decimal(text)
-            number *= Decimal(str(spec.get("multiplier", "1")))
+            try:
+                number *= Decimal(str(spec.get("multiplier", "1")))
+            except ArithmeticError:  # decimal.Overflow: beyond any amount
+                raise CellError(_("This amount is too large."), text) from None
             if number == 0 and spec.get("zero_means_unpublished"):
                 return Amount(None, spec["currency"], NOT_PUBLISHED)
             if number < 0:
@@ -541,7 +553,10 @@ class RowParser:
         except ValueError:
             raise CellError(_("Not a year."), year) from None
         m = MONTHS.get((month or "").strip().casefold(), 1)
-        return dt.date(y, m, 1)
+        try:
+            return dt.date(y, m, 1)
+        except ValueError:
+            raise CellError(_("Not a year."), year) from None
 
     def country(
         self, text: str, spec: dict[str, Any] | None = None, owner: dict[str, Any] | None = None
@@ -729,6 +744,14 @@ class Planner:
             if not source_id.strip("|"):
                 self.err(rownum, ", ".join(id_columns), _("The row has no id."))
                 continue
+            if len(source_id) > SOURCE_ID_MAX:
+                self.err(
+                    rownum,
+                    ", ".join(id_columns),
+                    _("The id is longer than %(n)d characters.") % {"n": SOURCE_ID_MAX},
+                    source_id,
+                )
+                continue
             want = self.partnerships.get(source_id)
             if want is not None and not grouped:
                 self.err(
@@ -891,6 +914,15 @@ class Planner:
         if ident is None:
             self.err(rownum, column, _("The organisation identifier is missing."))
             return
+        if len(ident) > IDENTIFIER_MAX:
+            self.err(
+                rownum,
+                column,
+                _("The organisation identifier is longer than %(n)d characters.")
+                % {"n": IDENTIFIER_MAX},
+                ident,
+            )
+            return
         kind_text = self.p.raw(row, mspec["sector_column"])
         sector_kind = self.p.keyed(mspec, "sector_map").get(_enum_key(kind_text))
         if sector_kind is None:
@@ -978,9 +1010,19 @@ class Planner:
                 except InvalidOperation:
                     self.err(rownum, column, _("Not a percentage."), share_text)
                     continue
+                if not share.is_finite():  # NaN cannot even be compared
+                    self.err(rownum, column, _("Not a percentage."), share_text)
+                    continue
                 if not Decimal(0) <= share <= Decimal(100):
                     self.err(rownum, column, _("A share must be between 0 and 100%."), share_text)
                     continue
+                if share != share.quantize(Decimal("0.01")):
+                    # The column keeps two decimals: unrounded, every re-import would see a
+                    # "changed" share and write a new version of the member.
+                    share = share.quantize(Decimal("0.01"))
+                    self.warn(
+                        rownum, column, _("Share rounded to %(share)s%%.") % {"share": share}, text
+                    )
             if normalise_name(name) in skip:
                 unnamed.append(
                     {"name": name, "equity_share": None if share is None else str(share)}
@@ -1110,6 +1152,10 @@ def resolve_organisations(planner: Planner, report: ImportReport) -> Resolved:
         name = w.name
         if name in taken_names:
             name = f"{w.name} ({w.key[1]})"[:200]
+        if name in taken_names:  # names are unique: two identifiers of one name in the file
+            suffix = f" ({w.key[1]} {w.key[2]})"
+            name = w.name[: max(0, 200 - len(suffix))] + suffix
+        taken_names.add(name)
         out.new_orgs.append(
             (
                 w,
@@ -1268,12 +1314,20 @@ def import_table(
     report = ImportReport(format=fmt, source=mapping.name, dry_run=dry_run)
     table = read_table(path, fmt, report)
     missing = [c for c in mapping.columns() if c not in table.header]
-    if missing:
+    # Two columns with one name: the mapping would silently read only the last one.
+    duplicated = [c for c in mapping.columns() if table.header.count(c) > 1]
+    if missing or duplicated:
         for column in missing:
             report.error(
                 _("column %(column)s") % {"column": column},
                 _("The file has no column %(column)s, which the mapping %(mapping)s needs.")
                 % {"column": column, "mapping": mapping.name},
+            )
+        for column in duplicated:
+            report.error(
+                _("column %(column)s") % {"column": column},
+                _("The file has several columns named %(column)s; rename all but one.")
+                % {"column": column},
             )
         return _refuse_or_return(report)
     report.rows = len(table.rows)
@@ -1609,7 +1663,7 @@ def preview_table(
     report = ImportReport(format=fmt, source=mapping.name, dry_run=True)
     table = read_table(path, fmt, report)
     result: dict[str, Any] = {"columns": table.header, "rows": []}
-    if any(c not in table.header for c in mapping.columns()):
+    if any(table.header.count(c) != 1 for c in mapping.columns()):
         return result
     head = Table(table.header, table.rows[: limit * 20], table.first_row)
     planner = Planner(mapping, head, report)

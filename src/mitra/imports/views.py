@@ -176,7 +176,10 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def mapping_new(request: HttpRequest, token: str) -> HttpResponse:
     """Build a simple mapping for an uploaded file: each detected column → one field."""
     path, meta = _upload(token, request.user)
-    columns = read_table(path, meta["fmt"]).header
+    try:
+        columns = read_table(path, meta["fmt"]).header
+    except ApplicationError as exc:  # an unreadable file: say why, as the preview does
+        return render(request, "400.html", {"exception": str(exc.message)}, status=400)
     form = MappingBuilderForm(request.POST or None, columns=columns)
     if request.method == "POST" and form.is_valid():
         spec = form.spec()

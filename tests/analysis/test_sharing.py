@@ -541,3 +541,15 @@ def test_fairness_report_without_a_table_uses_given_shapley_values() -> None:
     assert report.parties[0].shapley_se == 0.1
     assert not report.nash_feasible  # walk-away 15 > 10
     assert report.parties[0].nash is None
+
+
+def test_nash_general_is_accurate_where_the_nash_product_is_flat() -> None:
+    # Found by the property test in CI: SLSQP alone stopped 1.2e-4 away from the closed form
+    # (the weighted product is flat there); the Newton polish on the optimality conditions
+    # brings it to the closed form.
+    d = [-5.11041843, 1.26892233, -43.01574235, -18.8667246]
+    w = [3.6968239, 1.16561102, 2.99024504, 3.581063]
+    total = sum(d) + 65.66
+    closed = nash_bargaining(total, d, w)
+    numeric = nash_bargaining_general(lambda u: float(u.sum()) - total, d, w)
+    np.testing.assert_allclose(numeric, closed, rtol=0, atol=1e-6)

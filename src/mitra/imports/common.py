@@ -626,3 +626,19 @@ def text_fields(
             language,
         )
     return fields
+
+
+def choose_lead(plans: list[PartyPlan], where: str, report: ImportReport, fallback: str) -> None:
+    """Make one party the lead: the one exported as ``leadPartner`` if any, else the first in
+    LEAD_ROLES order (buyer, public authority, ...), else the first party, with ``fallback`` as
+    the warning."""
+    if any("lead" in plan.roles for plan in plans):
+        return
+    for code in LEAD_ROLES:
+        for plan in plans:
+            if code in plan.source_roles:
+                plan.roles.insert(0, "lead")
+                return
+    if plans:
+        plans[0].roles.insert(0, "lead")
+        report.warn(where, fallback, plans[0].name)

@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from mitra.partnerships.models import DevelopmentSector, PartnershipForm, Stage
 
 from .common import (
-    LEAD_ROLES,
     ROLE_SYNONYMS,
     TITLE_MAX,
     PartnershipPlan,
     PartyPlan,
     Progress,
+    choose_lead,
     country_code,
     country_from_scheme,
     known_role,
@@ -457,7 +457,12 @@ def _parties(
             ):
                 plan.source_roles.append("publicAuthority")
                 plan.roles = mitra_roles(plan.source_roles)
-    _choose_lead(plans, where, report)
+    choose_lead(
+        plans,
+        where,
+        report,
+        _("No public authority among the parties: the first partner was made lead."),
+    )
     return plans
 
 
@@ -514,23 +519,6 @@ def _party_plan(
         identifier=ident,
         country=country_code(address.get("countryName")) or country_from_scheme(scheme),
     )
-
-
-def _choose_lead(plans: list[PartyPlan], where: str, report: ImportReport) -> None:
-    if any("lead" in plan.roles for plan in plans):
-        return
-    for code in LEAD_ROLES:
-        for plan in plans:
-            if code in plan.source_roles:
-                plan.roles.insert(0, "lead")
-                return
-    if plans:
-        plans[0].roles.insert(0, "lead")
-        report.warn(
-            where,
-            _("No public authority among the parties: the first partner was made lead."),
-            plans[0].name,
-        )
 
 
 def _country(

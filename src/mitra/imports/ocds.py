@@ -31,6 +31,7 @@ from .common import (
     PartnershipPlan,
     PartyPlan,
     Progress,
+    choose_lead,
     country_code,
     country_from_scheme,
     mitra_roles,
@@ -640,27 +641,13 @@ def _parties(
                 equity_share=shares.get(str(party.get("id"))),
             )
         )
-    _choose_lead(plans, report, where)
+    choose_lead(
+        plans,
+        where,
+        report,
+        _("No buyer or public authority among the parties: the first partner was made lead."),
+    )
     return plans
-
-
-def _choose_lead(plans: list[PartyPlan], report: ImportReport, where: str) -> None:
-    """The lead is the party Mitra exported as ``leadPartner``, else the first party in
-    LEAD_ROLES order (buyer, public authority, ...)."""
-    if any("lead" in plan.roles for plan in plans):
-        return
-    for code in LEAD_ROLES:
-        for plan in plans:
-            if code in plan.source_roles:
-                plan.roles.insert(0, "lead")
-                return
-    if plans:
-        plans[0].roles.insert(0, "lead")
-        report.warn(
-            where,
-            _("No buyer or public authority among the parties: the first partner was made lead."),
-            plans[0].name,
-        )
 
 
 def _equity_shares(parties: list[dict[str, Any]]) -> dict[str, Decimal]:

@@ -32,11 +32,14 @@ def crashing_handler(job: Job, progress: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def handlers(monkeypatch):
-    monkeypatch.setitem(registry.HANDLERS, "test.count", f"{__name__}.counting_handler")
-    monkeypatch.setitem(registry.HANDLERS, "test.refuse", f"{__name__}.refusing_handler")
-    monkeypatch.setitem(registry.HANDLERS, "test.crash", f"{__name__}.crashing_handler")
+def handlers():
+    kinds = {"test.count": "counting", "test.refuse": "refusing", "test.crash": "crashing"}
+    for kind, name in kinds.items():
+        registry.register_handler(kind, f"{__name__}.{name}_handler")
     CALLS.clear()
+    yield
+    for kind in kinds:
+        registry.HANDLERS.unregister(kind)
 
 
 def test_job_runs_after_commit_and_records_progress(world, django_capture_on_commit_callbacks):

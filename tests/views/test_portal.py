@@ -230,9 +230,9 @@ def test_history_export_for_partners_only(client, world):
 
 
 def test_organisation_profile_links_to_all_its_partnerships(client, world, monkeypatch):
-    from mitra.organisations import views as organisation_views
+    from mitra.partnerships import tabs
 
-    monkeypatch.setattr(organisation_views, "PROFILE_PARTNERSHIPS", 1)
+    monkeypatch.setattr(tabs, "PROFILE_PARTNERSHIPS", 1)
     sign_in(client, world, "lead_admin")  # pemda: lead of all three world partnerships
     html = client.get(f"/en/organisations/{world.pemda.pk}/").content.decode()
     assert "All 3 partnerships" in html

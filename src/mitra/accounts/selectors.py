@@ -6,8 +6,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from mitra.organisations.models import OrganisationMembership
-
 from .models import ApiToken, hash_token
 
 #: A raw token is `secrets.token_urlsafe(32)` (43 characters); anything far longer is not ours.
@@ -29,12 +27,13 @@ def token_get(*, raw: str) -> ApiToken | None:
     return token
 
 
-def user_memberships(*, user: Any) -> list[OrganisationMembership]:
-    """The user's organisation memberships (organisation and role), by organisation name."""
+def user_memberships(*, user: Any) -> list[Any]:
+    """The user's organisation memberships (organisation and role), by organisation name.
+
+    Read through the user's reverse relation, so that accounts never imports organisations
+    (the layers of docs/architecture.md: organisations build on accounts, not the reverse)."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        OrganisationMembership.objects.filter(user=user)
-        .select_related("organisation")
-        .order_by("organisation__name")
+        user.org_memberships.all().select_related("organisation").order_by("organisation__name")
     )

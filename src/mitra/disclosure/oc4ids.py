@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from mitra.organisations.regions import subdivisions
+from mitra.core.regions import subdivisions
 
 from . import conf
 from .codelists import DOCUMENTS, SECTORS, STAGES, oc4ids_roles

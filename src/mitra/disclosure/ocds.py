@@ -31,8 +31,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_countries import countries
 
+from mitra.core.regions import subdivisions
 from mitra.organisations.models import Organisation
-from mitra.organisations.regions import subdivisions
 from mitra.partnerships.models import PartnershipForm, PartnershipMember
 
 from . import conf

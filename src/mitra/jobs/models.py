@@ -24,7 +24,7 @@ class JobStatus(models.TextChoices):
 
 class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    #: Which handler runs it: a key of ``mitra.jobs.registry.HANDLERS``.
+    #: Which handler runs it: a kind registered with ``mitra.jobs.registry.register_handler``.
     kind = models.CharField(_("kind"), max_length=60)
     #: What the user sees as the job's name ("Import kpbu_projects.csv").
     title = models.CharField(_("title"), max_length=200)

@@ -1,7 +1,12 @@
-"""Job handlers by kind. A handler is ``handler(job, progress) -> dict`` where ``progress(done,
-total)`` records how far it has got; the dict it returns is stored as the job's result.
+"""Job handlers by kind: a registration point (``mitra.core.registry``).
 
-Apps register their handlers here by dotted path, so this module imports nothing of theirs.
+A handler is ``handler(job, progress) -> dict`` where ``progress(done, total)`` records how far it
+has got; the dict it returns is stored as the job's result. Apps register theirs in their
+``AppConfig.ready()`` by dotted path (imported only when a job of that kind runs), so this module
+imports nothing of theirs::
+
+    from mitra.jobs.registry import register_handler
+    register_handler("imports.table", "mitra.imports.services.table_import_job")
 """
 
 from __future__ import annotations
@@ -11,15 +16,22 @@ from typing import Any
 
 from django.utils.module_loading import import_string
 
+from mitra.core.registry import Registry
+
 Progress = Callable[[int, int], None]
+Handler = Callable[[Any, Progress], dict[str, Any]]
 
-HANDLERS: dict[str, str] = {
-    "imports.table": "mitra.imports.services.table_import_job",
-}
+HANDLERS: Registry[str] = Registry("job handler")
 
 
-def handler_for(kind: str) -> Callable[[Any, Progress], dict[str, Any]]:
+def register_handler(kind: str, dotted_path: str) -> None:
+    """Let jobs of ``kind`` run ``dotted_path`` (a ``handler(job, progress) -> dict``)."""
+    HANDLERS.register(kind, dotted_path)
+
+
+def handler_for(kind: str) -> Handler:
     try:
-        return import_string(HANDLERS[kind])  # type: ignore[no-any-return]
-    except KeyError:
+        path = HANDLERS.get(kind)
+    except LookupError:
         raise LookupError(f"no handler for job kind {kind!r}") from None
+    return import_string(path)  # type: ignore[no-any-return]

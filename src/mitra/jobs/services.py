@@ -1,26 +1,22 @@
-"""Writes on background jobs: enqueue, record progress, finish."""
+"""Writes on background jobs: enqueue (the worker runs them through ``runner``)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import translation
 
-from mitra.core.errors import ApplicationError
-
-from .models import Job, JobStatus
+from .models import Job
 from .registry import handler_for
+from .runner import job_execute, job_progress
+from .tasks import job_run
 
-logger = logging.getLogger(__name__)
+__all__ = ["job_enqueue", "job_execute", "job_progress"]
 
 
 def job_enqueue(*, actor: Any, kind: str, title: str, params: dict[str, Any]) -> Job:
     """Create a job and queue it once the surrounding transaction commits."""
-    from .tasks import job_run
-
     handler_for(kind)  # fail now, not in the worker, on an unknown kind
     job = Job.objects.create(
         kind=kind,
@@ -31,42 +27,3 @@ def job_enqueue(*, actor: Any, kind: str, title: str, params: dict[str, Any]) ->
     )
     transaction.on_commit(lambda: job_run.enqueue(str(job.pk)))
     return job
-
-
-def job_progress(job: Job, done: int, total: int) -> None:
-    """Record progress; a plain UPDATE so it is visible at once to the page polling it."""
-    job.done, job.total = done, total
-    Job.objects.filter(pk=job.pk).update(done=done, total=total)
-
-
-def job_execute(job_id: str) -> Job:
-    """Run a queued job to its end (what the worker calls); a job runs at most once."""
-    started = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
-    )
-    job = Job.objects.get(pk=job_id)
-    if not started:
-        return job
-    handler = handler_for(job.kind)
-    with translation.override(job.language or None):
-        try:
-            result = handler(job, lambda done, total: job_progress(job, done, total))
-        except ApplicationError as exc:
-            _finish(job, JobStatus.FAILED, error=str(exc), result=exc.extra or {})
-        except Exception:
-            logger.exception("job %s (%s) failed", job.pk, job.kind)
-            _finish(
-                job, JobStatus.FAILED, error=_("The job failed unexpectedly; nothing was saved.")
-            )
-        else:
-            _finish(job, JobStatus.SUCCEEDED, result=result)
-    job.refresh_from_db()
-    return job
-
-
-def _finish(
-    job: Job, status: str, *, error: str = "", result: dict[str, Any] | None = None
-) -> None:
-    Job.objects.filter(pk=job.pk).update(
-        status=status, error=error, result=result or {}, finished_at=timezone.now()
-    )

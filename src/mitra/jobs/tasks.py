@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .runner import job_execute
+
 
 @task()
 def job_run(job_id: str) -> None:
-    from .services import job_execute
-
     job_execute(job_id)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.exports import Column
-
-from .regions import subdivision_name
+from mitra.core.regions import subdivision_name
 
 ORGANISATION_COLUMNS = (
     Column(_("Name"), lambda o: o.name),

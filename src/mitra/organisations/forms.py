@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.regions import province_choices
+
 from .models import OrganisationKind, ResourceType, Sector
-from .regions import province_choices
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:

@@ -8,8 +8,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from mitra.core.models import BaseModel
-
-from .regions import subdivisions
+from mitra.core.regions import subdivisions
 
 
 class Sector(models.TextChoices):

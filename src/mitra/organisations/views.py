@@ -13,17 +13,15 @@ from django.utils.translation import gettext as _
 from mitra.core.errors import PermissionDenied
 from mitra.core.exports import export_format, table_response
 from mitra.core.views import handle_form, post_data, render_page, service_errors
-from mitra.partnerships import selectors as partnership_selectors
 
 from . import selectors, services
 from .exports import ORGANISATION_COLUMNS
 from .forms import OrganisationFilterForm, OrganisationForm
 from .models import Organisation, ResourceType
 from .permissions import can_manage_organisation, user_organisation_ids
+from .profile import render_sections
 
 PAGE_SIZE = 20
-#: Partnerships listed on an organisation's profile; the rest are one click away in the list.
-PROFILE_PARTNERSHIPS = 50
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -55,17 +53,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @service_errors
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(pk=pk)
-    visible = partnership_selectors.partnership_list(
-        user=request.user, filters={"organisation": organisation.pk}
-    )
-    partnerships = list(visible[:PROFILE_PARTNERSHIPS])
     context = {
         "nav": "organisations",
         "organisation": organisation,
-        "partnerships": partnerships,
-        "partnership_count": (
-            len(partnerships) if len(partnerships) < PROFILE_PARTNERSHIPS else visible.count()
-        ),
+        "sections": render_sections(request, organisation),
         "can_manage": can_manage_organisation(request.user, organisation),
         "resource_types": ResourceType,
     }

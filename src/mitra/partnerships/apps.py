@@ -16,3 +16,7 @@ class PartnershipsConfig(AppConfig):
         from .models import Partnership
 
         register(Partnership, app=self.name)
+
+        from .tabs import register as register_tabs
+
+        register_tabs()

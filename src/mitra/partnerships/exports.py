@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.exports import Column
 from mitra.core.history import HistoryEntry
-from mitra.organisations.regions import subdivision_name
+from mitra.core.regions import subdivision_name
 
 from .models import Partnership, PartnershipMember, Role
 

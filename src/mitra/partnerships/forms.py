@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import SDG, Confidentiality, Currency
+from mitra.core.regions import province_choices
 from mitra.organisations.models import ResourceType, Sector
-from mitra.organisations.regions import province_choices
 
 from .models import DevelopmentSector, DocumentType, PartnershipForm, Role, Stage, Visibility
 

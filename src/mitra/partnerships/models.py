@@ -15,8 +15,8 @@ from simple_history.models import HistoricalRecords
 from mitra.core.choices import SDG, Confidentiality, Currency
 from mitra.core.fields import FixedDecimalField
 from mitra.core.models import BaseModel
+from mitra.core.regions import subdivisions
 from mitra.organisations.models import Organisation, ResourceType, Sector
-from mitra.organisations.regions import subdivisions
 
 #: Needs, pledges and deliveries are counted in positive amounts (a hundredth at least).
 positive = MinValueValidator(Decimal("0.01"), message=_("Must be greater than zero."))

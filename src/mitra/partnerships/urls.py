@@ -9,11 +9,6 @@ urlpatterns = [
     path("partnerships/", views.partnership_list, name="list"),
     path("partnerships/new/", views.partnership_create, name="create"),
     path(P, views.partnership_detail, name="detail"),
-    re_path(
-        r"^partnerships/(?P<pk>[0-9]+)/(?P<tab>partners|needs|objectives|documents|history)/$",
-        views.partnership_detail,
-        name="tab",
-    ),
     path(P + "edit/", views.partnership_edit, name="edit"),
     path(P + "partners/add/", views.member_add, name="member_add"),
     path(P + "partners/<int:member_pk>/edit/", views.member_edit, name="member_edit"),
@@ -42,5 +37,11 @@ urlpatterns = [
         P + "documents/<int:document_pk>/download/",
         views.document_download,
         name="document_download",
+    ),
+    # The tabs of the partnership page (``workspace``): last, so that the pages above win.
+    re_path(
+        r"^partnerships/(?P<pk>[0-9]+)/(?P<tab>[a-z][a-z0-9-]*)/$",
+        views.partnership_detail,
+        name="tab",
     ),
 ]

@@ -29,11 +29,6 @@ from mitra.organisations.permissions import user_admin_organisation_ids, user_or
 
 from . import selectors, services
 from .exports import (
-    DOCUMENT_COLUMNS,
-    HISTORY_COLUMNS,
-    MEMBER_COLUMNS,
-    NEED_COLUMNS,
-    OBJECTIVE_COLUMNS,
     PARTNERSHIP_COLUMNS,
 )
 from .forms import (
@@ -50,7 +45,6 @@ from .forms import (
     PartnershipFilterForm,
 )
 from .models import (
-    REQUIRED_SECTORS,
     Commitment,
     DevelopmentSector,
     DocumentType,
@@ -68,16 +62,9 @@ from .permissions import (
     can_manage_partnership,
     can_view_internal,
 )
+from .workspace import OVERVIEW, Tab, tab_bar, tab_get, tab_url
 
 PAGE_SIZE = 20
-TABS = [
-    ("overview", gettext_lazy("Overview")),
-    ("partners", gettext_lazy("Partners and roles")),
-    ("needs", gettext_lazy("Needs and commitments")),
-    ("objectives", gettext_lazy("Objectives")),
-    ("documents", gettext_lazy("Documents")),
-    ("history", gettext_lazy("History")),
-]
 CHOICES = {
     "forms": PartnershipForm,
     "stages": Stage,
@@ -162,116 +149,43 @@ def _my_members(user: Any, partnership: Partnership) -> list[PartnershipMember]:
     return [m for m in partnership.members.all() if m.left_on is None and m.organisation_id in orgs]
 
 
-def _tab_url(partnership: Partnership, tab: str) -> str:
-    if tab == "overview":
-        return reverse("partnerships:detail", args=[partnership.pk])
-    return reverse("partnerships:tab", args=[partnership.pk, tab])
-
-
-def _page_context(request: HttpRequest, partnership: Partnership, tab: str) -> dict[str, Any]:
-    internal = can_view_internal(request.user, partnership)
+def _page_context(request: HttpRequest, partnership: Partnership, tab: Tab) -> dict[str, Any]:
+    """What every tab's template may use, whichever app registered the tab."""
     my_members = _my_members(request.user, partnership)
-    tabs = [
-        (key, label, _tab_url(partnership, key))
-        for key, label in TABS
-        if key != "history" or internal
-    ]
     return {
         **CHOICES,
         "nav": "partnerships",
         "partnership": partnership,
         "members": list(partnership.members.all()),
-        "tab": tab,
-        "tab_label": dict(TABS)[tab],
-        "tabs": tabs,
+        "tab": tab.key,
+        "tab_label": tab.label,
+        "tab_template": tab.template,
+        "tabs": tab_bar(request, partnership),
         "can_manage": can_manage_partnership(request.user, partnership),
-        "is_internal": internal,
+        "is_internal": can_view_internal(request.user, partnership),
         "my_members": my_members,
         "my_member_ids": {m.pk for m in my_members},
     }
 
 
-def _overview(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    present = {m.organisation.sector for m in partnership.members.all() if m.left_on is None}
-    required = [(Sector(s).label, s in present) for s in REQUIRED_SECTORS.get(partnership.form, ())]
-    missing = services.missing_sectors(partnership)
-    return {
-        "required_sectors": required,
-        "missing_sectors": missing,
-        "stage_gate_message": services.stage_gate_message(missing) if missing else "",
-        "sdg_labels": [str(SDG(g).label) for g in partnership.sdgs if g in SDG.values],
-    }
-
-
-def _partners(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {}
-
-
-def _needs(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {"fulfilment": selectors.fulfilment(user=request.user, partnership=partnership)}
-
-
-def _objectives(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {"objectives": selectors.objective_list(user=request.user, partnership=partnership)}
-
-
-def _documents(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {"documents": selectors.document_list(user=request.user, partnership=partnership)}
-
-
-def _history(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {"history": selectors.partnership_history(user=request.user, partnership=partnership)}
-
-
-TAB_CONTEXT = {
-    "overview": _overview,
-    "partners": _partners,
-    "needs": _needs,
-    "objectives": _objectives,
-    "documents": _documents,
-    "history": _history,
-}
-
-
-def _tab_rows(request: HttpRequest, partnership: Partnership, tab: str) -> list[Any]:
-    """The rows a tab shows the user (the same selectors, so the same confidentiality)."""
-    if tab == "partners":
-        return list(partnership.members.all())
-    if tab == "needs":
-        return list(_needs(request, partnership)["fulfilment"].needs)
-    if tab == "objectives":
-        return list(_objectives(request, partnership)["objectives"])
-    if tab == "history":
-        return list(_history(request, partnership)["history"])
-    return list(_documents(request, partnership)["documents"])
-
-
-TAB_EXPORTS = {
-    "partners": MEMBER_COLUMNS,
-    "needs": NEED_COLUMNS,
-    "objectives": OBJECTIVE_COLUMNS,
-    "documents": DOCUMENT_COLUMNS,
-    "history": HISTORY_COLUMNS,
-}
-
-
-def _tab_export(request: HttpRequest, partnership: Partnership, tab: str, fmt: str) -> Any:
-    return table_response(
-        rows=_tab_rows(request, partnership, tab),
-        columns=TAB_EXPORTS[tab],
-        fmt=fmt,
-        filename=f"{partnership.code}-{dict(TABS)[tab]}",
-    )
-
-
 @service_errors
-def partnership_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> HttpResponse:
+    """The partnership page with one of its registered tabs (``workspace``)."""
     partnership = selectors.partnership_get(user=request.user, pk=pk)
+    try:
+        current = tab_get(tab)
+    except LookupError:
+        raise NotFound(_("A partnership has no such section.")) from None
     fmt = export_format(request)
-    if fmt and tab in TAB_EXPORTS:
-        return _tab_export(request, partnership, tab, fmt)
-    context = _page_context(request, partnership, tab)
-    context.update(TAB_CONTEXT[tab](request, partnership))
+    if fmt and current.export is not None:
+        return table_response(
+            rows=list(current.export.rows(request, partnership)),
+            columns=current.export.columns,
+            fmt=fmt,
+            filename=f"{partnership.code}-{current.label}",
+        )
+    context = _page_context(request, partnership, current)
+    context.update(current.context(request, partnership))
     return render_page(
         request, "partnerships/detail.html", context, partial="partnerships/partials/tabs.html"
     )
@@ -286,7 +200,7 @@ def _form_context(
     crumbs: list[tuple[Any, str | None]] = [(_("Partnerships"), reverse("partnerships:list"))]
     cancel = reverse("partnerships:list")
     if partnership is not None:
-        cancel = _tab_url(partnership, tab)
+        cancel = tab_url(partnership, tab)
         crumbs.append((partnership.title, cancel))
     crumbs.append((title, None))
     return {
@@ -368,7 +282,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data=_without_version(data),
             expected_version=data.get("version"),
         ),
-        success_url=_tab_url(partnership, "overview"),
+        success_url=tab_url(partnership, "overview"),
         context=_form_context(partnership, _("Edit partnership")),
     )
 
@@ -420,7 +334,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=save,
-        success_url=_tab_url(partnership, "partners"),
+        success_url=tab_url(partnership, "partners"),
         context=_form_context(partnership, _("Add a partner"), "partners"),
         success_message=_("The partner is added."),
     )
@@ -448,7 +362,7 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
             data=_without_version(data),
             expected_version=data.get("version"),
         ),
-        success_url=_tab_url(partnership, "partners"),
+        success_url=tab_url(partnership, "partners"),
         context=_form_context(
             partnership,
             _("Edit partner %(name)s") % {"name": member.organisation.name},
@@ -468,7 +382,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
         request,
         form,
         save=lambda data: services.member_delete(actor=request.user, member=member),
-        success_url=_tab_url(partnership, "partners"),
+        success_url=tab_url(partnership, "partners"),
         context=_form_context(
             partnership,
             _("Remove partner %(name)s") % {"name": member.organisation.name},
@@ -517,7 +431,7 @@ def need_create(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.need_create(
             actor=request.user, partnership=partnership, data=_without_version(data)
         ),
-        success_url=_tab_url(partnership, "needs"),
+        success_url=tab_url(partnership, "needs"),
         context=_form_context(partnership, _("Record a need"), "needs"),
         success_message=_("The need is recorded."),
     )
@@ -549,7 +463,7 @@ def need_edit(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
             data=_without_version(data),
             expected_version=data.get("version"),
         ),
-        success_url=_tab_url(partnership, "needs"),
+        success_url=tab_url(partnership, "needs"),
         context=_form_context(
             partnership, _("Edit need %(title)s") % {"title": need.title}, "needs"
         ),
@@ -580,7 +494,7 @@ def commitment_create(request: HttpRequest, pk: int, need_pk: int) -> HttpRespon
             member=_acting(request, partnership, data),
             data=_without_version(data),
         ),
-        success_url=_tab_url(partnership, "needs"),
+        success_url=tab_url(partnership, "needs"),
         context=_form_context(
             partnership,
             _("Pledge to %(need)s") % {"need": need.title},
@@ -608,7 +522,7 @@ def commitment_edit(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
             data=_without_version(data),
             expected_version=data.get("version"),
         ),
-        success_url=_tab_url(partnership, "needs"),
+        success_url=tab_url(partnership, "needs"),
         context=_form_context(
             partnership,
             _("Edit the commitment of %(org)s to %(need)s")
@@ -635,7 +549,7 @@ def delivery_create(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
         request,
         form,
         save=save,
-        success_url=_tab_url(partnership, "needs"),
+        success_url=tab_url(partnership, "needs"),
         context=_form_context(
             partnership,
             _("Record a delivery for %(need)s") % {"need": commitment.need.title},
@@ -661,7 +575,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
             member=_acting(request, partnership, data),
             data=_without_version(data),
         ),
-        success_url=_tab_url(partnership, "objectives"),
+        success_url=tab_url(partnership, "objectives"),
         context=_form_context(partnership, _("Add an objective"), "objectives"),
         success_message=_("The objective is recorded."),
     )
@@ -685,7 +599,7 @@ def objective_edit(request: HttpRequest, pk: int, objective_pk: int) -> HttpResp
             data=_without_version(data),
             expected_version=data.get("version"),
         ),
-        success_url=_tab_url(partnership, "objectives"),
+        success_url=tab_url(partnership, "objectives"),
         context=_form_context(partnership, _("Edit objective"), "objectives"),
     )
 
@@ -716,7 +630,7 @@ def document_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         save=save,
-        success_url=_tab_url(partnership, "documents"),
+        success_url=tab_url(partnership, "documents"),
         context=_form_context(
             partnership, _("Upload a document"), "documents", submit_label=_("Upload")
         ),
@@ -837,7 +751,7 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
         request,
         form,
         save=lambda data: delete(),
-        success_url=_tab_url(partnership, tab),
+        success_url=tab_url(partnership, tab),
         context=_form_context(
             partnership,
             str(title) % {"label": label},

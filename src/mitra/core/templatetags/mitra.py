@@ -15,7 +15,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from mitra.core.money import format_money, format_number
-from mitra.organisations.regions import subdivision_name
+from mitra.core.regions import subdivision_name
 
 register = template.Library()
 

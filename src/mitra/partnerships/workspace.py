@@ -1,0 +1,87 @@
+"""The partnership page's tabs: one registration point for every capability (issue 9).
+
+The partnership page is the workspace of a partnership: overview, partners, needs, objectives,
+documents and history come from this app; risks, finance, goals, results, coordination, disputes
+and matching each add their own tab from their own app, in its ``AppConfig.ready()``, without
+editing the partnership's views or templates::
+
+    from mitra.partnerships.workspace import Tab, register_tab
+
+    register_tab(Tab(key="risks", label=_("Risks"), order=60,
+                     template="risks/tab.html", context=risk_tab_context))
+
+Every tab answers at ``/partnerships/<pk>/<key>/`` (the overview at ``/partnerships/<pk>/``),
+as a whole page or, for htmx, as the tab panel alone. ``context(request, partnership)`` adds what
+the tab's template needs and must read through the app's selectors, which enforce who may see
+what (a tab hidden from the tab bar is not a permission: its selectors refuse). ``shown(request,
+partnership)`` says whether the tab appears in the tab bar. A tab with ``export`` downloads its
+rows as CSV/XLSX (``?export=csv|xlsx``) with the same selectors, so the same confidentiality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from mitra.core.registry import Registry
+
+TabContext = Callable[[HttpRequest, Any], dict[str, Any]]
+
+
+def _always(request: HttpRequest, partnership: Any) -> bool:
+    return True
+
+
+def _nothing(request: HttpRequest, partnership: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class TabExport:
+    """What a tab downloads: its rows for this viewer, and the columns (``core.exports``)."""
+
+    rows: Callable[[HttpRequest, Any], Iterable[Any]]
+    columns: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str  # the URL segment, unique
+    label: Any  # a lazy translation
+    order: int  # place in the tab bar: this app's tabs use 10..50 and 1000 (history)
+    template: str  # the tab panel's template
+    context: TabContext = _nothing
+    shown: Callable[[HttpRequest, Any], bool] = _always
+    export: TabExport | None = None
+
+
+TABS: Registry[Tab] = Registry("partnership tab", order=lambda tab: tab.order)
+OVERVIEW = "overview"
+
+
+def register_tab(tab: Tab) -> Tab:
+    return TABS.register(tab.key, tab)
+
+
+def tab_get(key: str) -> Tab:
+    """The registered tab (``LookupError`` if there is none)."""
+    return TABS.get(key)
+
+
+def tab_url(partnership: Any, key: str) -> str:
+    if key == OVERVIEW:
+        return reverse("partnerships:detail", args=[partnership.pk])
+    return reverse("partnerships:tab", args=[partnership.pk, key])
+
+
+def tab_bar(request: HttpRequest, partnership: Any) -> list[tuple[str, Any, str]]:
+    """``(key, label, url)`` of the tabs this viewer sees, in order."""
+    return [
+        (tab.key, tab.label, tab_url(partnership, tab.key))
+        for tab in TABS
+        if tab.shown(request, partnership)
+    ]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mitra.analysis.project_finance import load_model, run_model, solve, with_adjustments
+from mitra.analysis.finance import load_model, run_model, solve, with_adjustments
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 EXAMPLE = CHECKOUT / "examples" / "finance" / "toll-road.json"

@@ -20,7 +20,7 @@ from scipy import stats
 from scipy.special import ndtr
 
 from mitra.analysis import Lognormal, Normal, Pert, RiskModel, Triangular, Uniform
-from mitra.analysis.distributions import Distribution
+from mitra.analysis.risk.distributions import Distribution
 
 
 def frozen(dist: Distribution) -> Any:

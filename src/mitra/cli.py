@@ -10,19 +10,35 @@ from __future__ import annotations
 import os
 import sys
 
+#: Mitra's own commands, listed first by ``mitra --help``: name → one line.
+MITRA_COMMANDS = {
+    "simulate": "Monte Carlo risk quantification of a risk-model spec (no database)",
+    "finance": "project-finance model, IRRs, DSCR; solves for a target equity IRR (no database)",
+    "vfm": "value for money; 'vfm fiscal' fiscal burden; 'vfm stress' stress tests (no database)",
+    "share": "benefit sharing: proportional, Shapley, Nash bargaining, core (no database)",
+    "align": "goal alignment: conflict matrix, range gaps, maximin compromise (no database)",
+    "import": "import OCDS, OC4IDS or a CSV/XLSX table, all or nothing, with a report",
+    "export": "export the published partnerships as OCDS for PPPs or OC4IDS",
+    "demo": "load the demo partnerships, organisations and users",
+    "serve": "production web server (gunicorn, production settings)",
+    "db_worker": "background worker: runs queued jobs (imports, simulations)",
+}
+
 # Commands of the pure computation core: module whose ``main(argv) -> int`` runs it.
 _CORE_COMMANDS = {
-    "simulate": "mitra.analysis.cli",
-    "finance": "mitra.analysis.finance_cli",
-    "vfm": "mitra.analysis.vfm_cli",
-    "share": "mitra.analysis.sharing_cli",
-    "align": "mitra.analysis.alignment_cli",
+    "simulate": "mitra.analysis.risk.cli",
+    "finance": "mitra.analysis.finance.cli",
+    "vfm": "mitra.analysis.appraisal.cli",
+    "share": "mitra.analysis.sharing.cli",
+    "align": "mitra.analysis.alignment.cli",
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     command = argv[1] if len(argv) > 1 else "help"
+    if command in {"help", "--help", "-h"} and len(argv) <= 2:
+        return _help()
     if command in _CORE_COMMANDS:
         from importlib import import_module
 
@@ -35,6 +51,38 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(argv)
     return 0
+
+
+def _help() -> int:
+    """Mitra's commands first, one line each, then Django's management commands."""
+    width = max(map(len, MITRA_COMMANDS))
+    lines = [
+        "Usage: mitra <command> [options]   ('mitra <command> --help' for a command's options)",
+        "",
+        "Mitra's commands:",
+        *(f"  {name:<{width}}  {text}" for name, text in MITRA_COMMANDS.items()),
+        "",
+        "Django's commands (the database, translations, users, ...):",
+    ]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.config.settings.local")
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    django_commands = sorted(set(get_commands()) - set(MITRA_COMMANDS))
+    lines += _columns(django_commands)
+    print("\n".join(lines))
+    return 0
+
+
+def _columns(names: list[str], width: int = 88, indent: int = 2) -> list[str]:
+    """Names in as many columns as fit in ``width`` characters."""
+    cell = max(map(len, names)) + 2
+    per_line = max(1, (width - indent) // cell)
+    return [
+        " " * indent + "".join(f"{name:<{cell}}" for name in names[i : i + per_line]).rstrip()
+        for i in range(0, len(names), per_line)
+    ]
 
 
 def _serve(args: list[str]) -> int:

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mitra.analysis import SpecError
 from mitra.analysis.alignment import (
     AlignmentSpec,
     Objective,
@@ -34,7 +35,6 @@ from mitra.analysis.alignment import (
     partner_satisfaction,
     validate_alignment_spec,
 )
-from mitra.analysis.risk_model import SpecError
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((CHECKOUT / "examples" / "align").glob("*.json"))

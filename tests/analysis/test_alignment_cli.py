@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mitra.analysis.alignment_cli import main
+from mitra.analysis.alignment.cli import main
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLES = CHECKOUT / "examples" / "align"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mitra.analysis.cli import main
+from mitra.analysis.risk.cli import main
 
 from .specs import make_spec
 

@@ -12,7 +12,7 @@ from scipy import stats
 from scipy.special import ndtr
 
 from mitra.analysis import Lognormal, Normal, Pert, PertQuantileTable, Triangular, Uniform
-from mitra.analysis.distributions import Distribution
+from mitra.analysis.risk.distributions import Distribution
 
 CASES: list[Distribution] = [
     Triangular(2.0, 5.0, 14.0),

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from mitra.analysis import load_spec, percentile_key, sample, simulate
-from mitra.analysis.montecarlo import SimulationResult
+from mitra.analysis.risk.montecarlo import SimulationResult
 
 from .specs import make_spec, risk
 

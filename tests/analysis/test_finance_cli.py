@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mitra.analysis.finance_cli import main
-from mitra.analysis.project_finance import load_model, run_model
+from mitra.analysis.finance import load_model, run_model
+from mitra.analysis.finance.cli import main
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((CHECKOUT / "examples" / "finance").glob("*.json"))

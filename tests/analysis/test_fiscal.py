@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mitra.analysis.fiscal import fiscal_burden, load_fiscal, validate_fiscal
-from mitra.analysis.montecarlo import sample
-from mitra.analysis.risk_model import SpecError, load_spec
-from mitra.analysis.vfm import GovernmentPayments
+from mitra.analysis.appraisal.fiscal import fiscal_burden, load_fiscal, validate_fiscal
+from mitra.analysis.appraisal.vfm import GovernmentPayments
+from mitra.analysis.risk.montecarlo import sample
+from mitra.analysis.risk.spec import SpecError, load_spec
 
 from .specs import make_spec, risk
 

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mitra.analysis.finance import irr, npv
-from mitra.analysis.project_finance import (
+from mitra.analysis import SpecError
+from mitra.analysis.finance import (
     GOVERNMENT_FLOW_KEYS,
     FinanceModel,
     SolveError,
-    SpecError,
+    irr,
     load_model,
+    npv,
     run_model,
     solve,
     validate_model,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from mitra.analysis.sharing_cli import main
-from mitra.analysis.sharing_spec import analyse_game, load_game, validate_game
+from mitra.analysis.sharing import analyse_game, load_game, validate_game
+from mitra.analysis.sharing.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "share"

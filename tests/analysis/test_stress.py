@@ -1,4 +1,4 @@
-"""Stress tests: scenario loading, shock composition, wiring to project_finance, VfM deltas."""
+"""Stress tests: scenario loading, shock composition, wiring to the finance model, VfM deltas."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from mitra.analysis import project_finance
-from mitra.analysis.risk_model import SpecError
-from mitra.analysis.stress import (
+from mitra.analysis import finance
+from mitra.analysis.appraisal.stress import (
     Scenario,
     Shock,
     load_scenarios,
     stress_test,
     validate_scenarios,
 )
-from mitra.analysis.vfm import present_value
+from mitra.analysis.appraisal.vfm import present_value
+from mitra.analysis.risk.spec import SpecError
 
 
 def model_spec(**overrides: Any) -> dict[str, Any]:
@@ -69,7 +69,7 @@ def test_availability_cut_moves_vfm_by_the_pv_of_the_cut_by_hand() -> None:
     result = stress_test(model_spec(), scenarios(CUT), vfm=vfm_spec())
     m = result.scenarios[0].metrics
     # then the PPP option is cheaper by 20% of the PV (7% to 2025) of the AP paid from 2031
-    base = project_finance.run_model(project_finance.load_model(model_spec()))
+    base = finance.run_model(finance.load_model(model_spec()))
     years = [int(y) for y in base.years]
     ap = np.asarray(base.government_flows["availability_payment"])
     late = [k for k, y in enumerate(years) if y >= 2031]
@@ -100,9 +100,9 @@ def test_metrics_are_the_finance_models_results() -> None:
     }
     result = stress_test(model_spec(), scenarios(sc))
     # then the stressed values are run_model(with_adjustments(...)) with the composed knobs
-    model = project_finance.load_model(model_spec())
-    stressed = project_finance.run_model(
-        project_finance.with_adjustments(
+    model = finance.load_model(model_spec())
+    stressed = finance.run_model(
+        finance.with_adjustments(
             model,
             capex_factor=1.1 * 1.1,
             opex_factor=1.05,
@@ -110,7 +110,7 @@ def test_metrics_are_the_finance_models_results() -> None:
             extra_costs={2032: 15.0, 2033: 1.0},
         )
     )
-    base = project_finance.run_model(model)
+    base = finance.run_model(model)
     m = result.scenarios[0].metrics
     for key in ("project_npv", "equity_npv", "min_dscr", "avg_dscr", "llcr", "government_npc"):
         assert m[key].base == pytest.approx(getattr(base, key), rel=1e-12), key

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mitra.analysis import SpecError, SpecIssue, load_spec, schema, validate_spec
-from mitra.analysis.cli import main
+from mitra.analysis.risk.cli import main
 
 from .specs import CHECKOUT, make_spec, risk, shared_path
 

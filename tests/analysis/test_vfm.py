@@ -12,10 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mitra.analysis.finance import npv
-from mitra.analysis.montecarlo import sample
-from mitra.analysis.risk_model import SpecError, load_spec
-from mitra.analysis.vfm import (
+from mitra.analysis.appraisal.vfm import (
     Estimate,
     GovernmentPayments,
     load_vfm,
@@ -23,6 +20,9 @@ from mitra.analysis.vfm import (
     validate_vfm,
     value_for_money,
 )
+from mitra.analysis.finance import npv
+from mitra.analysis.risk.montecarlo import sample
+from mitra.analysis.risk.spec import SpecError, load_spec
 
 from .specs import make_spec, risk
 
@@ -422,7 +422,7 @@ def test_schema_copies_are_identical() -> None:
 
 def test_payments_from_an_inline_finance_model() -> None:
     # given a VfM whose PPP payments come from a finance model (tax receipts excluded by default)
-    from mitra.analysis import project_finance
+    from mitra.analysis import finance
 
     model = {
         "spec_version": "1.0",
@@ -440,7 +440,7 @@ def test_payments_from_an_inline_finance_model() -> None:
     }
     spec = vfm_spec(discount_rate=0.06)
     spec["ppp"]["government_payments"] = {"finance_model": model}
-    flows = project_finance.run_model(project_finance.load_model(model))
+    flows = finance.run_model(finance.load_model(model))
     years = [int(y) for y in flows.years]
     ap = present_value(0.06, years, flows.government_flows["availability_payment"], 2024)
     tax = present_value(0.06, years, flows.government_flows["tax_receipts"], 2024)

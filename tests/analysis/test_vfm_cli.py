@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mitra.analysis.fiscal import validate_fiscal
-from mitra.analysis.risk_model import load_spec, read_spec_file
-from mitra.analysis.stress import validate_scenarios
-from mitra.analysis.vfm import validate_vfm
-from mitra.analysis.vfm_cli import main
+from mitra.analysis.appraisal.cli import main
+from mitra.analysis.appraisal.fiscal import validate_fiscal
+from mitra.analysis.appraisal.stress import validate_scenarios
+from mitra.analysis.appraisal.vfm import validate_vfm
+from mitra.analysis.risk.spec import load_spec, read_spec_file
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 EXAMPLES = CHECKOUT / "examples"

@@ -1,11 +1,19 @@
 """Mitra's pure computation core: NumPy/SciPy only, no Django, no other ``mitra`` package.
 
-Finance (time value, the project-finance model and its solvers), value for money, fiscal burden,
-stress tests, benefit sharing (Shapley, Nash, core, fairness) and goal alignment live here too,
-each with a JSON spec, a schema in ``schemas/`` and a ``mitra`` sub-command.
+One subpackage per question, each with its JSON spec (schema in ``schemas/``), its
+computation and its ``mitra`` sub-command (``cli.py``) side by side:
 
-The risk engine quantifies a risk-model spec (``risk-model.schema.json``) by Monte
-Carlo: the distribution of the project NPV and what each party stands to lose.
+* ``risk``: the risk-model spec and the Monte Carlo engine (``mitra simulate``);
+* ``finance``: time value of money, the project-finance model and its solvers
+  (``mitra finance``);
+* ``appraisal``: value for money, fiscal burden and stress tests (``mitra vfm``);
+* ``sharing``: benefit sharing: valuation, Shapley, Nash, core, fairness (``mitra share``);
+* ``alignment``: goal alignment: conflicts, ranges, maximin compromise (``mitra align``).
+
+Imports go one way, ``risk`` <- ``finance`` <- ``appraisal``; ``sharing`` and
+``alignment`` stand alone. All share the private ``_spec`` (spec loading and
+validation), ``_cli`` (CLI plumbing) and ``_random`` (seeds and random streams).
+Every public name is re-exported here.
 
 >>> from mitra.analysis import simulate                      # doctest: +SKIP
 >>> simulate("toll-road.json", iterations=100_000, seed=1).to_dict()  # doctest: +SKIP
@@ -32,77 +40,89 @@ from mitra.analysis.alignment import (
     partner_satisfaction,
     validate_alignment_spec,
 )
-from mitra.analysis.distributions import (
-    Distribution,
-    Lognormal,
-    Normal,
-    Pert,
-    PertQuantileTable,
-    Triangular,
-    Uniform,
-)
-from mitra.analysis.finance import (
-    IrrError,
-    discounted_payback,
-    irr,
-    irr_all,
-    mirr,
-    npv,
-    payback,
-    xirr,
-)
-from mitra.analysis.fiscal import (
+from mitra.analysis.appraisal import (
+    Estimate,
     FiscalFlag,
     FiscalResult,
     FiscalSpec,
+    GovernmentPayments,
     GuaranteeResult,
+    Scenario,
+    ScenarioResult,
+    Shock,
+    StressResult,
+    VfmResult,
+    VfmSpec,
     fiscal_burden,
     fiscal_schema,
     load_fiscal,
+    load_scenarios,
+    load_vfm,
+    present_value,
+    stress_schema,
+    stress_test,
     validate_fiscal,
+    validate_scenarios,
+    validate_vfm,
+    value_for_money,
+    vfm_schema,
 )
-from mitra.analysis.montecarlo import (
-    BLOCK_SIZE,
-    ConvergencePoint,
-    CostSummary,
-    Histogram,
-    NpvSummary,
-    RiskSummary,
-    Samples,
-    SimulationResult,
-    Timing,
-    percentile_key,
-    sample,
-    simulate,
-)
-from mitra.analysis.project_finance import (
+from mitra.analysis.finance import (
     GOVERNMENT_FLOW_KEYS,
     FinanceModel,
     FinanceResult,
+    IrrError,
     Solution,
     SolveError,
+    discounted_payback,
     finance_model_schema,
+    irr,
+    irr_all,
     load_model,
+    mirr,
+    npv,
+    payback,
     run_model,
     solve,
     validate_model,
     with_adjustments,
+    xirr,
 )
-from mitra.analysis.risk_model import (
+from mitra.analysis.risk import (
+    BLOCK_SIZE,
     BaseCashFlows,
+    ConvergencePoint,
     Correlation,
+    CostSummary,
+    Distribution,
+    Histogram,
+    Lognormal,
+    Normal,
+    NpvSummary,
+    Pert,
+    PertQuantileTable,
     Risk,
     RiskModel,
+    RiskSummary,
+    Samples,
+    SimulationResult,
     SimulationSettings,
     SpecError,
     SpecIssue,
+    Timing,
+    Triangular,
+    Uniform,
     load_spec,
+    percentile_key,
     read_spec_file,
+    sample,
     schema,
+    simulate,
     validate_spec,
 )
 from mitra.analysis.sharing import (
     CONTRIBUTION_KINDS,
+    EXACT_PLAYER_LIMIT,
     MAX_EXACT_PLAYERS,
     BlockingCoalition,
     Contribution,
@@ -110,47 +130,23 @@ from mitra.analysis.sharing import (
     FairnessReport,
     PartyFairness,
     ShapleyEstimate,
+    SharePlayer,
+    ShareResult,
+    SharingGame,
+    analyse_game,
     coalition_values,
     core_check,
     fairness_report,
+    game_schema,
     gini,
+    load_game,
     nash_bargaining,
     nash_bargaining_general,
     proportional_shares,
     shapley,
     shapley_sample,
-    value_contribution,
-)
-from mitra.analysis.sharing_spec import (
-    EXACT_PLAYER_LIMIT,
-    SharePlayer,
-    ShareResult,
-    SharingGame,
-    analyse_game,
-    game_schema,
-    load_game,
     validate_game,
-)
-from mitra.analysis.stress import (
-    Scenario,
-    ScenarioResult,
-    Shock,
-    StressResult,
-    load_scenarios,
-    stress_schema,
-    stress_test,
-    validate_scenarios,
-)
-from mitra.analysis.vfm import (
-    Estimate,
-    GovernmentPayments,
-    VfmResult,
-    VfmSpec,
-    load_vfm,
-    present_value,
-    validate_vfm,
-    value_for_money,
-    vfm_schema,
+    value_contribution,
 )
 
 __all__ = [

@@ -1,9 +1,11 @@
 """Shared plumbing of the ``mitra`` sub-commands of the computation core (private).
 
-``mitra simulate``, ``finance``, ``vfm``, ``share`` and ``align`` parse their
-arguments without letting argparse exit, report an unreadable or invalid spec
-as ``PROG: LABEL: N problems found`` and one ``path: what is wrong`` line per
-problem on stderr (exit 2), and print a table or JSON to stdout or ``--out``.
+``mitra simulate``, ``finance``, ``vfm``, ``share`` and ``align`` (the ``cli`` module
+of the ``risk``, ``finance``, ``appraisal``, ``sharing`` and ``alignment``
+subpackages) parse their arguments without letting argparse exit, report an
+unreadable or invalid spec as ``PROG: LABEL: N problems found`` and one
+``path: what is wrong`` line per problem on stderr (exit 2), and print a table or
+JSON to stdout or ``--out``.
 """
 
 from __future__ import annotations

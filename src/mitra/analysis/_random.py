@@ -1,8 +1,11 @@
-"""The one seed helper of the analysis core.
+"""The one seed helper of the analysis core: seeds and random streams.
 
 Every function of :mod:`mitra.analysis` that draws random numbers takes
 ``seed: int | numpy.random.Generator | None`` and normalises it here; nothing
-in the package touches NumPy's global random state.
+in the package touches NumPy's global random state. It is shared (private, at the
+top of the package rather than in one subpackage) because three subpackages draw:
+``risk`` (the Monte Carlo streams), ``sharing`` (sampled Shapley values) and
+``appraisal`` (the seeds of VfM, fiscal and stress draws).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Shared plumbing of the spec loaders (private; the public names live in the spec modules).
 
-Every spec module (``risk_model``, ``project_finance_spec``, ``sharing_spec``,
-``alignment``, ``vfm``, ``fiscal``, ``stress``) reads a packaged JSON Schema,
-validates a parsed document against it, words the jsonschema errors as
-:class:`SpecIssue` ``(path, message)`` and raises :class:`SpecError`. That
-common part is here; the semantic checks and the dataclasses stay with each
-spec. :class:`SpecIssue`, :class:`SpecError` and :func:`read_spec_file` are
-public as ``mitra.analysis.risk_model.*`` (and ``mitra.analysis.*``).
+Every spec module (``risk.spec``, ``finance.spec``, ``sharing.spec``,
+``alignment.spec``, ``appraisal.vfm``, ``appraisal.fiscal``, ``appraisal.stress``)
+reads a packaged JSON Schema, validates a parsed document against it, words the
+jsonschema errors as :class:`SpecIssue` ``(path, message)`` and raises
+:class:`SpecError`. That common part is here, shared by every subpackage; the
+semantic checks and the dataclasses stay with each spec. :class:`SpecIssue`, :class:`SpecError` and :func:`read_spec_file` are
+public as ``mitra.analysis.risk.spec.*`` (and ``mitra.analysis.*``).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class SpecError(ValueError):
 
 
 # Their public home (as shown in tracebacks, used by pickle and the docs).
-SpecIssue.__module__ = SpecError.__module__ = "mitra.analysis.risk_model"
+SpecIssue.__module__ = SpecError.__module__ = "mitra.analysis.risk.spec"
 
 
 # --------------------------------------------------------------------------- schemas

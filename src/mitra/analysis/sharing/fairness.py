@@ -1,14 +1,11 @@
-"""Benefit sharing and fairness: who brings what, who gets what, and whether it is fair.
+"""Fairness of a proposed sharing rule: the fairness report and the Gini index.
 
-* Contributions of every kind valued in one currency (:func:`value_contribution`,
-  :data:`CONTRIBUTION_KINDS` states the value basis of each kind), and
-  contribution-proportional shares (:func:`proportional_shares`).
-* The Shapley value, exact (:func:`shapley`) or sampled (:func:`shapley_sample`),
-  and the table builder :func:`coalition_values` (module ``sharing_shapley``).
-* Nash bargaining with walk-away values, and the core check (module
-  ``sharing_bargaining``).
-* :func:`fairness_report` for a proposed sharing rule, with the Gini index
-  :func:`gini`.
+:func:`fairness_report` holds a proposed split of a partnership's benefit
+against the contributions, the Shapley value, the proportional shares, the
+Nash bargaining split, the walk-away values and the core; :func:`gini` is the
+inequality index it reports. :func:`analyse_game` runs the whole analysis of a
+sharing game (:mod:`~mitra.analysis.sharing.spec`): Shapley (exact or
+sampled), proportional and Nash shares, and the fairness report of its proposal.
 
 Decimal policy: ``decimal.Decimal`` is not supported; every amount is float64
 in currency units (the caller's ``amount_unit`` of its currency).
@@ -16,7 +13,7 @@ in currency units (the caller's ``amount_unit`` of its currency).
 
 from __future__ import annotations
 
-import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -24,207 +21,26 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mitra.analysis.sharing_bargaining import (
-    BlockingCoalition,
-    CoreCheck,
-    core_check,
-    nash_bargaining,
-    nash_bargaining_general,
-)
-from mitra.analysis.sharing_shapley import (
-    MAX_EXACT_PLAYERS,
-    ShapleyEstimate,
-    coalition_values,
-    shapley,
-    shapley_sample,
-)
+from mitra.analysis._random import SeedLike, resolve_seed
+from mitra.analysis.sharing.bargaining import nash_bargaining
+from mitra.analysis.sharing.core import CoreCheck, core_check
+from mitra.analysis.sharing.shapley import ShapleyEstimate, shapley, shapley_sample
+from mitra.analysis.sharing.spec import EXACT_PLAYER_LIMIT, SharingGame, load_game
+from mitra.analysis.sharing.valuation import proportional_shares
 
 __all__ = [
-    "CONTRIBUTION_KINDS",
-    "MAX_EXACT_PLAYERS",
-    "BlockingCoalition",
-    "Contribution",
-    "CoreCheck",
     "FairnessReport",
     "PartyFairness",
-    "ShapleyEstimate",
-    "coalition_values",
-    "core_check",
+    "ShareResult",
+    "analyse_game",
     "fairness_report",
     "gini",
-    "nash_bargaining",
-    "nash_bargaining_general",
-    "proportional_shares",
-    "shapley",
-    "shapley_sample",
-    "value_contribution",
 ]
 
 FloatArray: TypeAlias = NDArray[np.float64]
 
-#: The kinds of contribution and the value basis each is stated on (the basis
-#: can be overridden per contribution, and must be stated for ``other``).
-CONTRIBUTION_KINDS: Mapping[str, str] = {
-    "cash": "face value of the money paid in",
-    "in_kind": "market value of the goods or services supplied (arm's-length price)",
-    "land": "appraised market value of the land or of its use for the partnership "
-    "(or area_m2 x price_per_m2)",
-    "expertise": "person-days x day rate (the cost of the staff time at market rates)",
-    "data": "replacement cost or licence value of the data",
-    "access": "market-equivalent fee for the access granted "
-    "(networks, beneficiaries, sites, permits)",
-    "other": "as stated in the contribution's basis",
-}
-
-
-@dataclass(frozen=True)
-class Contribution:
-    """One contribution valued in currency units.
-
-    ``value`` is in currency units; ``basis`` says how it was valued; the
-    quantities it came from are kept (``person_days`` and ``day_rate`` for
-    expertise, ``area_m2`` and ``price_per_m2`` for land when given that way).
-    """
-
-    kind: str
-    value: float
-    basis: str
-    description: str | None = None
-    person_days: float | None = None
-    day_rate: float | None = None
-    area_m2: float | None = None
-    price_per_m2: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (absent quantities left out)."""
-        out: dict[str, Any] = {"kind": self.kind, "value": self.value, "basis": self.basis}
-        for key in ("description", "person_days", "day_rate", "area_m2", "price_per_m2"):
-            item = getattr(self, key)
-            if item is not None:
-                out[key] = item
-        return out
-
-
-def _finite_non_negative(name: str, value: float) -> float:
-    number = float(value)
-    if not math.isfinite(number) or number < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return number
-
-
-def value_contribution(
-    kind: str,
-    *,
-    amount: float | None = None,
-    person_days: float | None = None,
-    day_rate: float | None = None,
-    area_m2: float | None = None,
-    price_per_m2: float | None = None,
-    basis: str | None = None,
-    description: str | None = None,
-) -> Contribution:
-    """Value one contribution in currency units.
-
-    Parameters
-    ----------
-    kind : {'cash', 'in_kind', 'land', 'expertise', 'data', 'access', 'other'}
-        What is contributed (see :data:`CONTRIBUTION_KINDS`).
-    amount : float, optional
-        The value (currency units, >= 0). Required for every kind except
-        ``expertise`` (never with it) and ``land`` given by area and price.
-    person_days, day_rate : float, optional
-        For ``expertise`` (both required): days of staff time and the cost of
-        one day (currency units per person-day).
-    area_m2, price_per_m2 : float, optional
-        For ``land``, instead of ``amount``: area (square metres) and value per
-        square metre (currency units per m2).
-    basis : str, optional
-        The value basis; defaults to the kind's basis in :data:`CONTRIBUTION_KINDS`.
-        Required for ``other``.
-    description : str, optional
-        Free text.
-
-    Returns
-    -------
-    Contribution
-        ``value = amount``; ``person_days * day_rate`` for expertise;
-        ``area_m2 * price_per_m2`` for land given by area.
-
-    Raises
-    ------
-    ValueError
-        Unknown kind, a missing or conflicting quantity, or a negative or
-        non-finite number.
-
-    Examples
-    --------
-    >>> value_contribution("expertise", person_days=120, day_rate=2.5).value
-    300.0
-    >>> value_contribution("land", area_m2=5000, price_per_m2=0.8).value
-    4000.0
-    """
-    if kind not in CONTRIBUTION_KINDS:
-        raise ValueError(
-            f"unknown contribution kind {kind!r}; one of {', '.join(CONTRIBUTION_KINDS)}"
-        )
-    if kind == "other" and not basis:
-        raise ValueError("a contribution of kind 'other' must state its value basis")
-    stated = basis or CONTRIBUTION_KINDS[kind]
-    if kind == "expertise":
-        if amount is not None or person_days is None or day_rate is None:
-            raise ValueError("expertise is valued as person_days x day_rate (both, and no amount)")
-        days = _finite_non_negative("person_days", person_days)
-        rate = _finite_non_negative("day_rate", day_rate)
-        return Contribution(kind, days * rate, stated, description, days, rate)
-    if person_days is not None or day_rate is not None:
-        raise ValueError("person_days and day_rate apply only to expertise")
-    if kind == "land" and (area_m2 is not None or price_per_m2 is not None):
-        if amount is not None or area_m2 is None or price_per_m2 is None:
-            raise ValueError("land is valued either by amount or by area_m2 x price_per_m2")
-        area = _finite_non_negative("area_m2", area_m2)
-        price = _finite_non_negative("price_per_m2", price_per_m2)
-        return Contribution(
-            kind, area * price, stated, description, area_m2=area, price_per_m2=price
-        )
-    if area_m2 is not None or price_per_m2 is not None:
-        raise ValueError("area_m2 and price_per_m2 apply only to land")
-    if amount is None:
-        raise ValueError(f"a contribution of kind {kind!r} needs an amount")
-    return Contribution(kind, _finite_non_negative("amount", amount), stated, description)
-
-
-def proportional_shares(contributions: ArrayLike, total: float) -> FloatArray:
-    """Split a total in proportion to the value of each party's contribution.
-
-    Parameters
-    ----------
-    contributions : array_like of float, shape (n,)
-        ``c_i >= 0``: the value of everything party ``i`` contributes (currency
-        units), at least one positive.
-    total : float
-        The amount to share (currency units).
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape (n,)
-        ``x_i = total * c_i / sum(c)`` (currency units).
-
-    Examples
-    --------
-    >>> proportional_shares([100, 300], 80).tolist()
-    [20.0, 60.0]
-    """
-    c = np.array(contributions, dtype=np.float64)
-    if c.ndim != 1 or c.size == 0:
-        raise ValueError("contributions must be a non-empty one-dimensional array")
-    if not np.isfinite(c).all() or (c < 0).any():
-        raise ValueError("contributions must be finite and >= 0")
-    if not math.isfinite(total):
-        raise ValueError(f"total must be finite, got {total}")
-    s = float(c.sum())
-    if s <= 0:
-        raise ValueError("at least one contribution must be positive to share in proportion")
-    return np.asarray(total * c / s, dtype=np.float64)
+#: Permutations used when a game is too large for the exact value and none are given.
+DEFAULT_PERMUTATIONS = 10_000
 
 
 def gini(values: ArrayLike) -> float | None:
@@ -463,4 +279,142 @@ def fairness_report(
         all_above_walk_away=all(r.above_walk_away for r in rows),
         core=core,
         nash_feasible=nash is not None,
+    )
+
+
+# --------------------------------------------------------------------------- analysis of a game
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    """The analysis of a sharing game (amounts in ``amount_unit`` of ``currency``).
+
+    ``method`` is ``'exact'`` or ``'sampled'`` (then ``estimate`` holds the
+    permutations, seed and standard errors); ``proposed`` the amounts of the
+    proposal; ``report`` the :class:`~mitra.analysis.sharing.FairnessReport`.
+    """
+
+    game: SharingGame
+    method: str
+    proposed: FloatArray
+    report: FairnessReport
+    estimate: ShapleyEstimate | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the documented output of ``mitra share --format json``)."""
+        game = self.game
+        report = self.report.to_dict()
+        for row, player in zip(report["parties"], game.players, strict=True):
+            row["name"] = player.name
+            row["sector"] = player.sector
+            row["contributions"] = [c.to_dict() for c in player.contributions]
+        blocking = (report["core"] or {}).get("blocking")
+        if blocking is not None:  # player indices -> ids
+            blocking["members"] = [game.ids[i] for i in blocking["members"]]
+        kind, body = game.proposal
+        out: dict[str, Any] = {
+            "name": game.name,
+            "currency": game.currency,
+            "amount_unit": game.amount_unit,
+            "players": game.n,
+            "proposal": {"name": game.proposal_name, "kind": kind}
+            | ({"rule": body} if kind == "rule" else {}),
+            "shapley_method": self.method,
+        }
+        if self.estimate is not None:
+            out["shapley_permutations"] = self.estimate.permutations
+            out["shapley_seed"] = self.estimate.seed
+        return out | report
+
+
+def _proposed(game: SharingGame, phi: FloatArray) -> FloatArray:
+    kind, body = game.proposal
+    total = game.total_benefit
+    if kind == "shares":
+        return np.array([total * body.get(pid, 0.0) for pid in game.ids])
+    if kind == "amounts":
+        return np.array([body.get(pid, 0.0) for pid in game.ids])
+    if body == "proportional":
+        return proportional_shares(game.contributions(), total)
+    if body == "shapley":
+        return phi.copy()
+    if body == "nash":
+        return nash_bargaining(total, game.walk_away(), game.weights())
+    return np.full(game.n, total / game.n)
+
+
+def analyse_game(
+    source: SharingGame | Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    permutations: int | None = None,
+    seed: SeedLike = None,
+) -> ShareResult:
+    """Shapley, proportional and Nash shares of a sharing game, and the fairness report.
+
+    Parameters
+    ----------
+    source : SharingGame, Mapping or path
+        The game (see :func:`load_game`).
+    permutations : int, optional
+        Estimate the Shapley value from this many random orders instead of
+        exactly. Games with more than ``EXACT_PLAYER_LIMIT`` players are always
+        sampled (``DEFAULT_PERMUTATIONS`` by default) and get no core check.
+    seed : int, numpy.random.Generator or None
+        Seed of the sampling (``None``: fresh, reported in the result).
+
+    Returns
+    -------
+    ShareResult
+        Amounts in ``amount_unit`` of the game's currency.
+
+    Examples
+    --------
+    >>> game = {"spec_version": "1.0", "name": "gloves", "currency": "IDR",
+    ...   "amount_unit": 1, "total_benefit": 1, "proposal": {"rule": "shapley"},
+    ...   "players": [{"id": i, "name": i, "sector": "private", "walk_away": 0,
+    ...                "contributions": [{"kind": "in_kind", "amount": 1}]}
+    ...               for i in ("L", "R1", "R2")],
+    ...   "characteristic_function": {"missing": "additive",
+    ...       "synergies": [{"members": ["L", "R1"], "bonus": 1},
+    ...                     {"members": ["L", "R2"], "bonus": 1}]}}
+    >>> result = analyse_game(game)
+    >>> [round(p.shapley, 4) for p in result.report.parties]
+    [0.6667, 0.1667, 0.1667]
+    """
+    game = load_game(source)
+    values = game.values() if game.n <= EXACT_PLAYER_LIMIT else None
+    estimate = None
+    if permutations is not None or values is None:
+        p = permutations or DEFAULT_PERMUTATIONS
+        root = seed if isinstance(seed, np.random.Generator) else resolve_seed(seed)
+        if values is not None:
+            estimate = shapley_sample(values, game.n, p, root)
+        else:
+
+            def worth(members: frozenset[int]) -> float:
+                return game.worth(sum(1 << i for i in members))
+
+            estimate = shapley_sample(worth, game.n, p, root)
+        phi = estimate.values
+    else:
+        assert values is not None
+        phi = shapley(values)
+    proposed = _proposed(game, phi)
+    report = fairness_report(
+        players=game.ids,
+        contributions=game.contributions(),
+        proposal=proposed,
+        walk_away=game.walk_away(),
+        values=values,
+        shapley_values=phi,
+        shapley_se=None if estimate is None else estimate.standard_errors,
+        total=game.total_benefit,
+        weights=game.weights(),
+    )
+    return ShareResult(
+        game=game,
+        method="exact" if estimate is None else "sampled",
+        proposed=proposed,
+        report=report,
+        estimate=estimate,
     )

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mitra.analysis._random import SeedLike, resolve_seed, stream
-from mitra.analysis.distributions import (
+from mitra.analysis.risk.distributions import (
     Distribution,
     Lognormal,
     Normal,
@@ -44,7 +44,7 @@ from mitra.analysis.distributions import (
     Triangular,
     Uniform,
 )
-from mitra.analysis.risk_model import RiskModel, load_spec
+from mitra.analysis.risk.spec import RiskModel, load_spec
 
 __all__ = [
     "BLOCK_SIZE",

@@ -60,9 +60,11 @@ from mitra.analysis._spec import (
     show,
     sorted_issues,
 )
-from mitra.analysis.finance import npv
-from mitra.analysis.montecarlo import sample
-from mitra.analysis.risk_model import RiskModel, load_spec
+from mitra.analysis.finance.cashflows import npv
+from mitra.analysis.finance.model import run_model
+from mitra.analysis.finance.spec import load_model
+from mitra.analysis.risk.montecarlo import sample
+from mitra.analysis.risk.spec import RiskModel, load_spec
 
 __all__ = [
     "PAYMENT_KEYS",
@@ -135,7 +137,7 @@ def present_value(
     -----
     An amount in ``base_year`` is not discounted; one in ``base_year + 1`` is
     discounted one full year (end-of-year convention); one before ``base_year``
-    is compounded forward. Computed with :func:`mitra.analysis.finance.npv`
+    is compounded forward. Computed with :func:`mitra.analysis.finance.cashflows.npv`
     (``t0=True``) on the dense yearly series. Decimal is not supported.
 
     Examples
@@ -378,17 +380,13 @@ def resolve_reference(
 
 
 def finance_loader(source: Any) -> Any:
-    """``project_finance.load_model`` (imported lazily: the module is optional here)."""
-    from mitra.analysis import project_finance
-
-    return project_finance.load_model(source)
+    """``finance.spec.load_model``."""
+    return load_model(source)
 
 
 def run_finance(model: Any) -> GovernmentPayments:
     """Run a finance model and return its ``government_flows`` by calendar year."""
-    from mitra.analysis import project_finance
-
-    result = project_finance.run_model(model)
+    result = run_model(model)
     flows = {
         key: tuple(float(v) for v in np.asarray(values, dtype=np.float64))
         for key, values in result.government_flows.items()
@@ -447,7 +445,7 @@ def read_source(source: Any) -> tuple[Any, Path | None]:
 class GovernmentPayments:
     """Government payments of the PPP option by calendar year (amount_unit).
 
-    Sign convention (as ``project_finance``): positive = paid BY government;
+    Sign convention (as ``finance.model``): positive = paid BY government;
     receipts (concession fee, guarantee fee income, tax) are negative.
     """
 
@@ -465,7 +463,7 @@ class VfmSpec:
 
     ``psc`` and ``ppp_items`` map component names to :class:`Amount`;
     ``payments`` holds inline payments, ``finance_model`` a loaded
-    ``project_finance.FinanceModel`` (one of the two is set).
+    ``finance.spec.FinanceModel`` (one of the two is set).
     """
 
     name: str

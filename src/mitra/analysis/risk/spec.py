@@ -34,7 +34,14 @@ from mitra.analysis._spec import (
     validate,
 )
 from mitra.analysis._spec import read_spec_file as read_spec_file
-from mitra.analysis.distributions import Distribution, Lognormal, Normal, Pert, Triangular, Uniform
+from mitra.analysis.risk.distributions import (
+    Distribution,
+    Lognormal,
+    Normal,
+    Pert,
+    Triangular,
+    Uniform,
+)
 
 __all__ = [
     "BaseCashFlows",

@@ -17,16 +17,10 @@ import math
 from typing import Any
 
 from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label
-from mitra.analysis.project_finance import (
-    GOVERNMENT_FLOW_KEYS,
-    FinanceResult,
-    Solution,
-    SolveError,
-    load_model,
-    run_model,
-    solve,
-)
-from mitra.analysis.risk_model import SpecError
+from mitra.analysis._spec import SpecError
+from mitra.analysis.finance.model import GOVERNMENT_FLOW_KEYS, FinanceResult, run_model
+from mitra.analysis.finance.solvers import Solution, SolveError, solve
+from mitra.analysis.finance.spec import load_model
 
 __all__ = ["build_parser", "format_table", "main"]
 

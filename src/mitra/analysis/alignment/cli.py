@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 
 from mitra.analysis._cli import add_output_options, emit, fail, parse, problems
-from mitra.analysis.alignment import AlignmentResult, Compromise, align
-from mitra.analysis.risk_model import SpecError
+from mitra.analysis._spec import SpecError
+from mitra.analysis.alignment.compromise import AlignmentResult, Compromise, align
 
 __all__ = ["build_parser", "format_table", "main"]
 

@@ -1,8 +1,8 @@
 """The project-finance model spec (``finance-model.schema.json``) as frozen dataclasses.
 
-Loading follows :mod:`mitra.analysis.risk_model`: strict JSON, the JSON Schema
+Loading follows :mod:`mitra.analysis.risk.spec`: strict JSON, the JSON Schema
 shipped in this package, then semantic checks; every problem is a
-:class:`~mitra.analysis.risk_model.SpecIssue` with a JSON path such as
+:class:`~mitra.analysis.risk.spec.SpecIssue` with a JSON path such as
 ``$.debt.tenor_years``. :func:`load_model` returns a :class:`FinanceModel`;
 ``model.to_dict()`` gives back a valid spec (defaults written out).
 

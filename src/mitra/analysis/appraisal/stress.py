@@ -4,7 +4,7 @@ A scenario (``stress-scenarios.schema.json``) is a name and a list of shocks:
 tariff frozen from a year, availability payment cut by a fraction from a year,
 completion delayed by k years, capex / opex / demand changed by a fraction,
 interest rates raised by basis points, change-in-law costs by year. Applying it
-goes through ``project_finance.with_adjustments``; :func:`stress_test` reports,
+goes through ``finance.model.with_adjustments``; :func:`stress_test` reports,
 per scenario, the base value, the stressed value and the delta of project and
 equity NPV and IRR, minimum and average DSCR, LLCR, the government's NPC
 (fiscal cost) and, when a VfM spec is given, the VfM with the PPP option
@@ -37,8 +37,8 @@ from mitra.analysis._spec import (
     packaged_schema,
     sorted_issues,
 )
-from mitra.analysis.fiscal import FiscalSpec, fiscal_burden, load_fiscal
-from mitra.analysis.vfm import (
+from mitra.analysis.appraisal.fiscal import FiscalSpec, fiscal_burden, load_fiscal
+from mitra.analysis.appraisal.vfm import (
     GovernmentPayments,
     RiskDraws,
     VfmSpec,
@@ -47,6 +47,8 @@ from mitra.analysis.vfm import (
     schema_issues,
     value_for_money,
 )
+from mitra.analysis.finance.model import run_model, with_adjustments
+from mitra.analysis.finance.spec import load_model
 
 __all__ = [
     "METRICS",
@@ -131,7 +133,7 @@ class Scenario:
     description: str | None = None
 
     def adjustments(self) -> dict[str, Any]:
-        """Keyword arguments of ``project_finance.with_adjustments`` for this scenario.
+        """Keyword arguments of ``finance.model.with_adjustments`` for this scenario.
 
         Examples
         --------
@@ -387,7 +389,7 @@ def stress_test(
     Parameters
     ----------
     model : FinanceModel, Mapping or path
-        The project-finance model (``project_finance.load_model``).
+        The project-finance model (``finance.spec.load_model``).
     scenarios : sequence of Scenario, Mapping or path
         The scenarios (see :func:`load_scenarios`).
     vfm : VfmSpec, Mapping or path, optional
@@ -415,9 +417,7 @@ def stress_test(
     ``fiscal_pv_direct`` (PV of direct commitments) and
     ``fiscal_peak_share_of_budget`` (highest yearly direct commitments / budget).
     """
-    from mitra.analysis import project_finance
-
-    base_model = _labelled(project_finance.load_model, model, "model")
+    base_model = _labelled(load_model, model, "model")
     items = _labelled(load_scenarios, scenarios, "scenarios")
     vfm_spec = _labelled(load_vfm, vfm, "vfm") if vfm is not None else None
     fiscal_spec = _labelled(load_fiscal, fiscal, "fiscal") if fiscal is not None else None
@@ -440,11 +440,11 @@ def stress_test(
             seed if seed is not None else fiscal_spec.seed,
         )
     extra = _Extra(vfm_spec, fiscal_spec, draws, fiscal_draws)
-    base = _metrics(project_finance.run_model(base_model), extra)
+    base = _metrics(run_model(base_model), extra)
     results = []
     for k, sc in enumerate(items):
         try:
-            stressed_model = project_finance.with_adjustments(base_model, **sc.adjustments())
+            stressed_model = with_adjustments(base_model, **sc.adjustments())
         except SpecError as exc:
             raise SpecError(
                 [
@@ -459,7 +459,7 @@ def stress_test(
             raise SpecError(
                 [SpecIssue(f"scenarios: $.scenarios[{k}]", f"'{sc.name}': {exc}")]
             ) from None
-        stressed = _metrics(project_finance.run_model(stressed_model), extra)
+        stressed = _metrics(run_model(stressed_model), extra)
         results.append(ScenarioResult(sc, {k: Comparison(base[k], stressed[k]) for k in base}))
     return StressResult(
         model_name=base_model.name,

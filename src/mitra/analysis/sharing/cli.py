@@ -18,8 +18,9 @@ from __future__ import annotations
 import argparse
 
 from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label, whole
-from mitra.analysis.risk_model import SpecError
-from mitra.analysis.sharing_spec import EXACT_PLAYER_LIMIT, ShareResult, analyse_game, load_game
+from mitra.analysis._spec import SpecError
+from mitra.analysis.sharing.fairness import ShareResult, analyse_game
+from mitra.analysis.sharing.spec import EXACT_PLAYER_LIMIT, load_game
 
 __all__ = ["build_parser", "format_table", "main"]
 

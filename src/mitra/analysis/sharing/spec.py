@@ -1,9 +1,11 @@
-"""The benefit-sharing game spec (``sharing-game.schema.json``) and its analysis.
+"""The benefit-sharing game spec (``sharing-game.schema.json``) as frozen dataclasses.
 
-Loading follows :mod:`mitra.analysis.risk_model`: strict JSON, the JSON Schema
+Loading follows :mod:`mitra.analysis.risk.spec`: strict JSON, the JSON Schema
 shipped in this package, then semantic checks; every problem is a
-:class:`~mitra.analysis.risk_model.SpecIssue` with a JSON path such as
-``$.players[2].contributions[0]``.
+:class:`~mitra.analysis.risk.spec.SpecIssue` with a JSON path such as
+``$.players[2].contributions[0]``. The analysis of a game,
+:func:`~mitra.analysis.sharing.fairness.analyse_game`, is in
+:mod:`~mitra.analysis.sharing.fairness`.
 
 The worth of a coalition (the schema's description is normative):
 ``v(empty) = 0``; ``v(N) = total_benefit``; a listed coalition has its listed
@@ -29,24 +31,13 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from mitra.analysis._random import SeedLike, resolve_seed
 from mitra.analysis._spec import SpecIssue, checked, json_path, packaged_schema, validate
-from mitra.analysis.sharing import (
-    Contribution,
-    FairnessReport,
-    fairness_report,
-    nash_bargaining,
-    proportional_shares,
-    value_contribution,
-)
-from mitra.analysis.sharing_shapley import ShapleyEstimate, shapley, shapley_sample
+from mitra.analysis.sharing.valuation import Contribution, value_contribution
 
 __all__ = [
     "EXACT_PLAYER_LIMIT",
     "SharePlayer",
-    "ShareResult",
     "SharingGame",
-    "analyse_game",
     "game_schema",
     "load_game",
     "validate_game",
@@ -60,9 +51,6 @@ EXACT_PLAYER_LIMIT = 20
 
 #: Tolerance on shares summing to 1 and amounts summing to the total (relative).
 SUM_TOLERANCE = 1e-9
-
-#: Permutations used when a game is too large for the exact value and none are given.
-DEFAULT_PERMUTATIONS = 10_000
 
 
 @dataclass(frozen=True)
@@ -491,142 +479,4 @@ def load_game(source: SharingGame | Mapping[str, Any] | str | os.PathLike[str]) 
         missing=cf.get("missing", "additive"),
         proposal_name=proposal.get("name"),
         description=data.get("description"),
-    )
-
-
-# --------------------------------------------------------------------------- analysis
-
-
-@dataclass(frozen=True)
-class ShareResult:
-    """The analysis of a sharing game (amounts in ``amount_unit`` of ``currency``).
-
-    ``method`` is ``'exact'`` or ``'sampled'`` (then ``estimate`` holds the
-    permutations, seed and standard errors); ``proposed`` the amounts of the
-    proposal; ``report`` the :class:`~mitra.analysis.sharing.FairnessReport`.
-    """
-
-    game: SharingGame
-    method: str
-    proposed: FloatArray
-    report: FairnessReport
-    estimate: ShapleyEstimate | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the documented output of ``mitra share --format json``)."""
-        game = self.game
-        report = self.report.to_dict()
-        for row, player in zip(report["parties"], game.players, strict=True):
-            row["name"] = player.name
-            row["sector"] = player.sector
-            row["contributions"] = [c.to_dict() for c in player.contributions]
-        blocking = (report["core"] or {}).get("blocking")
-        if blocking is not None:  # player indices -> ids
-            blocking["members"] = [game.ids[i] for i in blocking["members"]]
-        kind, body = game.proposal
-        out: dict[str, Any] = {
-            "name": game.name,
-            "currency": game.currency,
-            "amount_unit": game.amount_unit,
-            "players": game.n,
-            "proposal": {"name": game.proposal_name, "kind": kind}
-            | ({"rule": body} if kind == "rule" else {}),
-            "shapley_method": self.method,
-        }
-        if self.estimate is not None:
-            out["shapley_permutations"] = self.estimate.permutations
-            out["shapley_seed"] = self.estimate.seed
-        return out | report
-
-
-def _proposed(game: SharingGame, phi: FloatArray) -> FloatArray:
-    kind, body = game.proposal
-    total = game.total_benefit
-    if kind == "shares":
-        return np.array([total * body.get(pid, 0.0) for pid in game.ids])
-    if kind == "amounts":
-        return np.array([body.get(pid, 0.0) for pid in game.ids])
-    if body == "proportional":
-        return proportional_shares(game.contributions(), total)
-    if body == "shapley":
-        return phi.copy()
-    if body == "nash":
-        return nash_bargaining(total, game.walk_away(), game.weights())
-    return np.full(game.n, total / game.n)
-
-
-def analyse_game(
-    source: SharingGame | Mapping[str, Any] | str | os.PathLike[str],
-    *,
-    permutations: int | None = None,
-    seed: SeedLike = None,
-) -> ShareResult:
-    """Shapley, proportional and Nash shares of a sharing game, and the fairness report.
-
-    Parameters
-    ----------
-    source : SharingGame, Mapping or path
-        The game (see :func:`load_game`).
-    permutations : int, optional
-        Estimate the Shapley value from this many random orders instead of
-        exactly. Games with more than ``EXACT_PLAYER_LIMIT`` players are always
-        sampled (``DEFAULT_PERMUTATIONS`` by default) and get no core check.
-    seed : int, numpy.random.Generator or None
-        Seed of the sampling (``None``: fresh, reported in the result).
-
-    Returns
-    -------
-    ShareResult
-        Amounts in ``amount_unit`` of the game's currency.
-
-    Examples
-    --------
-    >>> game = {"spec_version": "1.0", "name": "gloves", "currency": "IDR",
-    ...   "amount_unit": 1, "total_benefit": 1, "proposal": {"rule": "shapley"},
-    ...   "players": [{"id": i, "name": i, "sector": "private", "walk_away": 0,
-    ...                "contributions": [{"kind": "in_kind", "amount": 1}]}
-    ...               for i in ("L", "R1", "R2")],
-    ...   "characteristic_function": {"missing": "additive",
-    ...       "synergies": [{"members": ["L", "R1"], "bonus": 1},
-    ...                     {"members": ["L", "R2"], "bonus": 1}]}}
-    >>> result = analyse_game(game)
-    >>> [round(p.shapley, 4) for p in result.report.parties]
-    [0.6667, 0.1667, 0.1667]
-    """
-    game = load_game(source)
-    values = game.values() if game.n <= EXACT_PLAYER_LIMIT else None
-    estimate = None
-    if permutations is not None or values is None:
-        p = permutations or DEFAULT_PERMUTATIONS
-        root = seed if isinstance(seed, np.random.Generator) else resolve_seed(seed)
-        if values is not None:
-            estimate = shapley_sample(values, game.n, p, root)
-        else:
-
-            def worth(members: frozenset[int]) -> float:
-                return game.worth(sum(1 << i for i in members))
-
-            estimate = shapley_sample(worth, game.n, p, root)
-        phi = estimate.values
-    else:
-        assert values is not None
-        phi = shapley(values)
-    proposed = _proposed(game, phi)
-    report = fairness_report(
-        players=game.ids,
-        contributions=game.contributions(),
-        proposal=proposed,
-        walk_away=game.walk_away(),
-        values=values,
-        shapley_values=phi,
-        shapley_se=None if estimate is None else estimate.standard_errors,
-        total=game.total_benefit,
-        weights=game.weights(),
-    )
-    return ShareResult(
-        game=game,
-        method="exact" if estimate is None else "sampled",
-        proposed=proposed,
-        report=report,
-        estimate=estimate,
     )

@@ -37,8 +37,7 @@ import numpy as np
 
 from mitra.analysis._random import SeedLike
 from mitra.analysis._spec import SpecError, SpecIssue, json_path, packaged_schema, sorted_issues
-from mitra.analysis.risk_model import RiskModel
-from mitra.analysis.vfm import (
+from mitra.analysis.appraisal.vfm import (
     FloatArray,
     GovernmentPayments,
     RiskDraws,
@@ -53,6 +52,8 @@ from mitra.analysis.vfm import (
     run_finance,
     schema_issues,
 )
+from mitra.analysis.finance.model import run_model
+from mitra.analysis.risk.spec import RiskModel
 
 __all__ = [
     "DIRECT_KEYS",
@@ -561,7 +562,7 @@ def fiscal_burden(
         Root seed (default: the spec's, else the risk model's, else fresh).
     payments : GovernmentPayments, optional
         Replace the direct commitments (used by stress tests); keys as
-        ``project_finance`` government flows.
+        ``finance.model`` government flows.
     capital_cost : float, optional
         Replace the capital cost (nominal, amount_unit) of the Eurostat test.
     draws : RiskDraws, optional
@@ -745,9 +746,7 @@ def fiscal_burden(
 
 def _finance_capex(model: Any) -> float:
     """Total nominal capex of a finance model (its ``run_model(...).capex``)."""
-    from mitra.analysis import project_finance
-
-    return float(np.sum(project_finance.run_model(model).capex))
+    return float(np.sum(run_model(model).capex))
 
 
 def _bearing_share(fs: FiscalSpec, key: str) -> float | None:

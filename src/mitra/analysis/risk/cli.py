@@ -28,8 +28,8 @@ from mitra.analysis._cli import (
     seed,
     unit_label,
 )
-from mitra.analysis.montecarlo import SimulationResult, simulate
-from mitra.analysis.risk_model import SpecError, load_spec
+from mitra.analysis.risk.montecarlo import SimulationResult, simulate
+from mitra.analysis.risk.spec import SpecError, load_spec
 
 __all__ = ["build_parser", "format_table", "main"]
 

@@ -33,10 +33,10 @@ from mitra.analysis._cli import (
     seed,
     unit_label,
 )
-from mitra.analysis.fiscal import FiscalResult, fiscal_burden
-from mitra.analysis.risk_model import SpecError
-from mitra.analysis.stress import StressResult, stress_test
-from mitra.analysis.vfm import Estimate, VfmResult, value_for_money
+from mitra.analysis._spec import SpecError
+from mitra.analysis.appraisal.fiscal import FiscalResult, fiscal_burden
+from mitra.analysis.appraisal.stress import StressResult, stress_test
+from mitra.analysis.appraisal.vfm import Estimate, VfmResult, present_value, value_for_money
 
 __all__ = ["format_fiscal", "format_stress", "format_vfm", "main"]
 
@@ -215,8 +215,6 @@ def format_fiscal(result: FiscalResult) -> str:
 
 
 def _pv(result: FiscalResult, values: Sequence[float]) -> float:
-    from mitra.analysis.vfm import present_value
-
     return present_value(result.discount_rate, result.years, values, result.base_year)
 
 

@@ -52,8 +52,17 @@ def extra_tab(test_templates):
 
 
 def test_partnership_tabs_come_from_the_registration_point():
-    # the partnership app's own six tabs are registered like any capability's, history last
-    assert TABS.keys() == ["overview", "partners", "needs", "objectives", "documents", "history"]
+    # the partnership app's own six tabs are registered like any capability's (risks is one),
+    # history last
+    assert TABS.keys() == [
+        "overview",
+        "partners",
+        "needs",
+        "objectives",
+        "documents",
+        "risks",
+        "history",
+    ]
 
 
 def test_a_registered_tab_appears_in_order_and_answers_at_its_url(client, world, extra_tab):

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("jobs/", include("mitra.jobs.urls")),
     path("open-data/", include("mitra.disclosure.urls")),
     path("imports/", include("mitra.imports.urls")),
+    path("", include("mitra.risks.urls")),
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )

@@ -18,14 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mitra.core.choices import SDG, Confidentiality
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.exports import export_format, table_response
 from mitra.core.templatetags.mitra import quantity
 from mitra.core.views import handle_form, post_data, render_page, service_errors
 from mitra.organisations import selectors as organisation_selectors
-from mitra.organisations.models import ResourceType, Sector
-from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
+from mitra.organisations.permissions import user_admin_organisation_ids
 
 from . import selectors, services
 from .exports import (
@@ -47,36 +45,20 @@ from .forms import (
 from .models import (
     Commitment,
     DevelopmentSector,
-    DocumentType,
     Need,
     Partnership,
     PartnershipForm,
     PartnershipMember,
-    Role,
     Stage,
-    Visibility,
 )
 from .permissions import (
     can_create_partnership,
     can_edit_member_items,
     can_manage_partnership,
-    can_view_internal,
 )
-from .workspace import OVERVIEW, Tab, tab_bar, tab_get, tab_url
+from .workspace import CHOICES, OVERVIEW, my_members, render_tab, tab_get, tab_url
 
 PAGE_SIZE = 20
-CHOICES = {
-    "forms": PartnershipForm,
-    "stages": Stage,
-    "sectors": DevelopmentSector,
-    "roles": Role,
-    "org_sectors": Sector,
-    "sdg_choices": SDG,
-    "resource_types": ResourceType,
-    "confidentiality": Confidentiality,
-    "doc_types": DocumentType,
-    "visibilities": Visibility,
-}
 
 
 # --- dashboard and list -------------------------------------------------------------------------
@@ -143,31 +125,6 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 # --- partnership page and its tabs ----------------------------------------------------------------
 
 
-def _my_members(user: Any, partnership: Partnership) -> list[PartnershipMember]:
-    """Current members of the partnership that belong to the user's organisations."""
-    orgs = user_organisation_ids(user)
-    return [m for m in partnership.members.all() if m.left_on is None and m.organisation_id in orgs]
-
-
-def _page_context(request: HttpRequest, partnership: Partnership, tab: Tab) -> dict[str, Any]:
-    """What every tab's template may use, whichever app registered the tab."""
-    my_members = _my_members(request.user, partnership)
-    return {
-        **CHOICES,
-        "nav": "partnerships",
-        "partnership": partnership,
-        "members": list(partnership.members.all()),
-        "tab": tab.key,
-        "tab_label": tab.label,
-        "tab_template": tab.template,
-        "tabs": tab_bar(request, partnership),
-        "can_manage": can_manage_partnership(request.user, partnership),
-        "is_internal": can_view_internal(request.user, partnership),
-        "my_members": my_members,
-        "my_member_ids": {m.pk for m in my_members},
-    }
-
-
 @service_errors
 def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> HttpResponse:
     """The partnership page with one of its registered tabs (``workspace``)."""
@@ -184,11 +141,7 @@ def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> Ht
             fmt=fmt,
             filename=f"{partnership.code}-{current.label}",
         )
-    context = _page_context(request, partnership, current)
-    context.update(current.context(request, partnership))
-    return render_page(
-        request, "partnerships/detail.html", context, partial="partnerships/partials/tabs.html"
-    )
+    return render_tab(request, partnership, current, current.context(request, partnership))
 
 
 # --- create and edit a partnership ---------------------------------------------------------------
@@ -407,7 +360,7 @@ def _need(request: HttpRequest, partnership: Partnership, need_pk: int) -> Need:
 
 
 def _acting_choices(request: HttpRequest, partnership: Partnership) -> list[tuple[int, str]]:
-    members = _my_members(request.user, partnership)
+    members = my_members(request.user, partnership)
     if not members:
         raise PermissionDenied(_("Your organisation is not a current partner of this partnership."))
     return [(m.organisation_id, m.organisation.name) for m in members]

@@ -24,10 +24,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from mitra.core.choices import SDG, Confidentiality
 from mitra.core.registry import Registry
+from mitra.core.views import render_page
+from mitra.organisations.models import ResourceType, Sector
+from mitra.organisations.permissions import user_organisation_ids
+
+from .models import DevelopmentSector, DocumentType, PartnershipForm, Role, Stage, Visibility
+from .permissions import can_manage_partnership, can_view_internal
 
 TabContext = Callable[[HttpRequest, Any], dict[str, Any]]
 
@@ -59,6 +66,21 @@ class Tab:
     export: TabExport | None = None
 
 
+#: Code lists every page of the partnership may show (labels of forms, stages, roles, ...).
+CHOICES: dict[str, Any] = {
+    "forms": PartnershipForm,
+    "stages": Stage,
+    "sectors": DevelopmentSector,
+    "roles": Role,
+    "org_sectors": Sector,
+    "sdg_choices": SDG,
+    "resource_types": ResourceType,
+    "confidentiality": Confidentiality,
+    "doc_types": DocumentType,
+    "visibilities": Visibility,
+}
+
+
 TABS: Registry[Tab] = Registry("partnership tab", order=lambda tab: tab.order)
 OVERVIEW = "overview"
 
@@ -85,3 +107,51 @@ def tab_bar(request: HttpRequest, partnership: Any) -> list[tuple[str, Any, str]
         for tab in TABS
         if tab.shown(request, partnership)
     ]
+
+
+def my_members(user: Any, partnership: Any) -> list[Any]:
+    """Current members of the partnership that belong to the user's organisations."""
+    orgs = user_organisation_ids(user)
+    return [m for m in partnership.members.all() if m.left_on is None and m.organisation_id in orgs]
+
+
+def page_context(request: HttpRequest, partnership: Any, tab: Tab) -> dict[str, Any]:
+    """What every tab's template may use, whichever app registered the tab."""
+    mine = my_members(request.user, partnership)
+    return {
+        **CHOICES,
+        "nav": "partnerships",
+        "partnership": partnership,
+        "members": list(partnership.members.all()),
+        "tab": tab.key,
+        "tab_label": tab.label,
+        "tab_template": tab.template,
+        "tabs": tab_bar(request, partnership),
+        "can_manage": can_manage_partnership(request.user, partnership),
+        "is_internal": can_view_internal(request.user, partnership),
+        "my_members": mine,
+        "my_member_ids": {m.pk for m in mine},
+    }
+
+
+def render_tab(
+    request: HttpRequest,
+    partnership: Any,
+    tab: Tab,
+    context: dict[str, Any],
+    *,
+    template: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The partnership page with ``tab`` active; ``template`` replaces the tab's panel (a
+    capability's sub-page, e.g. one simulation's results, stays inside its tab)."""
+    page = page_context(request, partnership, tab)
+    if template:
+        page["tab_template"] = template
+    return render_page(
+        request,
+        "partnerships/detail.html",
+        {**page, **context},
+        partial="partnerships/partials/tabs.html",
+        status=status,
+    )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mitra.organisations",
     "mitra.partnerships",
     "mitra.jobs",
+    "mitra.risks",
     "mitra.disclosure",
     "mitra.imports",
 ]

@@ -63,6 +63,17 @@ def percent(value: Decimal | None) -> str:
 
 
 @register.filter
+def fraction_percent(value: Decimal | float | None, places: int = 1) -> str:
+    """A fraction as a percentage: 0.305 → '30,5 %' (id) / '30.5 %' (en)."""
+    if value is None:
+        return "—"
+    shown = format_number(Decimal(str(value)) * 100, int(places))
+    if "," in shown or "." in shown:  # 30,0 → 30
+        shown = shown.rstrip("0").rstrip(",.")
+    return f"{shown} %"
+
+
+@register.filter
 def bar_width(value: Decimal | None) -> str:
     """A CSS width for a progress bar: 0–100, with a dot as decimal separator whatever the locale."""
     if value is None:

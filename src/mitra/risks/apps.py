@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RisksConfig(AppConfig):
+    name = "mitra.risks"
+    label = "risks"
+    verbose_name = _("Risks")
+
+    def ready(self) -> None:
+        # History after modeltranslation's language columns exist (see partnerships.apps).
+        from simple_history import register as register_history
+
+        from mitra.jobs.registry import register_handler
+
+        from .models import Mitigation, Risk, RiskAllocation
+
+        for model in (Risk, RiskAllocation, Mitigation):
+            register_history(model, app=self.name)
+
+        from .tabs import register
+
+        register()
+        register_handler("risks.simulate", "mitra.risks.services.simulation_job")

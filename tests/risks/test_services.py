@@ -1,0 +1,325 @@
+"""The risk register's writes: spec round trip, shares, confidentiality, templates, simulation."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from mitra.analysis import read_spec_file, simulate
+from mitra.core.errors import ApplicationError, PermissionDenied, StaleEdit
+from mitra.jobs.runner import job_execute
+from mitra.risks import selectors, services
+from mitra.risks.models import Risk, RiskParty, Simulation
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+EXAMPLES = CHECKOUT / "examples" / "risk"
+
+
+def _quantity(**extra):
+    return {
+        "probability": 0.4,
+        "impact": {"type": "pert", "min": 0.02, "mode": 0.05, "max": 0.2},
+        "basis": "relative",
+        "applies_to": "capex",
+        "years": [1, 2],
+        **extra,
+    }
+
+
+def _data(code="R1", **extra):
+    return {
+        "code": code,
+        "category": "construction",
+        "title_ind": "Pembengkakan biaya konstruksi",
+        "title_en": "Construction cost overrun",
+        "phase": "construction",
+        "likelihood": 4,
+        "impact_level": 4,
+        **extra,
+    }
+
+
+@pytest.fixture
+def register(world):
+    lead = world.users["lead_admin"]
+    services.register_start(actor=lead, partnership=world.partnership)
+    settings = world.partnership.risk_settings
+    services.settings_update(
+        actor=lead,
+        partnership=world.partnership,
+        data={
+            "horizon_years": 5,
+            "cash_flows": {
+                "capex": [100, 100, 0, 0, 0],
+                "opex": [0, 0, 10, 10, 10],
+                "revenue": [0, 0, 80, 80, 80],
+            },
+        },
+        expected_version=settings.version,
+    )
+    return {
+        p.member.organisation_id: p for p in RiskParty.objects.filter(partnership=world.partnership)
+    }
+
+
+def _three_way(world, parties):
+    return {
+        parties[world.pemda.pk]: (Decimal("0.3"), "Land and permits"),
+        parties[world.company.pk]: (Decimal("0.6"), "Builds it"),
+        parties[world.ngo.pk]: (Decimal("0.1"), "Community works"),
+    }
+
+
+@pytest.mark.parametrize("name", ["toll-road", "hospital"])
+def test_import_then_export_gives_the_same_spec(world, name):
+    # given an example spec, as mitra simulate reads it
+    spec = read_spec_file(EXAMPLES / f"{name}.json")
+    # when the lead imports it and anyone who sees every input exports it
+    services.register_replace(
+        actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
+    )
+    exported = selectors.register_spec_for(
+        user=world.users["member"], partnership=world.partnership
+    )
+    # then it is the same file (as JSON), and it runs to the same numbers
+    assert json.loads(json.dumps(exported)) == spec
+    a = simulate(exported, iterations=2000, seed=5).to_dict()
+    b = simulate(spec, iterations=2000, seed=5).to_dict()
+    a.pop("timing"), b.pop("timing")
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda s: s["risks"][1]["impact"].update(min="a lot"), "$.risks[1].impact.min"),
+        (
+            lambda s: s["risks"][0].update(allocation={"public": 0.5, "private": 0.4}),
+            "$.risks[0].allocation",
+        ),
+    ],
+)
+def test_an_invalid_spec_changes_nothing_and_names_each_problem(world, register, change, path):
+    spec = read_spec_file(EXAMPLES / "toll-road.json")
+    change(spec)
+    before = list(RiskParty.objects.values_list("pk", "key"))
+    with pytest.raises(ApplicationError) as caught:
+        services.register_replace(
+            actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
+        )
+    assert path in [issue["path"] for issue in caught.value.extra["issues"]]
+    assert not Risk.objects.exists()
+    assert list(RiskParty.objects.values_list("pk", "key")) == before
+
+
+def test_only_the_lead_replaces_the_register(world):
+    spec = read_spec_file(EXAMPLES / "toll-road.json")
+    with pytest.raises(PermissionDenied):
+        services.register_replace(
+            actor=world.users["member"], partnership=world.partnership, spec=spec
+        )
+
+
+def test_a_risk_allocated_to_three_partners(world, register):
+    risk = services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    shares = {a.party.member.organisation_id: a.share for a in risk.allocations.all()}
+    assert shares == {
+        world.pemda.pk: Decimal("0.3"),
+        world.company.pk: Decimal("0.6"),
+        world.ngo.pk: Decimal("0.1"),
+    }
+    assert risk.history.count() == 1 and risk.history.first().history_user == world.users["member"]
+
+
+@pytest.mark.parametrize("shares", [("0.3", "0.6", "0.05"), ("0.5", "0.6", "0")])
+def test_shares_must_add_up_to_100_percent(world, register, shares):
+    allocation = {
+        register[world.pemda.pk]: (Decimal(shares[0]), ""),
+        register[world.company.pk]: (Decimal(shares[1]), ""),
+        register[world.ngo.pk]: (Decimal(shares[2]), ""),
+    }
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.risk_create(
+            actor=world.users["member"],
+            partnership=world.partnership,
+            data=_data(),
+            quantity=_quantity(),
+            allocation=allocation,
+        )
+    assert "allocation" in caught.value.message_dict
+    assert "must add up to exactly 100%" in caught.value.message_dict["allocation"][0]
+    assert not Risk.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ({"probability": 1.5}, "probability"),
+        ({"years": [9]}, "years"),  # the horizon is 5 years
+        ({"impact": {"type": "pert", "min": 0.3, "mode": 0.1, "max": 0.2}}, "impact_type"),
+        ({"impact": {"type": "normal", "mean": 0.1, "sd": -1}}, "impact_sd"),
+    ],
+)
+def test_figures_the_spec_refuses_become_field_errors(world, register, figures, field):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.risk_create(
+            actor=world.users["member"],
+            partnership=world.partnership,
+            data=_data(),
+            quantity=_quantity(**figures),
+            allocation=_three_way(world, register),
+        )
+    assert field in caught.value.message_dict
+
+
+def test_stale_edits_are_refused(world, register):
+    risk = services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    version = risk.version
+    services.risk_update(
+        actor=world.users["lead_admin"],
+        risk=risk,
+        data={"likelihood": 2},
+        quantity=None,
+        allocation=None,
+        expected_version=version,
+    )
+    with pytest.raises(StaleEdit):
+        services.risk_update(
+            actor=world.users["member"],
+            risk=Risk.objects.get(pk=risk.pk),
+            data={"likelihood": 5},
+            quantity=None,
+            allocation=None,
+            expected_version=version,
+        )
+    assert Risk.objects.get(pk=risk.pk).likelihood == 2
+
+
+def test_confidential_cost_figures_are_shown_only_to_their_owner(world, register):
+    company_member = register[world.company.pk].member
+    services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(cost_confidential_to=company_member),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    own = selectors.register_get(user=world.users["member"], partnership=world.partnership)
+    other = selectors.register_get(user=world.users["lead_admin"], partnership=world.partnership)
+    assert own.risks[0].quantity["impact"]["mode"] == 0.05
+    assert "impact" not in other.risks[0].quantity and other.risks[0].cost_hidden
+    assert other.risks[0].quantity["probability"] == 0.4  # the rest stays visible
+    with pytest.raises(PermissionDenied):
+        selectors.register_spec_for(user=world.users["lead_admin"], partnership=world.partnership)
+    risk = Risk.objects.get()
+    with pytest.raises(PermissionDenied):
+        services.risk_update(
+            actor=world.users["lead_admin"],
+            risk=risk,
+            data={},
+            quantity=_quantity(),
+            allocation=None,
+            expected_version=risk.version,
+        )
+
+
+def test_only_a_partner_may_keep_its_own_figures_confidential(world, register):
+    with pytest.raises(ValidationError):
+        services.risk_create(
+            actor=world.users["lead_admin"],
+            partnership=world.partnership,
+            data=_data(cost_confidential_to=register[world.company.pk].member),
+            quantity=_quantity(),
+            allocation=_three_way(world, register),
+        )
+
+
+def test_outsiders_neither_read_nor_write(world, register):
+    with pytest.raises(PermissionDenied):
+        selectors.register_get(user=world.users["outsider"], partnership=world.partnership)
+    with pytest.raises(PermissionDenied):
+        services.risk_create(
+            actor=world.users["outsider"],
+            partnership=world.partnership,
+            data=_data(),
+            quantity=_quantity(),
+            allocation=_three_way(world, register),
+        )
+
+
+def test_the_simulation_job_gives_what_mitra_simulate_gives(
+    world, register, django_capture_on_commit_callbacks
+):
+    services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        simulation = services.simulation_start(
+            actor=world.users["ngo_user"], partnership=world.partnership, iterations=5000, seed=11
+        )
+    job_execute(str(simulation.job_id))
+    simulation = Simulation.objects.get(pk=simulation.pk)
+    spec = selectors.register_spec_for(user=world.users["member"], partnership=world.partnership)
+    expected = simulate(spec, iterations=5000, seed=11).to_dict()
+    got = dict(simulation.result)
+    got.pop("timing"), expected.pop("timing")
+    assert got == json.loads(json.dumps(expected))
+    assert simulation.inputs_hash == selectors.current_inputs_hash(world.partnership)
+
+
+def test_a_risk_without_figures_blocks_the_run_with_a_clear_message(world, register):
+    services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(),
+        quantity=None,
+        allocation=_three_way(world, register),
+    )
+    with translation.override("en"), pytest.raises(ApplicationError) as caught:
+        services.simulation_start(
+            actor=world.users["member"], partnership=world.partnership, iterations=100, seed=1
+        )
+    assert "R1" in str(caught.value) and "no figures" in str(caught.value)
+
+
+def test_a_template_starts_the_register_with_partners_as_parties(world):
+    risks = services.template_apply(
+        actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
+    )
+    assert len(risks) >= 10
+    parties = {p.key: p for p in RiskParty.objects.filter(partnership=world.partnership)}
+    linked = {p.member.organisation_id for p in parties.values() if p.member}
+    assert {world.pemda.pk, world.company.pk, world.ngo.pk} <= linked
+    for risk in risks:
+        total = sum(a.share for a in risk.allocations.all())
+        assert total == 1
+    # applying it again adds nothing; the register is a valid spec
+    again = services.template_apply(
+        actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
+    )
+    assert again == []
+    from mitra.analysis import validate_spec
+
+    spec = selectors.register_spec_for(user=world.users["member"], partnership=world.partnership)
+    assert validate_spec(spec) == []

@@ -47,6 +47,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/shapley.py $(BENCH_ARGS)
 	$(BIN)/python bench/finance.py $(BENCH_ARGS)
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+	$(BIN)/python bench/charts.py $(BENCH_ARGS)
+	$(BIN)/python bench/risks.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ class RisksConfig(AppConfig):
         # History after modeltranslation's language columns exist (see partnerships.apps).
         from simple_history import register as register_history
 
+        from mitra.core.demo import register_demo_step
         from mitra.jobs.registry import register_handler
 
         from .models import Mitigation, Risk, RiskAllocation
@@ -22,3 +23,4 @@ class RisksConfig(AppConfig):
 
         register()
         register_handler("risks.simulate", "mitra.risks.services.simulation_job")
+        register_demo_step("risks", 100, "mitra.risks.demo.load")

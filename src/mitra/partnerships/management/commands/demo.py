@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from mitra.core.demo import run_demo_steps
 from mitra.partnerships.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from mitra.partnerships.models import Partnership
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             raise CommandError("The database already has data; use an empty database for the demo.")
         else:
             created = load_demo()
+            run_demo_steps(created)  # what each capability app adds (risk registers, ...)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo loaded: {len(created['partnerships'])} partnerships, "

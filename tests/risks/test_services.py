@@ -323,3 +323,78 @@ def test_a_template_starts_the_register_with_partners_as_parties(world):
 
     spec = selectors.register_spec_for(user=world.users["member"], partnership=world.partnership)
     assert validate_spec(spec) == []
+
+
+def test_register_changes_show_on_the_history_tab_without_others_confidential_figures(
+    world, register
+):
+    from mitra.partnerships.selectors import partnership_history
+
+    company_member = register[world.company.pk].member
+    risk = services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(cost_confidential_to=company_member),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    services.risk_update(
+        actor=world.users["member"],
+        risk=risk,
+        data={},
+        quantity=_quantity(probability=0.5),
+        allocation=None,
+        expected_version=risk.version,
+    )
+
+    def risk_entries(user):
+        return [
+            e
+            for e in partnership_history(user=user, partnership=world.partnership)
+            if e.object_type in ("Risiko", "Risk")
+        ]
+
+    own = risk_entries(world.users["member"])
+    other = risk_entries(world.users["lead_admin"])
+    assert len(own) == len(other) == 2
+    assert any(c.field == "quantity" for e in own for c in e.changes)
+    assert not any(c.field == "quantity" for e in other for c in e.changes)
+    assert other[0].who  # who and when stay visible
+    allocations = [
+        e
+        for e in partnership_history(user=world.users["lead_admin"], partnership=world.partnership)
+        if "→" in e.object_label and e.object_label.startswith("R1")
+    ]
+    assert len(allocations) == 3
+
+
+def test_a_result_goes_stale_when_a_number_changes_not_a_word_or_the_language(world, register):
+    risk = services.risk_create(
+        actor=world.users["member"],
+        partnership=world.partnership,
+        data=_data(),
+        quantity=_quantity(),
+        allocation=_three_way(world, register),
+    )
+    with translation.override("en"):
+        before = selectors.current_inputs_hash(world.partnership)
+    with translation.override("id"):
+        assert selectors.current_inputs_hash(world.partnership) == before
+    risk = services.risk_update(
+        actor=world.users["member"],
+        risk=risk,
+        data={"title_en": "Cost overrun, renamed"},
+        quantity=None,
+        allocation=None,
+        expected_version=risk.version,
+    )
+    assert selectors.current_inputs_hash(world.partnership) == before
+    services.risk_update(
+        actor=world.users["member"],
+        risk=risk,
+        data={},
+        quantity=_quantity(probability=0.41),
+        allocation=None,
+        expected_version=risk.version,
+    )
+    assert selectors.current_inputs_hash(world.partnership) != before

@@ -19,6 +19,7 @@ from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.history import HistoryEntry, entries_from_records
 from mitra.organisations.permissions import user_organisation_ids
 
+from .history_sources import registered_history
 from .models import (
     Commitment,
     Delivery,
@@ -441,6 +442,7 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
     entries += entries_from_records(
         hist_documents, object_type=str(_("Document")), label=lambda r: r.title
     )
+    entries += registered_history(user, partnership)  # the capability apps' own tables
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
 

@@ -13,7 +13,9 @@ class RisksConfig(AppConfig):
 
         from mitra.core.demo import register_demo_step
         from mitra.jobs.registry import register_handler
+        from mitra.partnerships.history_sources import register_history_source
 
+        from .history import risk_history
         from .models import Mitigation, Risk, RiskAllocation
 
         for model in (Risk, RiskAllocation, Mitigation):
@@ -24,3 +26,4 @@ class RisksConfig(AppConfig):
         register()
         register_handler("risks.simulate", "mitra.risks.services.simulation_job")
         register_demo_step("risks", 100, "mitra.risks.demo.load")
+        register_history_source("risks", risk_history)

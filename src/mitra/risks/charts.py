@@ -49,8 +49,13 @@ def heat_map(risks: list[Risk]) -> charts.Chart:
     )
 
 
-def result_charts(result: dict[str, Any], parties: list[RiskParty]) -> list[charts.Chart]:
+def result_charts(
+    result: dict[str, Any], parties: list[RiskParty], titles: dict[str, str] | None = None
+) -> list[charts.Chart]:
+    """The result's charts; ``titles`` (risk id → title in the reader's language) name the risks
+    that are still in the register (the result keeps the names of the run)."""
     unit = _unit(result)
+    titles = titles or {}
     npv = result["npv"]
     pct = npv["percentiles"]
     markers = [(k, v) for k, v in pct.items() if k in ("P5", "P50", "P95")]

@@ -34,14 +34,14 @@ def toll_road_flows() -> dict[str, list[float]]:
 
 def load(created: dict[str, Any]) -> None:
     """Give the toll-road KPBU a register from its template and run it once."""
-    road = next(
-        (p for p in created["partnerships"] if p.development_sector == "toll_road"), None
-    )
+    road = next((p for p in created["partnerships"] if p.development_sector == "toll_road"), None)
     if road is None:
         return
-    lead = next(
-        m for m in road.members.all() if Role.LEAD in m.roles
-    ).organisation.memberships.first().user
+    lead = (
+        next(m for m in road.members.all() if Role.LEAD in m.roles)
+        .organisation.memberships.first()
+        .user
+    )
     road = Partnership.objects.get(pk=road.pk)
     with translation.override("id"), transaction.atomic():
         settings = services.register_start(actor=lead, partnership=road)

@@ -105,9 +105,19 @@ def risk_item(
     return {key: item[key] for key in order if key in item}
 
 
+#: Words of a spec that change no number: a new title or note does not make a result stale.
+WORDS = ("name", "description", "notes", "category")
+
+
 def inputs_hash(spec: Mapping[str, Any]) -> str:
-    """A fingerprint of the inputs: equal for equal specs, whatever the key order."""
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A fingerprint of the numbers of a spec (not its words, which depend on the reader's
+    language): equal for equal inputs, whatever the key order."""
+    numbers = {k: v for k, v in spec.items() if k not in WORDS}
+    numbers["parties"] = sorted(spec.get("parties", {}))
+    numbers["risks"] = [
+        {k: v for k, v in risk.items() if k not in WORDS} for risk in spec.get("risks", [])
+    ]
+    text = json.dumps(numbers, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

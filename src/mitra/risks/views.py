@@ -586,7 +586,8 @@ def simulation_detail(request: HttpRequest, pk: int, simulation_pk: int) -> Http
     }
     if simulation.result is not None:
         result = simulation.result
-        chart_list = charts.result_charts(result, register.parties)
+        titles = {r.code: r.title for r in register.risks}
+        chart_list = charts.result_charts(result, register.parties, titles)
         reviews = selectors.party_reviews(register, result)
         scenario = _scenario(request, register, result)
         all_charts = chart_list + ([scenario["chart"]] if scenario else [])

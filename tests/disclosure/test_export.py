@@ -10,7 +10,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from mitra.disclosure import jsonio, services
-from mitra.disclosure.codelists import CUSTOM_CODES, mitra_roles_for_ocds, ocds_roles
+from mitra.disclosure.codelists import (
+    CUSTOM_CODES,
+    CUSTOM_RISK_CATEGORIES,
+    mitra_roles_for_ocds,
+    ocds_roles,
+)
 from mitra.disclosure.compile import compile_releases, merge_into
 from mitra.disclosure.models import Release
 from mitra.disclosure.validation import is_date_time, is_uri, validate_package
@@ -33,12 +38,21 @@ def toll() -> Partnership:
     return Partnership.objects.get(development_sector="toll_road")
 
 
-def assert_only_demo_custom_roles(result) -> None:
+#: Mitra's own risk categories that the demo's toll-road register uses (docs/open-data.md).
+DEMO_CUSTOM_RISK_CATEGORIES = {"social", "political"}
+
+
+def assert_only_demo_custom_roles(result, risk_categories=DEMO_CUSTOM_RISK_CATEGORIES) -> None:
+    """Only the documented custom codes: party roles, and risk categories (OCDS only)."""
     assert result.errors == [], result.errors[:5]
     assert {w.kind for w in result.warnings} == {"codelist"}
-    assert result.codelist_values() == DEMO_CUSTOM_ROLES
-    assert all(".roles[" in w.path for w in result.warnings)
+    roles = [w for w in result.warnings if ".roles[" in w.path]
+    risks = [w for w in result.warnings if ".roles[" not in w.path]
+    assert {str(w.value) for w in roles} == DEMO_CUSTOM_ROLES
+    assert {str(w.value) for w in risks} == risk_categories
+    assert all(".riskAllocation[" in w.path and w.path.endswith(".category") for w in risks)
     assert set(CUSTOM_CODES) >= DEMO_CUSTOM_ROLES
+    assert set(CUSTOM_RISK_CATEGORIES) >= risk_categories
 
 
 # --- validation of the demo export ---------------------------------------------------------------
@@ -78,7 +92,7 @@ def test_demo_record_package_validates_and_compiles(demo, ocds_dir):
 
 def test_demo_oc4ids_package_validates_and_holds_infrastructure_only(demo, oc4ids_dir):
     package = roundtrip(services.oc4ids_project_package())
-    assert_only_demo_custom_roles(validate_package(package, oc4ids_dir))
+    assert_only_demo_custom_roles(validate_package(package, oc4ids_dir), risk_categories=set())
     # toll road: public infrastructure; hospital: partners-only; school PSP: not infrastructure
     assert [p["id"] for p in package["projects"]] == [f"oc4ids-mitra0-{toll().code}"]
     project = package["projects"][0]

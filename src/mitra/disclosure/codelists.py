@@ -1,14 +1,17 @@
 """THE mapping from Mitra's choices to OCDS for PPPs 1.0.0-beta3 and OC4IDS 0.9.5 codes.
 
 Everything the exports translate into a code is in this one module, as tables: partner roles,
-development sectors, stages and document types. Where no code of an open codelist fits a Mitra
-role, the table uses a *custom* value (camelCase, as the codelists are), listed in `CUSTOM_CODES`
-with its meaning; the export validator reports each as a warning, and docs/open-data.md lists
-them. Closed codelists (release tags, statuses) always get a code from the list.
+development sectors, stages, document types and risk allocation. Where no code of an open
+codelist fits a Mitra role, the table uses a *custom* value (camelCase, as the codelists are),
+listed in `CUSTOM_CODES` with its meaning; Mitra's own risk categories are custom riskCategory
+values, listed in `CUSTOM_RISK_CATEGORIES`. The export validator reports each as a warning, and
+docs/open-data.md lists them. Closed codelists (release tags, statuses, riskAllocation) always
+get a code from the list.
 
 Codelists: OCDS `ppp/codelist-patched/` (partyRole, documentType, releaseTag, tenderStatus,
-awardStatus, contractStatus, financeCategory) and OC4IDS `schema/codelists/` (partyRole,
-projectSector, projectStatus, documentType, contractingProcessStatus).
+awardStatus, contractStatus, financeCategory, riskCategory, riskAllocation) and OC4IDS
+`schema/codelists/` (partyRole, projectSector, projectStatus, documentType,
+contractingProcessStatus).
 
 The importer (mitra.imports) reads the same table backwards with `mitra_roles_for_ocds`.
 """
@@ -19,7 +22,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from mitra.organisations.models import Sector
 from mitra.partnerships.models import DevelopmentSector, DocumentType, Role, Stage
+from mitra.risks.models import RiskCategory
 
 # --- roles --------------------------------------------------------------------------------------
 
@@ -247,3 +252,23 @@ FINANCE_CATEGORY_BY_ROLE: dict[str, str] = {
     Role.FUNDER: "grant",
     Role.CONTRACTING_AGENCY: "grant",
 }
+
+# --- risk allocation ----------------------------------------------------------------------------
+
+#: Mitra's risk categories that are not codes of the open riskCategory codelist (the others are
+#: its codes, stored as they are): exported as custom values, with these meanings.
+CUSTOM_RISK_CATEGORIES: dict[str, object] = {
+    RiskCategory.SOCIAL: _("Social: acceptance by and effects on communities and users."),
+    RiskCategory.POLITICAL: _("Political: changes of government, policy or political support."),
+    RiskCategory.COORDINATION: _("Coordination between the partners of a multi-party partnership."),
+    RiskCategory.OTHER: _("Any other risk."),
+}
+
+#: The side of the closed riskAllocation codelist a party stands on, by its organisation's sector.
+#: Social, academia and media organisations and parties linked to no partner stand on neither.
+RISK_SIDE_BY_SECTOR: dict[str, str] = {
+    Sector.PUBLIC: "publicAuthority",
+    Sector.PRIVATE: "privateParty",
+}
+#: Risk.allocation when no side bears more than half of the risk.
+RISK_SIDE_UNDEFINED = "undefined"

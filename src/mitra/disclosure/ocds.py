@@ -10,9 +10,10 @@ Exported: ocid, initiationType, language, parties (current members with their ro
 codelists.ROLES, identifier, address, website; project-company shareholders from equity shares),
 buyer (the contracting agency), planning (project, budget with finance from PUBLIC cash
 commitments, documents), tender (PPPs from the transaction stage on), awards and contracts (from
-construction on, when a partner holds a supplier or private-party role), documents (PUBLIC only,
-placed by type). Not exported (no such data in Mitra yet): bids, riskAllocation, metrics, tariffs,
-milestones, transactions.
+construction on, when a partner holds a supplier or private-party role) with the contract's
+riskAllocation from the risk register (`risk_allocation`), documents (PUBLIC only, placed by
+type). Not exported (no such data in Mitra yet): bids, metrics, tariffs, milestones,
+transactions.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ from .codelists import (
     CONTRACT_STAGES,
     DOCUMENTS,
     FINANCE_CATEGORY_BY_ROLE,
+    RISK_SIDE_BY_SECTOR,
+    RISK_SIDE_UNDEFINED,
     STAGES,
     StageCodes,
     ocds_roles,
 )
-from .selectors import PublicPartnership
+from .selectors import PublicPartnership, PublicRisk
 
 #: The profile extension every package declares.
 PPP_EXTENSION = (
@@ -326,11 +329,74 @@ def block_awards_contracts(ctx: Context) -> dict[str, Any]:
     implementation = ctx.documents_for("implementation")
     if implementation:
         contract["implementation"] = {"documents": implementation}
+    risks = [risk_allocation(r) for r in ctx.bundle.risks]
+    if risks:
+        contract["riskAllocation"] = risks
     return {"awards": [award], "contracts": [contract]}
 
 
-#: The blocks of a release, in order. Add a block here (e.g. riskAllocation once Mitra has a risk
-#: register) and it is exported, compiled and validated like the others.
+# --- riskAllocation -----------------------------------------------------------------------------
+# As in the profile's worked example, the allocation is published with the contract: a release
+# without a contract block (before construction, or no partner in a supplier role) carries none.
+# Only qualitative fields exist in the extension's Risk (id, category, description, allocation,
+# notes); the register's figures are never read here (see selectors.PublicRisk).
+
+#: More than this share of a risk makes its side the one that bears it.
+MAJORITY = Decimal("0.5")
+
+
+def percent(share: Decimal) -> str:
+    """0.3 -> "30%", 1/3 -> "33.33%" (two decimals at most, no trailing zeros)."""
+    rounded = (share * 100).quantize(Decimal("0.01")).normalize()
+    return f"{rounded:f}%"
+
+
+def risk_side(risk: PublicRisk) -> str:
+    """publicAuthority or privateParty when that side bears more than half of the risk (the
+    shares of its parties added up), else undefined."""
+    sides: dict[str, Decimal] = {}
+    for s in risk.shares:
+        side = RISK_SIDE_BY_SECTOR.get(s.sector or "")
+        if side is not None:
+            sides[side] = sides.get(side, Decimal(0)) + s.share
+    return next((side for side, total in sides.items() if total > MAJORITY), RISK_SIDE_UNDEFINED)
+
+
+def risk_notes(risk: PublicRisk) -> str:
+    """The whole split in plain words (Indonesian, the release's language), so that an allocation
+    among three or more parties survives the standard's single side:
+    "Pemda 30%, PT X 60%, Yayasan Y 10% — alasan: Pemda: ...; PT X: ...". A rationale that every
+    party's share gives (a template writes one per risk) is said once, without party names."""
+    shares = [s for s in risk.shares if s.share > 0]
+    text = ", ".join(f"{s.party} {percent(s.share)}" for s in shares)
+    given = [s for s in shares if s.rationale]
+    if not given:
+        return text
+    if len(given) == len(shares) and len({s.rationale for s in given}) == 1:
+        reasons = given[0].rationale
+    else:
+        reasons = "; ".join(f"{s.party}: {s.rationale.rstrip(' .;')}" for s in given) + "."
+    return f"{text} — alasan: {reasons}"
+
+
+def risk_allocation(risk: PublicRisk) -> dict[str, Any]:
+    """One Risk of contracts[].riskAllocation."""
+    description = risk.title
+    if risk.description:
+        separator = " " if description[-1:] in ".!?:" else ". "
+        description = f"{description}{separator}{risk.description}"
+    out: dict[str, Any] = {"id": risk.code, "category": risk.category}
+    if description:
+        out["description"] = description
+    out["allocation"] = risk_side(risk)
+    notes = risk_notes(risk)
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+#: The blocks of a release, in order. Add a block here and it is exported, compiled and validated
+#: like the others (riskAllocation belongs to the contract: see block_awards_contracts).
 BLOCKS: list[Callable[[Context], dict[str, Any]]] = [
     block_header,
     block_parties,

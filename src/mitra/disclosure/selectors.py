@@ -4,11 +4,17 @@ Every read starts from `Partnership.objects.published()` (drafts and partners-on
 never reach an export) and keeps only PUBLIC-confidentiality documents and commitments. The
 builders in `ocds.py` and `oc4ids.py` get a `PublicPartnership` bundle and nothing else, so they
 cannot reach confidential rows by following a relation.
+
+The risk register comes as plain `PublicRisk` values holding only what riskAllocation publishes
+(code, category, Indonesian title and description, each party's share, sector and rationale):
+the quantitative inputs (probability, impact, years, unit value, capacities), cost
+confidentiality and internal notes are not even read from the database.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -23,8 +29,36 @@ from mitra.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
+from mitra.risks.models import Risk, RiskAllocation
 
 from .codelists import INFRASTRUCTURE_SECTORS
+
+
+@dataclass(frozen=True)
+class PublicShare:
+    """One party's share of a risk, as riskAllocation may tell it."""
+
+    #: The risk-bearing party's name in the register.
+    party: str
+    #: The sector of the partner's organisation (organisations.Sector), None for a party linked
+    #: to no partner.
+    sector: str | None
+    #: 0..1, exact.
+    share: Decimal
+    #: Indonesian rationale ("" when none).
+    rationale: str
+
+
+@dataclass(frozen=True)
+class PublicRisk:
+    """A risk of the register without its figures: what riskAllocation may tell."""
+
+    code: str
+    category: str
+    title: str
+    description: str
+    #: In the register's party order.
+    shares: tuple[PublicShare, ...]
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,8 @@ class PublicPartnership:
     documents: list[Document]
     #: PUBLIC cash commitments of current members (they become `Finance` entries).
     cash_commitments: list[Commitment]
+    #: The risk register without its quantitative inputs, in register order.
+    risks: list[PublicRisk] = field(default_factory=list)
 
 
 def published_partnerships(*, filters: dict[str, Any] | None = None) -> QuerySet[Partnership]:
@@ -70,6 +106,52 @@ def published_partnership_get(*, code: str) -> Partnership:
         raise NotFound(_("Partnership not found.")) from None
 
 
+def _public_risk(risk: Risk) -> PublicRisk:
+    shares = []
+    for a in risk.allocations.all():
+        member = a.party.member
+        shares.append(
+            PublicShare(
+                party=a.party.name,
+                sector=member.organisation.sector if member is not None else None,
+                share=a.share,
+                rationale=(a.rationale_ind or "").strip(),  # type: ignore[attr-defined]
+            )
+        )
+    return PublicRisk(
+        code=risk.code,
+        category=risk.category,
+        title=(risk.title_ind or risk.title_en or risk.code).strip(),  # type: ignore[attr-defined]
+        description=(risk.description_ind or "").strip(),  # type: ignore[attr-defined]
+        shares=tuple(shares),
+    )
+
+
+def _risks_prefetch() -> Prefetch:
+    """The register's risks with their shares (two queries for any number of partnerships),
+    reading only the columns riskAllocation publishes."""
+    allocations = (
+        RiskAllocation.objects.select_related("party__member__organisation")
+        .only(
+            "risk",
+            "share",
+            "rationale_ind",
+            "party__name",
+            "party__order",
+            "party__member__organisation__sector",
+        )
+        .order_by("party__order", "party_id")
+    )
+    risks = (
+        Risk.objects.only(
+            "partnership", "code", "order", "category", "title_ind", "title_en", "description_ind"
+        )
+        .prefetch_related(Prefetch("allocations", queryset=allocations))
+        .order_by("order", "id")
+    )
+    return Prefetch("risks", queryset=risks, to_attr="public_risks")
+
+
 def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnership]:
     """The public parts of each partnership, in a fixed number of queries."""
     qs = partnerships.published().prefetch_related(
@@ -87,6 +169,7 @@ def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnershi
             ),
             to_attr="public_documents",
         ),
+        _risks_prefetch(),
     )
     items = list(qs)
     commitments: dict[int, list[Commitment]] = {p.pk: [] for p in items}
@@ -109,6 +192,7 @@ def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnershi
             members=list(p.public_members),  # type: ignore[attr-defined]
             documents=list(p.public_documents),  # type: ignore[attr-defined]
             cash_commitments=commitments[p.pk],
+            risks=[_public_risk(r) for r in p.public_risks],  # type: ignore[attr-defined]
         )
         for p in items
     ]

@@ -101,7 +101,7 @@ def child(iterations: int, runs: int) -> dict[str, object]:
     from mitra.organisations.models import Organisation, OrganisationRole
     from mitra.organisations.services import organisation_add_user
     from mitra.partnerships import services as partnerships
-    from mitra.risks import services
+    from mitra.risks import spec_files
     from mitra.risks.models import Simulation
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -120,7 +120,7 @@ def child(iterations: int, runs: int) -> dict[str, object]:
         lead_roles=["contracting_agency"],
     )
     the_spec = spec()
-    services.register_replace(actor=lead, partnership=road, spec=the_spec)
+    spec_files.register_replace(actor=lead, partnership=road, spec=the_spec)
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[1]
 
     start = time.perf_counter()

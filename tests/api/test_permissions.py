@@ -8,15 +8,18 @@ and every history table is compared before and after.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mitra.accounts.models import ApiToken
+from mitra.analysis import read_spec_file
 from mitra.organisations.models import Organisation, OrganisationMembership
 from mitra.partnerships import services
 from mitra.partnerships.models import (
@@ -86,6 +89,7 @@ def _doc_form(w: World) -> dict[str, Any]:
 
 
 P = "/partnerships"
+TOLL_ROAD = Path(__file__).resolve().parents[2] / "examples" / "risk" / "toll-road.json"
 OPS: dict[str, Op] = {
     # partnerships
     "list partnerships": Op("GET", lambda w: f"{P}"),
@@ -232,6 +236,27 @@ OPS: dict[str, Op] = {
     "oc4ids project of partners-only partnership": Op(
         "GET", lambda w: f"{P}/{w.partnership.code}/oc4ids/project-package"
     ),
+    # The world has no risk register: these rows check the gates before any register exists
+    # (who gets 401/404/403); tests/risks/test_api.py covers them on a real register.
+    "list risks": Op("GET", lambda w: f"{P}/{w.partnership.pk}/risks"),
+    "create risk": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/risks",
+        lambda w: {
+            "code": "R9",
+            "title_ind": "T",
+            "allocations": [{"party": 999999, "share": "1"}],
+        },
+    ),
+    "get risk": Op("GET", lambda w: "/risks/999999"),
+    "update risk": Op("PATCH", lambda w: "/risks/999999", lambda w: {"version": 1}),
+    "delete risk": Op("DELETE", lambda w: "/risks/999999"),
+    "get risk model": Op("GET", lambda w: f"{P}/{w.partnership.pk}/risk-model"),
+    "put risk model": Op(
+        "PUT", lambda w: f"{P}/{w.partnership.pk}/risk-model", lambda w: read_spec_file(TOLL_ROAD)
+    ),
+    "start simulation": Op("POST", lambda w: f"{P}/{w.partnership.pk}/simulations", lambda w: {}),
+    "get simulation": Op("GET", lambda w: "/simulations/999999"),
 }
 
 # Expected status per actor. Order: anonymous, outsider, member, lead_admin, staff.
@@ -300,6 +325,15 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "ocds record package of partners-only partnership": (404, 404, 404, 404, 404),
     "oc4ids project package": (200, 200, 200, 200, 200),
     "oc4ids project of partners-only partnership": (404, 404, 404, 404, 404),
+    "list risks": (401, 404, 200, 200, 200),
+    "create risk": (401, 404, 422, 422, 422),
+    "get risk": (401, 404, 404, 404, 404),
+    "update risk": (401, 404, 404, 404, 404),
+    "delete risk": (401, 404, 404, 404, 404),
+    "get risk model": (401, 404, 404, 404, 404),
+    "put risk model": (401, 404, 403, 200, 403),
+    "start simulation": (401, 404, 400, 400, 403),
+    "get simulation": (401, 404, 404, 404, 404),
 }
 
 CASES = [
@@ -351,6 +385,8 @@ def _call(world: World, actor: str, op: Op) -> Any:
         return client.post(url, body)
     if op.method == "POST":
         return client.post_json(url, body)
+    if op.method == "PUT":
+        return client.put(url, json.dumps(body), content_type="application/json")
     return client.patch_json(url, body)
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from mitra.analysis import read_spec_file, simulate
 from mitra.core.errors import ApplicationError, PermissionDenied, StaleEdit
 from mitra.jobs.runner import job_execute
-from mitra.risks import selectors, services
+from mitra.risks import selectors, services, simulations, spec_files, templating
 from mitra.risks.models import Risk, RiskParty, Simulation
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_import_then_export_gives_the_same_spec(world, name):
     # given an example spec, as mitra simulate reads it
     spec = read_spec_file(EXAMPLES / f"{name}.json")
     # when the lead imports it and anyone who sees every input exports it
-    services.register_replace(
+    spec_files.register_replace(
         actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
     )
     exported = selectors.register_spec_for(
@@ -109,7 +109,7 @@ def test_an_invalid_spec_changes_nothing_and_names_each_problem(world, register,
     change(spec)
     before = list(RiskParty.objects.values_list("pk", "key"))
     with pytest.raises(ApplicationError) as caught:
-        services.register_replace(
+        spec_files.register_replace(
             actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
         )
     assert path in [issue["path"] for issue in caught.value.extra["issues"]]
@@ -120,7 +120,7 @@ def test_an_invalid_spec_changes_nothing_and_names_each_problem(world, register,
 def test_only_the_lead_replaces_the_register(world):
     spec = read_spec_file(EXAMPLES / "toll-road.json")
     with pytest.raises(PermissionDenied):
-        services.register_replace(
+        spec_files.register_replace(
             actor=world.users["member"], partnership=world.partnership, spec=spec
         )
 
@@ -275,7 +275,7 @@ def test_the_simulation_job_gives_what_mitra_simulate_gives(
         allocation=_three_way(world, register),
     )
     with django_capture_on_commit_callbacks(execute=False):
-        simulation = services.simulation_start(
+        simulation = simulations.simulation_start(
             actor=world.users["ngo_user"], partnership=world.partnership, iterations=5000, seed=11
         )
     job_execute(str(simulation.job_id))
@@ -297,14 +297,14 @@ def test_a_risk_without_figures_blocks_the_run_with_a_clear_message(world, regis
         allocation=_three_way(world, register),
     )
     with translation.override("en"), pytest.raises(ApplicationError) as caught:
-        services.simulation_start(
+        simulations.simulation_start(
             actor=world.users["member"], partnership=world.partnership, iterations=100, seed=1
         )
     assert "R1" in str(caught.value) and "no figures" in str(caught.value)
 
 
 def test_a_template_starts_the_register_with_partners_as_parties(world):
-    risks = services.template_apply(
+    risks = templating.template_apply(
         actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
     )
     assert len(risks) >= 10
@@ -315,7 +315,7 @@ def test_a_template_starts_the_register_with_partners_as_parties(world):
         total = sum(a.share for a in risk.allocations.all())
         assert total == 1
     # applying it again adds nothing; the register is a valid spec
-    again = services.template_apply(
+    again = templating.template_apply(
         actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
     )
     assert again == []
@@ -398,3 +398,43 @@ def test_a_result_goes_stale_when_a_number_changes_not_a_word_or_the_language(wo
         expected_version=risk.version,
     )
     assert selectors.current_inputs_hash(world.partnership) != before
+
+
+def test_a_cli_valid_file_the_register_cannot_hold_is_refused_with_json_paths(world, register):
+    spec = read_spec_file(EXAMPLES / "toll-road.json")
+    spec["currency"] = "GBP"  # valid ISO 4217, not one Mitra keeps amounts in
+    spec["risks"][2]["name"] = "x" * 400
+    with pytest.raises(ApplicationError) as caught:
+        spec_files.register_replace(
+            actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
+        )
+    assert caught.value.extra["issues"][0]["path"] == "$.currency"
+    spec["currency"] = "IDR"
+    with pytest.raises(ApplicationError) as caught:
+        spec_files.register_replace(
+            actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
+        )
+    assert caught.value.extra["issues"][0]["path"] == "$.risks[2].name"
+    assert not Risk.objects.exists()
+
+
+def test_deleting_a_risk_audits_its_allocations_mitigations_and_correlations(world, register):
+    spec = read_spec_file(EXAMPLES / "toll-road.json")
+    spec_files.register_replace(
+        actor=world.users["lead_admin"], partnership=world.partnership, spec=spec
+    )
+    pair = world.partnership.risk_correlations.first()
+    risk = pair.first
+    risk_id = risk.pk
+    services.mitigation_create(
+        actor=world.users["member"], risk=risk, data={"action_ind": "Asuransi"}
+    )
+    services.risk_delete(actor=world.users["lead_admin"], risk=risk)
+    from mitra.risks.models import Mitigation, RiskCorrelation
+
+    assert Mitigation.history.filter(history_type="-").count() == 1
+    assert RiskCorrelation.history.filter(history_type="-", id=pair.pk).count() == 1
+    assert (
+        Risk.history.filter(history_type="-", id=risk_id).get().history_user
+        == world.users["lead_admin"]
+    )

@@ -46,6 +46,8 @@ from mitra.organisations.api import STALE_RENDERERS as ORGANISATION_RENDERERS
 from mitra.organisations.api import router as organisations_router
 from mitra.partnerships.api import STALE_RENDERERS as PARTNERSHIP_RENDERERS
 from mitra.partnerships.api import router as partnerships_router
+from mitra.risks.api import STALE_RENDERERS as RISK_RENDERERS
+from mitra.risks.api import router as risks_router
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +110,10 @@ api.add_router("/v1/auth", accounts_router)
 api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1", partnerships_router)
 api.add_router("/v1", disclosure_router)
+api.add_router("/v1", risks_router)
 
 #: Render `StaleEdit.current` (a model instance) as the GET of that object shows it.
-STALE_RENDERERS = {**ORGANISATION_RENDERERS, **PARTNERSHIP_RENDERERS}
+STALE_RENDERERS = {**ORGANISATION_RENDERERS, **PARTNERSHIP_RENDERERS, **RISK_RENDERERS}
 
 #: Model field names whose API name differs (foreign keys are sent as ids).
 API_FIELD_NAMES = {

@@ -24,6 +24,6 @@ class RisksConfig(AppConfig):
         from .tabs import register
 
         register()
-        register_handler("risks.simulate", "mitra.risks.services.simulation_job")
+        register_handler("risks.simulate", "mitra.risks.simulations.simulation_job")
         register_demo_step("risks", 100, "mitra.risks.demo.load")
         register_history_source("risks", risk_history)

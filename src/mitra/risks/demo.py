@@ -15,7 +15,7 @@ from django.utils import translation
 from mitra.jobs.runner import job_execute
 from mitra.partnerships.models import Partnership, Role
 
-from . import services
+from . import services, simulations, templating
 
 HORIZON = 30
 CAPEX = [2700.0, 2700.0, 1800.0]
@@ -58,8 +58,8 @@ def load(created: dict[str, Any]) -> None:
             },
             expected_version=settings.version,
         )
-        services.template_apply(actor=lead, partnership=road, key="toll-road")
-        simulation = services.simulation_start(
+        templating.template_apply(actor=lead, partnership=road, key="toll-road")
+        simulation = simulations.simulation_start(
             actor=lead, partnership=road, iterations=20000, seed=2026
         )
     job_execute(str(simulation.job_id))

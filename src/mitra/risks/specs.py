@@ -2,7 +2,7 @@
 
 ``register_spec`` builds the very file ``mitra simulate`` reads from a partnership's settings,
 parties, risks, allocations and correlations; ``spec_rows`` splits a spec into the rows that
-``services.register_replace`` writes. Importing a spec and exporting it again gives the same
+``spec_files.register_replace`` writes. Importing a spec and exporting it again gives the same
 JSON (keys the spec left out stay out), so a file can travel between the web app, the API and the
 command line without changing.
 """

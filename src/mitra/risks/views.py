@@ -31,7 +31,7 @@ from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
 from mitra.partnerships.workspace import render_tab, tab_url
 
-from . import charts, selectors, services
+from . import charts, selectors, services, simulations, spec_files, templating
 from .catalogue import load_template
 from .forms import (
     ImportForm,
@@ -455,7 +455,7 @@ def template_apply(request: HttpRequest, pk: int) -> HttpResponse:
     count: list[int] = []
 
     def save(data: dict[str, Any]) -> Any:
-        added = services.template_apply(
+        added = templating.template_apply(
             actor=request.user, partnership=partnership, key=data["template"]
         )
         count.append(len(added))
@@ -491,7 +491,7 @@ def spec_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.register_replace(
+                spec_files.register_replace(
                     actor=request.user, partnership=partnership, spec=form.cleaned_data["file"]
                 )
             except ApplicationError as exc:
@@ -543,7 +543,7 @@ def simulation_start(request: HttpRequest, pk: int) -> HttpResponse:
         context = register_context(request, partnership) | {"simulation_form": form}
         return render_tab(request, partnership, TAB, context, status=400)
     try:
-        simulation = services.simulation_start(
+        simulation = simulations.simulation_start(
             actor=request.user,
             partnership=partnership,
             iterations=form.cleaned_data["iterations"],

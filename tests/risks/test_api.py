@@ -29,29 +29,12 @@ def clients(world: World) -> dict[str, ApiClient]:
 
 
 @pytest.fixture
-def parties(world: World) -> dict[str, RiskParty]:
-    """An open register (5-year model) with a party per partner: pemda, company, ngo."""
-    lead = world.users["lead_admin"]
-    services.register_start(actor=lead, partnership=world.partnership)
-    settings = world.partnership.risk_settings
-    services.settings_update(
-        actor=lead,
-        partnership=world.partnership,
-        data={
-            "horizon_years": 5,
-            "cash_flows": {
-                "capex": [100, 100, 0, 0, 0],
-                "opex": [0, 0, 10, 10, 10],
-                "revenue": [0, 0, 80, 80, 80],
-            },
-        },
-        expected_version=settings.version,
-    )
-    by_org = {p.member.organisation_id: p for p in RiskParty.objects.filter(member__isnull=False)}
+def parties(world: World, register: dict[int, RiskParty]) -> dict[str, RiskParty]:
+    """The open register's parties by name: pemda, company, ngo."""
     return {
-        "pemda": by_org[world.pemda.pk],
-        "company": by_org[world.company.pk],
-        "ngo": by_org[world.ngo.pk],
+        "pemda": register[world.pemda.pk],
+        "company": register[world.company.pk],
+        "ngo": register[world.ngo.pk],
     }
 
 

@@ -44,29 +44,6 @@ def _data(code="R1", **extra):
     }
 
 
-@pytest.fixture
-def register(world):
-    lead = world.users["lead_admin"]
-    services.register_start(actor=lead, partnership=world.partnership)
-    settings = world.partnership.risk_settings
-    services.settings_update(
-        actor=lead,
-        partnership=world.partnership,
-        data={
-            "horizon_years": 5,
-            "cash_flows": {
-                "capex": [100, 100, 0, 0, 0],
-                "opex": [0, 0, 10, 10, 10],
-                "revenue": [0, 0, 80, 80, 80],
-            },
-        },
-        expected_version=settings.version,
-    )
-    return {
-        p.member.organisation_id: p for p in RiskParty.objects.filter(partnership=world.partnership)
-    }
-
-
 def _three_way(world, parties):
     return {
         parties[world.pemda.pk]: (Decimal("0.3"), "Land and permits"),

@@ -415,3 +415,48 @@ def test_deleting_a_risk_audits_its_allocations_mitigations_and_correlations(wor
         Risk.history.filter(history_type="-", id=risk_id).get().history_user
         == world.users["lead_admin"]
     )
+
+
+def test_correlations_are_checked_as_the_simulation_would(world, register):
+    allocation = _three_way(world, register)
+    risks = [
+        services.risk_create(
+            actor=world.users["member"],
+            partnership=world.partnership,
+            data=_data(code=code),
+            quantity=_quantity(),
+            allocation=allocation,
+        )
+        for code in ("R1", "R2", "R3")
+    ]
+    member = world.users["member"]
+    p = world.partnership
+    services.correlation_create(
+        actor=member, partnership=p, first=risks[0], second=risks[1], rho=Decimal("0.6")
+    )
+    services.correlation_create(
+        actor=member, partnership=p, first=risks[1], second=risks[2], rho=Decimal("0.6")
+    )
+    # R1 and R3 both move with R2; saying they move against each other is no valid matrix
+    with pytest.raises(ValidationError) as caught:
+        services.correlation_create(
+            actor=member, partnership=p, first=risks[0], second=risks[2], rho=Decimal("-0.9")
+        )
+    assert "rho" in caught.value.message_dict
+    with pytest.raises(ValidationError):  # the same pair twice, in either order
+        services.correlation_create(
+            actor=member, partnership=p, first=risks[1], second=risks[0], rho=Decimal("0.1")
+        )
+    spec = selectors.register_spec_for(user=member, partnership=p)
+    assert spec["correlations"] == [
+        {"risks": ["R1", "R2"], "rho": 0.6},
+        {"risks": ["R2", "R3"], "rho": 0.6},
+    ]
+    with pytest.raises(PermissionDenied):
+        services.correlation_create(
+            actor=world.users["outsider"],
+            partnership=p,
+            first=risks[0],
+            second=risks[2],
+            rho=Decimal("0.1"),
+        )

@@ -509,3 +509,24 @@ class PartyForm(forms.Form):
         if own_only:
             self.fields["name"].disabled = True
             self.fields["member"].disabled = True
+
+
+class CorrelationForm(forms.Form):
+    first = forms.TypedChoiceField(label=_("Risk"), coerce=int)
+    second = forms.TypedChoiceField(label=_("moves together with"), coerce=int)
+    rho = NumberField(
+        label=_("Correlation (−1 to 1)"),
+        help_text=_("0,5: when one turns out large, the other tends to be large too."),
+    )
+
+    def __init__(self, *args: Any, risks: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(r.pk, f"{r.code} · {r.title}") for r in risks if r.quantity]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices
+
+    def clean_rho(self) -> Decimal:
+        value = self.cleaned_data["rho"]
+        if value is None or not -1 < value < 1:
+            raise forms.ValidationError(_("A correlation lies strictly between −1 and 1."))
+        return Decimal(repr(value))

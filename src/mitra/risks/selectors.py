@@ -167,6 +167,15 @@ def party_get(*, user: Any, pk: Any, partnership: Partnership) -> RiskParty:
     return party
 
 
+def correlation_get(*, user: Any, pk: Any, partnership: Partnership) -> RiskCorrelation:
+    correlation = RiskCorrelation.objects.filter(pk=_int(pk), partnership=partnership).first()
+    if correlation is None:
+        raise NotFound(_("Correlation not found."))
+    require_register(user, partnership)
+    correlation.partnership = partnership
+    return correlation
+
+
 def simulation_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Simulation:
     simulation = Simulation.objects.select_related("job").filter(pk=_int(pk)).first()
     if simulation is None or (

@@ -543,3 +543,56 @@ def risk_delete_unchecked(actor: Any, risk: Risk) -> None:
         row.delete()
     audited(risk, actor)
     risk.delete()
+
+
+# --------------------------------------------------------------------------- correlations
+
+
+@transaction.atomic
+def correlation_create(
+    *, actor: Any, partnership: Partnership, first: Risk, second: Risk, rho: Decimal
+) -> RiskCorrelation:
+    """Correlate the sizes of two risks (the spec's Gaussian copula); the whole set of
+    correlations must stay a valid (positive-definite) matrix, as ``mitra simulate`` requires."""
+    deny_unless(
+        can_edit_register(actor, partnership),
+        _("Only the partners of this partnership can work on its risks."),
+    )
+    if first.partnership_id != partnership.pk or second.partnership_id != partnership.pk:
+        raise ValidationError({"first": _("Choose two risks of this partnership.")})
+    if first.pk == second.pk:
+        raise ValidationError({"second": _("Choose two different risks.")})
+    pair = models.Q(first=first, second=second) | models.Q(first=second, second=first)
+    if partnership.risk_correlations.filter(pair).exists():
+        raise ValidationError({"second": _("These two risks are already correlated.")})
+    if not first.quantity or not second.quantity:
+        raise ValidationError({"first": _("Give both risks their figures first.")})
+    correlation = RiskCorrelation(partnership=partnership, first=first, second=second, rho=rho)
+    correlation.full_clean()
+    _check_correlations(partnership, extra=correlation)
+    audited(correlation, actor)
+    correlation.save()
+    return correlation
+
+
+def _check_correlations(partnership: Partnership, extra: RiskCorrelation) -> None:
+    settings, parties, risks, correlations = current_rows(partnership)
+    if settings is None:
+        return
+    quantified = [r for r in risks if r.quantity]
+    ids = {r.pk for r in quantified}
+    kept = [c for c in [*correlations, extra] if c.first_id in ids and c.second_id in ids]
+    spec = specs.register_spec(partnership, settings, parties, quantified, kept)
+    problems = [i for i in validate_spec(spec) if i.path.startswith("$.correlations")]
+    if problems:
+        raise ValidationError({"rho": [i.message for i in problems]})
+
+
+@transaction.atomic
+def correlation_delete(*, actor: Any, correlation: RiskCorrelation) -> None:
+    deny_unless(
+        can_edit_register(actor, correlation.partnership),
+        _("Only the partners of this partnership can work on its risks."),
+    )
+    audited(correlation, actor)
+    correlation.delete()

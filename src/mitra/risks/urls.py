@@ -21,6 +21,12 @@ urlpatterns = [
     path(R + "settings/", views.settings_edit, name="settings"),
     path(R + "parties/add/", views.parties_add, name="parties_add"),
     path(R + "parties/<int:party_pk>/", views.party_edit, name="party_edit"),
+    path(R + "correlations/add/", views.correlation_create, name="correlation_create"),
+    path(
+        R + "correlations/<int:correlation_pk>/delete/",
+        views.correlation_delete,
+        name="correlation_delete",
+    ),
     path(R + "template/", views.template_apply, name="template"),
     path(R + "import/", views.spec_import, name="import"),
     path(R + "risk-model.json", views.spec_export, name="export"),

@@ -34,6 +34,7 @@ from mitra.partnerships.workspace import render_tab, tab_url
 from . import charts, selectors, services, simulations, spec_files, templating
 from .catalogue import load_template
 from .forms import (
+    CorrelationForm,
     ImportForm,
     MitigationForm,
     PartyForm,
@@ -641,3 +642,46 @@ def simulation_json(request: HttpRequest, pk: int, simulation_pk: int) -> HttpRe
     if simulation.result is None:
         raise NotFound(_("The simulation has no result yet."))
     return HttpResponse(json.dumps(simulation.result, indent=2), content_type="application/json")
+
+
+@login_required
+@service_errors
+def correlation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = partnership_get(user=request.user, pk=pk)
+    register = selectors.register_get(user=request.user, partnership=partnership)
+    risks = {r.pk: r for r in register.risks}
+    form = CorrelationForm(post_data(request), risks=register.risks)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.correlation_create(
+            actor=request.user,
+            partnership=partnership,
+            first=risks[data["first"]],
+            second=risks[data["second"]],
+            rho=data["rho"],
+        )
+
+    return _form_page(
+        request,
+        partnership,
+        form,
+        title=_("Correlate two risks"),
+        save=save,
+        success_url=_url(partnership),
+        intro=_(
+            "Risks whose sizes move together (e.g. a delay and a cost overrun) make bad outcomes likelier together; the simulation draws them jointly."
+        ),
+    )
+
+
+@login_required
+@service_errors
+@require_POST
+def correlation_delete(request: HttpRequest, pk: int, correlation_pk: int) -> HttpResponse:
+    partnership = partnership_get(user=request.user, pk=pk)
+    correlation = selectors.correlation_get(
+        user=request.user, pk=correlation_pk, partnership=partnership
+    )
+    services.correlation_delete(actor=request.user, correlation=correlation)
+    messages.success(request, _("The correlation is removed."))
+    return redirect_after_save(request, _url(partnership))

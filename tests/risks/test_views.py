@@ -133,3 +133,31 @@ def test_the_result_page_has_every_chart_and_downloads_their_numbers(
         assert f'id="chart-{key}"' in html
     rows = b"".join(client.get(url + "?export=csv&chart=party-costs").streaming_content)
     assert len(rows.decode("utf-8-sig").splitlines()) == 1 + 2  # header, public, private
+
+
+def test_an_alternative_allocation_shows_each_partys_difference(client, world, register):
+    from mitra.jobs.runner import job_execute
+    from mitra.risks import simulations
+
+    sign_in(client, world, "lead_admin")
+    client.post(
+        reverse("risks:import", args=[world.partnership.pk]),
+        {"file": SimpleUploadedFile("ok.json", EXAMPLE.read_bytes(), "application/json")},
+    )
+    simulation = simulations.simulation_start(
+        actor=world.users["lead_admin"], partnership=world.partnership, iterations=2000, seed=3
+    )
+    job_execute(str(simulation.job_id))
+    risk = Risk.objects.get(code="R01")  # construction cost overrun: mostly private today
+    public = risk.allocations.get(party__key="public").party
+    url = "/en" + reverse("risks:simulation", args=[world.partnership.pk, simulation.pk])
+    html = client.get(url, {"risk": risk.pk, "party": public.pk}).content.decode()
+    assert 'data-testid="scenario-table"' in html and 'id="chart-scenario"' in html
+    cost = next(
+        r["mean_cost"]
+        for r in simulation.__class__.objects.get().result["risks"]
+        if r["id"] == "R01"
+    )
+    private_share = float(risk.allocations.get(party__key="private").share)
+    # the private party would carry less by its share of the risk's expected cost
+    assert f"−{cost * private_share:,.1f}" in html or f"-{cost * private_share:,.1f}" in html

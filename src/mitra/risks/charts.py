@@ -190,7 +190,7 @@ def result_charts(
 
 
 def scenario_chart(
-    rows: list[tuple[RiskParty, float, float]], title: str, unit: str
+    rows: list[tuple[RiskParty, float, float, float]], title: str, unit: str
 ) -> charts.Chart:
     biggest = max(rows, key=lambda r: abs(r[2] - r[1]), default=None)
     caption = (

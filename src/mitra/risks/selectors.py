@@ -278,8 +278,9 @@ def party_reviews(register: Register, result: dict[str, Any]) -> list[PartyRevie
 
 def scenario_costs(
     register: Register, result: dict[str, Any], risk: Risk, party: RiskParty
-) -> list[tuple[RiskParty, float, float]]:
-    """Expected PV cost per party now and if ``party`` bore all of ``risk`` (from the mean cost
+) -> list[tuple[RiskParty, float, float, float]]:
+    """Expected PV cost per party now, if ``party`` bore all of ``risk``, and the difference
+    (from the mean cost
     of each risk in the simulation: E[L_p] = Σ_i a_ip · E[L_i], exact for expectations)."""
     mean_cost = {r["id"]: r["mean_cost"] for r in result.get("risks", [])}
     now: dict[int, float] = {p.pk: 0.0 for p in register.parties}
@@ -292,4 +293,5 @@ def scenario_costs(
                 then[a.party_id] = then.get(a.party_id, 0.0) + float(a.share) * cost
         if r.pk == risk.pk:
             then[party.pk] = then.get(party.pk, 0.0) + cost
-    return [(p, now.get(p.pk, 0.0), then.get(p.pk, 0.0)) for p in register.parties]
+    rows = [(p, now.get(p.pk, 0.0), then.get(p.pk, 0.0)) for p in register.parties]
+    return [(p, a, b, b - a) for p, a, b in rows]

@@ -221,3 +221,43 @@ def test_unauthenticated_write_is_401_json(world: World) -> None:
     response = ApiClient().post_json(f"{API}/partnerships", {"title_ind": "X"})
     assert response.status_code == 401
     assert response.json()["detail"]
+
+
+@pytest.fixture
+def database_cache(settings, db):
+    """The production cache (a table in the database), as `mitra serve` uses it."""
+    from django.core.management import call_command
+
+    # (changing CACHES makes Django drop its cache connections: the next use opens the table)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mitra_test_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+
+
+@pytest.mark.parametrize("actor", ["lead_admin", "nobody"])
+def test_failures_count_with_the_database_cache_of_production(world, database_cache, actor):
+    # given the database cache (production), and as many failures as allowed for one username
+    client = ApiClient()
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        answer = client.post_json(TOKEN_URL, {"username": actor, "password": "wrong"})
+        assert answer.status_code == 401
+    # when the right password comes next, it is still refused: the failures were kept, not
+    # rolled back with the refused request's transaction
+    response = client.post_json(TOKEN_URL, {"username": "lead_admin", "password": PASSWORD})
+    assert response.status_code == (429 if actor == "lead_admin" else 201)
+
+
+def test_many_usernames_from_one_address_are_throttled_with_the_database_cache(
+    world, database_cache
+):
+    from mitra.accounts.services import MAX_FAILURES_PER_ADDRESS
+
+    client = ApiClient()
+    for n in range(MAX_FAILURES_PER_ADDRESS):
+        client.post_json(TOKEN_URL, {"username": f"guess{n}", "password": "x"})
+    response = client.post_json(TOKEN_URL, {"username": "someone-else", "password": "x"})
+    assert response.status_code == 429

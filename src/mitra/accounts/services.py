@@ -82,11 +82,14 @@ def token_lifetime() -> datetime.timedelta:
     return datetime.timedelta(days=getattr(settings, "MITRA_API_TOKEN_DAYS", DEFAULT_TOKEN_DAYS))
 
 
-@transaction.atomic
 def token_issue(
     *, username: str, password: str, client: str, request: Any = None
 ) -> tuple[ApiToken, str]:
-    """Check the credentials and issue a token: returns the stored row and the raw token."""
+    """Check the credentials and issue a token: returns the stored row and the raw token.
+
+    Deliberately not one transaction: a failure is counted in the cache, which in production is
+    a database table; inside a transaction that the refusal rolls back, the count would vanish
+    with it and the throttle would never trip. Only the token's creation is atomic."""
     if sign_in_throttled(client=client, username=username):
         raise TooManyAttempts(TOO_MANY_MESSAGE)
     user = authenticate(request, username=username, password=password)
@@ -95,12 +98,13 @@ def token_issue(
         raise InvalidCredentials(_("The username or password is not correct."))
     sign_in_succeeded(client=client, username=username)
     raw = ApiToken.new_raw()
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=hash_token(raw),
-        prefix=raw[:8],
-        expires_at=timezone.now() + token_lifetime(),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=hash_token(raw),
+            prefix=raw[:8],
+            expires_at=timezone.now() + token_lifetime(),
+        )
     return token, raw
 
 

@@ -247,3 +247,26 @@ def test_organisation_profile_links_to_all_its_partnerships(client, world, monke
     client.logout()
     html = client.get(f"/en/organisations/{world.pemda.pk}/").content.decode()
     assert "All 1 partnerships" not in html and world.public.title_en in html
+
+
+def test_control_characters_already_stored_never_break_the_feed(client, world):
+    # given text stored before any input check (an import, an old row) with C0 controls
+    from mitra.partnerships.models import Partnership
+
+    Partnership.objects.filter(pk=world.public.pk).update(
+        title_en="Schools\u000bTogether", summary_en="Start\u0001 here"
+    )
+    # when the public reads the feed, it is well-formed XML without them
+    response = client.get("/en/open-data/feed/")
+    assert response.status_code == 200
+    feed = ET.fromstring(response.content)
+    titles = [e.findtext(f"{ATOM}title") for e in feed.iter(f"{ATOM}entry")]
+    assert titles == [f"SchoolsTogether ({world.public.code})"]
+    assert "\u0001" not in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "99999999999999999999999", "-1", "0"])
+def test_an_out_of_range_organisation_filter_is_ignored_not_a_500(client, world, value):
+    response = client.get(f"/en/partnerships/?organisation={value}")
+    assert response.status_code == 200
+    assert world.public.code in response.content.decode()  # the unfiltered public list

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.contrib.syndication.views import Feed
@@ -13,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from mitra.partnerships.models import Partnership
 
 FEED_SIZE = 50
+#: Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage return): one stored
+#: title with a vertical tab must not break the feed for everyone.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    return NOT_XML.sub("", text)
 
 
 class PartnershipFeed(Feed):  # type: ignore[type-arg]
@@ -27,12 +35,12 @@ class PartnershipFeed(Feed):  # type: ignore[type-arg]
         return Partnership.objects.published().order_by("-updated_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item: Partnership) -> str:
-        return f"{item.title} ({item.code})"
+        return xml_text(f"{item.title} ({item.code})")
 
     def item_description(self, item: Partnership) -> str:
         # The feed generator escapes this text; it is plain text, never HTML.
         parts = [item.get_form_display(), item.get_stage_display(), item.summary]
-        return " · ".join(str(p) for p in parts if p)
+        return xml_text(" · ".join(str(p) for p in parts if p))
 
     def item_link(self, item: Partnership) -> str:
         return reverse("partnerships:detail", args=[item.pk])

@@ -55,7 +55,9 @@ class PartnershipFilterForm(forms.Form):
     my_role = forms.ChoiceField(label=_("My role"), required=False)
     mine = forms.BooleanField(label=_("Only my partnerships"), required=False)
     #: Set by the "all partnerships" link of an organisation's profile.
-    organisation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, authenticated: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

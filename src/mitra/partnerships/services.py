@@ -132,6 +132,19 @@ def next_code(form: str, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+#: Tries to find a free code when many partnerships are created at once (each try sees the
+#: codes the others took): enough for far more simultaneous creates than a web server serves.
+CODE_ATTEMPTS = 50
+
+
+def _later_code(candidate: str, refused: str) -> str:
+    """``candidate``, or the code after ``refused`` if that is higher (same prefix and year)."""
+    prefix, number = refused.rsplit("-", 1)
+    bumped = f"{prefix}-{int(number) + 1:04d}"
+    by_number = {c: int(c.rsplit("-", 1)[1]) for c in (candidate, bumped)}
+    return max(by_number, key=by_number.__getitem__)
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -159,18 +172,22 @@ def partnership_create(
         partnership.published_at = timezone.now()
     year = timezone.localdate().year
     partnership.code = next_code(partnership.form, year) if partnership.form in CODE_PREFIX else ""
-    partnership.full_clean(exclude=["code"] if not partnership.code else None)
+    # The code is Mitra's to allocate (the loop below finds a free one), never the client's
+    # error: a code taken meanwhile by a simultaneous create must not refuse this one.
+    partnership.full_clean(exclude=["code"])
     _audited(partnership, actor)
-    for attempt in range(5):
+    for attempt in range(CODE_ATTEMPTS):
         try:
             with transaction.atomic():
                 partnership.save()
             break
         except IntegrityError:
-            # Another request took the same code at the same moment: take the next one.
-            if attempt == 4:
+            # Another request took the same code at the same moment: take the next one (past
+            # the one just refused, even if the other's row is not visible to us yet).
+            if attempt == CODE_ATTEMPTS - 1:
                 raise
-            partnership.code = next_code(partnership.form, year)
+            partnership.pk = None
+            partnership.code = _later_code(next_code(partnership.form, year), partnership.code)
     roles = [Role.LEAD, *[r for r in (lead_roles or []) if r != Role.LEAD]]
     _member_save(
         PartnershipMember(

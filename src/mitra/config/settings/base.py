@@ -112,8 +112,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if not os.environ.get("DATABASE_URL"):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Wait for a write lock instead of failing at once; WAL lets pages read while one writes.
+    # IMMEDIATE: a transaction takes the write lock when it begins, so concurrent writers queue
+    # behind the timeout; a deferred one that reads first fails at once ("database is locked")
+    # when it tries to upgrade its lock, which the timeout does not cover.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 # Open data (mitra.disclosure): the OCID prefix registered with the Open Contracting Partnership
 # (the default is a placeholder), the OC4IDS project prefix, the portal's public address for the

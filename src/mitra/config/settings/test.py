@@ -16,7 +16,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 if not os.environ.get("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        # the same lock handling as the app's own SQLite (base.py): tests see what users see
+        "OPTIONS": DATABASES["default"]["OPTIONS"],
+    }
     # A file (not :memory:) so the live server's threads share it; one per process so that
     # parallel runs never collide.
     DATABASES["default"]["TEST"] = {

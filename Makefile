@@ -27,9 +27,12 @@ run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra demo --if-empty
-	# The background worker (imports, simulations) runs beside the web server and stops with it.
-	DEBUG=$${DEBUG:-1} $(BIN)/mitra db_worker --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	# The background worker (imports, simulations) runs beside the web server and stops with it;
+	# a worker that exits (killed, crashed) is started again. Its own process group, so that
+	# stopping make stops the loop and the worker together.
+	DEBUG=$${DEBUG:-1} setsid sh -c 'while true; do $(BIN)/mitra db_worker --interval 1; \
+	  echo "mitra: the worker stopped; starting it again" >&2; sleep 2; done' & worker=$$!; \
+	trap 'kill -- -$$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed-dev

@@ -126,3 +126,70 @@ def test_the_database_queue_and_its_worker_run_a_job(settings):
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.result == {"summary": {"rows": 3}}
     assert [str(job.pk)] == CALLS
+
+
+def test_a_job_whose_worker_died_is_failed_with_a_message_not_left_running(world):
+    # given a job a worker took and then stopped beating for (killed, machine restarted)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mitra.jobs.runner import STRANDED_AFTER
+    from mitra.jobs.selectors import job_get_for
+
+    user = world.users["staff"]
+    long_ago = timezone.now() - STRANDED_AFTER - timedelta(seconds=1)
+    job = Job.objects.create(
+        kind="test.count",
+        title="Count",
+        params={"rows": 1},
+        created_by=user,
+        language="en",
+        status=JobStatus.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    alive = Job.objects.create(
+        kind="test.count",
+        title="Alive",
+        params={"rows": 1},
+        created_by=user,
+        status=JobStatus.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=timezone.now(),
+    )
+    # when anyone looks at it, it is failed and says why; a job still beating is left alone
+    seen = job_get_for(user, job.pk)
+    assert seen.status == JobStatus.FAILED and seen.is_finished
+    assert "stopped before it finished" in seen.error
+    assert job_get_for(user, alive.pk).status == JobStatus.RUNNING
+
+
+BEATS: list[Any] = []
+
+
+def slow_handler(job: Job, progress: Any) -> dict[str, Any]:
+    import time
+
+    time.sleep(0.35)
+    BEATS.append(Job.objects.get(pk=job.pk).heartbeat_at)
+    return {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_while_its_handler_works(monkeypatch):
+    from django.utils import timezone
+
+    from mitra.jobs import runner
+
+    monkeypatch.setattr(runner, "HEARTBEAT_SECONDS", 0.1)
+    registry.register_handler("test.slow", f"{__name__}.slow_handler")
+    BEATS.clear()
+    try:
+        job = Job.objects.create(kind="test.slow", title="Slow", params={})
+        started = timezone.now()
+        runner.job_execute(str(job.pk))
+    finally:
+        registry.HANDLERS.unregister("test.slow")
+    # the side thread refreshed the heartbeat while the handler slept (it set none itself)
+    assert BEATS and (BEATS[0] - started).total_seconds() >= 0.1

@@ -374,7 +374,11 @@ class Simulation(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="risk_simulations"
     )
     job = models.OneToOneField(
-        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risk_simulation",
     )
     iterations = models.PositiveIntegerField(_("iterations"))
     seed = models.PositiveBigIntegerField(_("seed"), null=True, blank=True)

@@ -15,6 +15,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.errors import NotFound, PermissionDenied
+from mitra.jobs.models import Job
+from mitra.jobs.runner import fail_stranded
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
 
@@ -177,6 +179,7 @@ def correlation_get(*, user: Any, pk: Any, partnership: Partnership) -> RiskCorr
 
 
 def simulation_get(*, user: Any, pk: Any, partnership: Partnership | None = None) -> Simulation:
+    fail_stranded(Job.objects.filter(risk_simulation__pk=_int(pk)))
     simulation = Simulation.objects.select_related("job").filter(pk=_int(pk)).first()
     if simulation is None or (
         partnership is not None and simulation.partnership_id != partnership.pk

@@ -118,3 +118,36 @@ def test_owner_only_items_stay_out_of_the_admin(superuser_client, world):
         assert superuser_client.get(history).status_code == 404
     body = superuser_client.get(reverse("admin:partnerships_objective_changelist")).content
     assert b"Walk away" not in body
+
+
+@pytest.mark.parametrize("target", ["partnership", "need"])
+def test_delete_confirmation_never_shows_owner_only_items(superuser_client, world, target):
+    # given a partnership (and its need) holding a company's owner-only pledge and model
+    obj = world.partnership if target == "partnership" else world.need
+    url = reverse(f"admin:partnerships_{target}_delete", args=[obj.pk])
+    # when platform staff open the delete confirmation
+    html = superuser_client.get(url).content.decode()
+    # then the items are named as confidential, never with their amount or title
+    assert "77000000" not in html and "77.000.000" not in html and "77,000,000" not in html
+    assert "Confidential financial model" not in html
+    assert "200000000" in html or "200.000.000" in html or "200,000,000" in html  # the shared one
+
+
+def test_delivery_drop_downs_offer_no_owner_only_commitment_or_document(superuser_client, world):
+    html = superuser_client.get(reverse("admin:partnerships_delivery_add")).content.decode()
+    assert f'value="{world.commitment.pk}"' in html
+    assert f'value="{world.secret_commitment.pk}"' not in html
+    assert f'value="{world.secret_document.pk}"' not in html
+    # and a delivery cannot be attached to one by posting its id
+    response = superuser_client.post(
+        reverse("admin:partnerships_delivery_add"),
+        {
+            "commitment": world.secret_commitment.pk,
+            "delivered_on": "2026-02-01",
+            "quantity": "1.00",
+            "notes": "",
+            "version": "1",
+        },
+    )
+    assert response.status_code == 200  # the form again, with an error: nothing saved
+    assert not world.secret_commitment.deliveries.exists()

@@ -5,11 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.db import router
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+
+def hidden_ids(model: Any, site: Any = None) -> QuerySet[Any] | None:
+    """The ids of a model's items the admin must not show (``ConfidentialAdmin``), if any."""
+    model_admin = (site or admin.site)._registry.get(model)
+    if isinstance(model_admin, ConfidentialAdmin):
+        return model_admin.confidential_ids()
+    return None
 
 
 class VersionedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
@@ -48,6 +62,55 @@ class VersionedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
             obj.version = form.cleaned_data["version"] + 1
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        """Drop-downs never offer (or accept) another organisation's owner-only item."""
+        hidden = hidden_ids(db_field.related_model, self.admin_site)
+        if hidden is not None:
+            queryset = kwargs.get("queryset", db_field.related_model._default_manager.all())
+            kwargs["queryset"] = queryset.exclude(pk__in=hidden)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_deleted_objects(self, objs: Any, request: Any) -> Any:
+        """Django's list of what a delete takes with it, with owner-only items named only as
+        such: their amounts and titles are not platform staff's to read."""
+        try:
+            first = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(first._meta.model), origin=objs)
+        collector.collect(objs)
+        site = self.admin_site
+        hidden = {
+            model: set(ids.values_list("id", flat=True))
+            for model in collector.model_objs
+            if (ids := hidden_ids(model, site)) is not None
+        }
+        perms_needed: set[str] = set()
+
+        def describe(obj: Any) -> Any:
+            opts = obj._meta
+            if obj.pk in hidden.get(type(obj), ()):
+                return f"{capfirst(opts.verbose_name)}: {gettext('confidential to its owner')}"
+            if not site.is_registered(type(obj)):
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+                )
+            except NoReverseMatch:
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+        to_delete = collector.nested(describe)
+        protected = [describe(obj) for obj in collector.protected]
+        model_count = {
+            model._meta.verbose_name_plural: len(items)
+            for model, items in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
 
 
 class ConfidentialAdmin(VersionedAdmin):

@@ -91,7 +91,8 @@ class VersionedAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
         def describe(obj: Any) -> Any:
             opts = obj._meta
             if obj.pk in hidden.get(type(obj), ()):
-                return f"{capfirst(opts.verbose_name)}: {gettext('confidential to its owner')}"
+                confidential = gettext("confidential to its owner")
+                return f"{capfirst(opts.verbose_name)}: {confidential}"
             if not site.is_registered(type(obj)):
                 return f"{capfirst(opts.verbose_name)}: {obj}"
             if not site.get_model_admin(type(obj)).has_delete_permission(request, obj):

@@ -20,7 +20,8 @@ def mapping_choices() -> list[tuple[str, str]]:
     from .tables import shipped_mappings
 
     shipped = [(n, n) for n in shipped_mappings()]
-    saved = [(m.name, f"{m.name} ({_('saved')})") for m in SavedMapping.objects.all()]
+    label = _("saved")  # outside the f-string, where makemessages finds it
+    saved = [(m.name, f"{m.name} ({label})") for m in SavedMapping.objects.all()]
     return shipped + saved
 
 

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "mitra.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from .text import strip_model_controls
+
+        # Every text field of every Mitra model, whichever path saves it (see core.text).
+        pre_save.connect(strip_model_controls, dispatch_uid="mitra-strip-controls")

@@ -27,6 +27,7 @@ from django_countries import countries
 
 from mitra.core.choices import Currency
 from mitra.core.fields import MAX_VALUE
+from mitra.core.text import strip_controls
 from mitra.organisations.models import Sector
 from mitra.partnerships.models import (
     CODE_PREFIX,
@@ -176,7 +177,7 @@ def clean_text(value: str) -> str:
         if cleaned == text:
             break
         text = cleaned
-    return text.strip()
+    return strip_controls(text).strip()
 
 
 def clean_tree(value: Any) -> Any:

@@ -261,3 +261,47 @@ def test_many_usernames_from_one_address_are_throttled_with_the_database_cache(
         client.post_json(TOKEN_URL, {"username": f"guess{n}", "password": "x"})
     response = client.post_json(TOKEN_URL, {"username": "someone-else", "password": "x"})
     assert response.status_code == 429
+
+
+def test_behind_a_proxy_one_client_does_not_lock_out_the_others(world, settings):
+    from mitra.accounts.services import MAX_FAILURES_PER_ADDRESS
+
+    # given Mitra behind one reverse proxy (every request comes from its address)
+    settings.MITRA_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    attacker = ApiClient(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for n in range(MAX_FAILURES_PER_ADDRESS + 1):
+        attacker.post_json(TOKEN_URL, {"username": f"guess{n}", "password": "x"})
+    assert attacker.post_json(TOKEN_URL, {"username": "x", "password": "x"}).status_code == 429
+    # when another client signs in through the same proxy, it is not locked out
+    other = ApiClient(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = other.post_json(TOKEN_URL, {"username": "lead_admin", "password": PASSWORD})
+    assert response.status_code == 201
+    # and an address the client wrote itself (left of the proxy's) changes nothing
+    spoofing = ApiClient(**proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert spoofing.post_json(TOKEN_URL, {"username": "x", "password": "x"}).status_code == 429
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(world, settings):
+    from mitra.accounts.services import MAX_FAILURES_PER_ADDRESS
+
+    settings.MITRA_TRUSTED_PROXIES = 0
+    for n in range(MAX_FAILURES_PER_ADDRESS):
+        ApiClient(HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").post_json(
+            TOKEN_URL, {"username": f"guess{n}", "password": "x"}
+        )
+    fresh = ApiClient(HTTP_X_FORWARDED_FOR="192.0.2.1")  # a forged header does not help
+    assert fresh.post_json(TOKEN_URL, {"username": "y", "password": "x"}).status_code == 429
+
+
+def test_the_admin_sign_in_is_throttled_like_the_others(world, client):
+    staff = world.users["staff"]
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        answer = client.post("/admin/login/", {"username": staff.username, "password": "wrong"})
+        assert answer.status_code == 200
+    answer = client.post("/admin/login/", {"username": staff.username, "password": PASSWORD})
+    assert answer.status_code == 200  # refused: the form again, not a redirect into the admin
+    assert "15" in answer.content.decode()  # "Try again in 15 minutes"
+    # and the lock is shared: the API refuses the same account from the same address
+    response = ApiClient().post_json(TOKEN_URL, {"username": staff.username, "password": PASSWORD})
+    assert response.status_code == 429

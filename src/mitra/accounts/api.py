@@ -25,7 +25,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     token, raw = services.token_issue(
         username=payload.username,
         password=payload.password,
-        client=request.META.get("REMOTE_ADDR", ""),
+        client=services.client_address(request),
         request=request,
     )
     return Status(201, {"token": raw, "prefix": token.prefix, "expires_at": token.expires_at})

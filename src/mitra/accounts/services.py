@@ -44,6 +44,28 @@ class TooManyAttempts(ApplicationError):
     status = 429
 
 
+def client_address(request: Any) -> str:
+    """The address of the client behind the request, for the sign-in throttle.
+
+    ``REMOTE_ADDR`` is the last hop: behind a reverse proxy it is the proxy's, the same for every
+    client, and one client's failures would lock everyone out. With ``MITRA_TRUSTED_PROXIES = n``
+    (the number of proxies in front of Mitra, each appending to ``X-Forwarded-For``) the client is
+    the n-th address from the right of that header; an address further left was written by the
+    client itself and could be anything, so it is never used. Without the setting (or a header
+    shorter than expected) the header is ignored."""
+    if request is None:
+        return ""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    proxies = int(getattr(settings, "MITRA_TRUSTED_PROXIES", 0) or 0)
+    if proxies <= 0:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
+
+
 def _failure_keys(client: str, username: str) -> tuple[str, str]:
     name = hash_token(username.strip().lower())[:32]
     return f"mitra:auth-fail:addr:{client}", f"mitra:auth-fail:user:{client}:{name}"

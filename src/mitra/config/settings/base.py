@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Reverse proxies in front of Mitra (each appending to X-Forwarded-For): the sign-in throttle
+# then counts per real client, not per proxy (accounts.services.client_address). 0: none.
+MITRA_TRUSTED_PROXIES = int(os.environ.get("MITRA_TRUSTED_PROXIES", "0"))
 # Open data (mitra.disclosure): the OCID prefix registered with the Open Contracting Partnership
 # (the default is a placeholder), the OC4IDS project prefix, the portal's public address for the
 # absolute links in exports, and the publisher named in every package.

@@ -151,3 +151,55 @@ def test_delivery_drop_downs_offer_no_owner_only_commitment_or_document(superuse
     )
     assert response.status_code == 200  # the form again, with an error: nothing saved
     assert not world.secret_commitment.deliveries.exists()
+
+
+def test_with_otp_required_staff_need_a_code_from_their_device(client, world, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import PASSWORD
+
+    settings.MITRA_ADMIN_OTP = True
+    staff = world.users["staff"]
+    out = StringIO()
+    call_command("staff_otp", staff.username, stdout=out)
+    assert "otpauth://totp/" in out.getvalue()
+    device = TOTPDevice.objects.get(user=staff)
+    # a password alone no longer opens the admin
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 302
+    client.logout()
+    answer = client.post(
+        "/admin/login/",
+        {"username": staff.username, "password": PASSWORD, "otp_device": device.persistent_id},
+    )
+    assert answer.status_code == 200 and client.get("/admin/").status_code == 302
+    # the password and the current code do
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    answer = client.post(
+        "/admin/login/",
+        {
+            "username": staff.username,
+            "password": PASSWORD,
+            "otp_device": device.persistent_id,
+            "otp_token": code,
+        },
+    )
+    assert answer.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_production_requires_the_second_factor():
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['SECRET_KEY'] = 'x' * 60; "
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'mitra.config.settings.production'; "
+        "django.setup(); from django.conf import settings; print(settings.MITRA_ADMIN_OTP)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

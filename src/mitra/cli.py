@@ -22,6 +22,7 @@ MITRA_COMMANDS = {
     "demo": "load the demo partnerships, organisations and users",
     "serve": "production web server (gunicorn, production settings)",
     "db_worker": "background worker: runs queued jobs (imports, simulations)",
+    "staff_otp": "give a platform staff member an authenticator-app device for the admin",
 }
 
 # Commands of the pure computation core: module whose ``main(argv) -> int`` runs it.

@@ -6,6 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminAuthenticationForm
 
 from .services import (
     TOO_MANY_MESSAGE,
@@ -38,6 +39,11 @@ class ThrottledSignIn:
 
 class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
     """The admin's sign-in (staff only), with the same throttle."""
+
+
+class AdminOTPSignInForm(ThrottledSignIn, OTPAdminAuthenticationForm):
+    """The admin's sign-in with a one-time code (``MITRA_ADMIN_OTP``), with the same throttle:
+    a wrong code counts as a failed sign-in."""
 
 
 class SignInForm(ThrottledSignIn, AuthenticationForm):

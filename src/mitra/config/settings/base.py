@@ -37,7 +37,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 INSTALLED_APPS = [
     # modeltranslation must come before the admin (it patches admin classes).
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin with the sign-in throttle and, where required, a second factor (accounts).
+    "mitra.accounts.admin_site.MitraAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "bootstrap",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -122,6 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+# Platform staff need a one-time code (an authenticator app) for the admin: on in production.
+MITRA_ADMIN_OTP = env_bool("MITRA_ADMIN_OTP", False)
 # Reverse proxies in front of Mitra (each appending to X-Forwarded-For): the sign-in throttle
 # then counts per real client, not per proxy (accounts.services.client_address). 0: none.
 MITRA_TRUSTED_PROXIES = int(os.environ.get("MITRA_TRUSTED_PROXIES", "0"))

@@ -17,6 +17,8 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
+# The admin asks platform staff for a one-time code too (accounts.admin_site); not switchable off.
+MITRA_ADMIN_OTP = True
 CSRF_COOKIE_SECURE = True
 
 # A cache all web processes share (the failed-sign-in throttle counts across them); it lives in

@@ -193,3 +193,19 @@ def test_a_running_job_beats_while_its_handler_works(monkeypatch):
         registry.HANDLERS.unregister("test.slow")
     # the side thread refreshed the heartbeat while the handler slept (it set none itself)
     assert BEATS and (BEATS[0] - started).total_seconds() >= 0.1
+
+
+def test_staff_follow_platform_jobs_but_not_a_partners_simulation(client, world):
+    from mitra.jobs.selectors import job_get_for
+
+    other_staff = world.users["staff"]
+    partner_job = Job.objects.create(
+        kind="risks.simulate", title="Risk simulation", created_by=world.users["member"]
+    )
+    import_job = Job.objects.create(
+        kind="imports.table", title="Import", created_by=world.users["lead_admin"]
+    )
+    assert job_get_for(world.users["member"], partner_job.pk) == partner_job  # its creator
+    assert job_get_for(other_staff, import_job.pk) == import_job  # platform work
+    client.force_login(other_staff)
+    assert client.get(reverse("jobs:detail", args=[partner_job.pk])).status_code == 404

@@ -9,4 +9,6 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from mitra.jobs.registry import register_handler
 
-        register_handler("imports.table", "mitra.imports.services.table_import_job")
+        register_handler(
+            "imports.table", "mitra.imports.services.table_import_job", staff_may_follow=True
+        )

@@ -22,11 +22,16 @@ Progress = Callable[[int, int], None]
 Handler = Callable[[Any, Progress], dict[str, Any]]
 
 HANDLERS: Registry[str] = Registry("job handler")
+#: Kinds whose jobs every platform staff member may follow (platform work such as imports); a
+#: job of any other kind (a partner's simulation) is followed by its creator alone.
+STAFF_KINDS: set[str] = set()
 
 
-def register_handler(kind: str, dotted_path: str) -> None:
+def register_handler(kind: str, dotted_path: str, *, staff_may_follow: bool = False) -> None:
     """Let jobs of ``kind`` run ``dotted_path`` (a ``handler(job, progress) -> dict``)."""
     HANDLERS.register(kind, dotted_path)
+    if staff_may_follow:
+        STAFF_KINDS.add(kind)
 
 
 def handler_for(kind: str) -> Handler:

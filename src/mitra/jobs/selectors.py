@@ -7,16 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.errors import NotFound
 
 from .models import Job
+from .registry import STAFF_KINDS
 from .runner import fail_stranded
 
 
 def job_get_for(user: Any, job_id: Any) -> Job:
-    """A job its creator (or platform staff) may follow; NotFound for everyone else."""
+    """A job its creator may follow, and platform staff a job of platform work (an import);
+    NotFound for everyone else (a partner's simulation is not staff's to read)."""
     fail_stranded(Job.objects.filter(pk=job_id))
     job = Job.objects.filter(pk=job_id).first()
-    if job is None or not (
-        getattr(user, "is_staff", False)
-        or (getattr(user, "is_authenticated", False) and job.created_by_id == user.pk)
-    ):
+    mine = (
+        getattr(user, "is_authenticated", False)
+        and job is not None
+        and job.created_by_id == user.pk
+    )
+    staff = getattr(user, "is_staff", False) and job is not None and job.kind in STAFF_KINDS
+    if job is None or not (mine or staff):
         raise NotFound(_("Job not found."))
     return job

@@ -305,3 +305,24 @@ def test_the_admin_sign_in_is_throttled_like_the_others(world, client):
     # and the lock is shared: the API refuses the same account from the same address
     response = ApiClient().post_json(TOKEN_URL, {"username": staff.username, "password": PASSWORD})
     assert response.status_code == 429
+
+
+def test_a_user_lists_and_revokes_their_own_tokens_only(world):
+    # given two tokens of the member (one on a lost laptop) and one of another user
+    first = ApiClient().post_json(TOKEN_URL, {"username": "member", "password": PASSWORD}).json()
+    second = ApiClient().post_json(TOKEN_URL, {"username": "member", "password": PASSWORD}).json()
+    other = ApiClient().post_json(TOKEN_URL, {"username": "lead_admin", "password": PASSWORD})
+    client = ApiClient(token=second["token"])
+    listed = client.get_json(f"{API}/auth/tokens").json()
+    assert [t["prefix"] for t in listed] == [second["prefix"], first["prefix"]]
+    assert [t["current"] for t in listed] == [True, False]
+    assert "token" not in listed[0]  # never the token itself
+    # when the member revokes the lost one, it stops working; the current one still works
+    lost = next(t for t in listed if t["prefix"] == first["prefix"])
+    assert client.delete_json(f"{API}/auth/tokens/{lost['id']}").status_code == 204
+    assert ApiClient(token=first["token"]).get_json(f"{API}/auth/me").status_code == 401
+    assert client.get_json(f"{API}/auth/me").status_code == 200
+    # and another user's token is not theirs to revoke (404, it keeps working)
+    theirs = ApiToken.objects.get(prefix=other.json()["prefix"])
+    assert client.delete_json(f"{API}/auth/tokens/{theirs.pk}").status_code == 404
+    assert ApiClient(token=other.json()["token"]).get_json(f"{API}/auth/me").status_code == 200

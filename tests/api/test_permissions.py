@@ -236,6 +236,8 @@ OPS: dict[str, Op] = {
     "oc4ids project of partners-only partnership": Op(
         "GET", lambda w: f"{P}/{w.partnership.code}/oc4ids/project-package"
     ),
+    "list my tokens": Op("GET", lambda w: "/auth/tokens"),
+    "revoke one of my tokens": Op("DELETE", lambda w: "/auth/tokens/999999"),
     # The world has no risk register: these rows check the gates before any register exists
     # (who gets 401/404/403); tests/risks/test_api.py covers them on a real register.
     "list risks": Op("GET", lambda w: f"{P}/{w.partnership.pk}/risks"),
@@ -325,6 +327,8 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "ocds record package of partners-only partnership": (404, 404, 404, 404, 404),
     "oc4ids project package": (200, 200, 200, 200, 200),
     "oc4ids project of partners-only partnership": (404, 404, 404, 404, 404),
+    "list my tokens": (401, 200, 200, 200, 200),
+    "revoke one of my tokens": (401, 404, 404, 404, 404),
     "list risks": (401, 404, 200, 200, 200),
     "create risk": (401, 404, 422, 422, 422),
     "get risk": (401, 404, 404, 404, 404),

@@ -1,12 +1,17 @@
-"""API for accounts: `POST/DELETE /api/v1/auth/token` and `GET /api/v1/auth/me`."""
+"""API for accounts: `POST/DELETE /api/v1/auth/token`, `GET /api/v1/auth/tokens`,
+`DELETE /api/v1/auth/tokens/{id}` and `GET /api/v1/auth/me`."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Path, Router, Status
 from ninja.errors import AuthenticationError
+
+from mitra.core.errors import NotFound
 
 from . import selectors, services
 from .auth import AUTHENTICATED, TOKEN_ONLY
-from .schemas import ErrorOut, MembershipOut, MeOut, TokenIn, TokenOut
+from .models import ApiToken
+from .schemas import ErrorOut, MembershipOut, MeOut, TokenIn, TokenInfoOut, TokenOut
 
 router = Router(tags=["auth"])
 
@@ -42,6 +47,47 @@ def token_delete(request: HttpRequest) -> HttpResponse:
     token = getattr(request, "api_token", None)
     if token is None:  # pragma: no cover - TOKEN_ONLY guarantees it
         raise AuthenticationError()
+    services.token_revoke(token=token)
+    return HttpResponse(status=204)
+
+
+@router.get(
+    "/tokens",
+    auth=AUTHENTICATED,
+    response={200: list[TokenInfoOut], 400: ErrorOut, 401: ErrorOut},
+    summary="My API tokens",
+)
+def tokens(request: HttpRequest) -> list[dict[str, object]]:
+    """The tokens of the signed-in user that still work (never the tokens themselves: only
+    their prefix), so that a lost or leaked one can be revoked."""
+    current = getattr(request, "api_token", None)
+    return [
+        {
+            "id": t.pk,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "current": current is not None and current.pk == t.pk,
+        }
+        for t in selectors.token_list(user=request.user)
+    ]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    auth=AUTHENTICATED,
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Revoke one of my API tokens",
+)
+def token_revoke(
+    request: HttpRequest,
+    token_id: int = Path(..., ge=1, le=2**63 - 1, description="Id of the token (see GET /tokens)."),
+) -> HttpResponse:
+    """Revoke a token of the signed-in user by its id (another user's token is 404)."""
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise NotFound(_("Token not found."))
     services.token_revoke(token=token)
     return HttpResponse(status=204)
 

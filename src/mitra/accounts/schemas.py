@@ -119,6 +119,15 @@ class TokenOut(Schema):
     expires_at: datetime = Field(..., description="When the token stops working (ISO 8601).")
 
 
+class TokenInfoOut(Schema):
+    id: int = Field(..., description="Id of the token (to revoke it).")
+    prefix: str = Field(..., description="The first 8 characters of the token.")
+    created_at: datetime = Field(..., description="When it was issued.")
+    expires_at: datetime = Field(..., description="When it stops working.")
+    last_used_at: datetime | None = Field(None, description="When it was last used (±5 min).")
+    current: bool = Field(..., description="Whether this request is authenticated with it.")
+
+
 class MembershipOut(Schema):
     organisation_id: int = Field(..., description="Id of the organisation.")
     organisation_name: str = Field(..., description="Name of the organisation.")

@@ -37,3 +37,10 @@ def user_memberships(*, user: Any) -> list[Any]:
     return list(
         user.org_memberships.all().select_related("organisation").order_by("organisation__name")
     )
+
+
+def token_list(*, user: Any) -> list[ApiToken]:
+    """The user's tokens that still work, newest first (expired ones are not listed)."""
+    return list(
+        ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by("-created_at")
+    )

@@ -182,6 +182,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 MITRA_MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session lasts a working day (8 hours from sign-in; sign out ends it at once). An API
+# token lasts MITRA_API_TOKEN_DAYS; its user lists and revokes them at /api/v1/auth/tokens.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -525,3 +525,35 @@ def test_buttons_only_for_allowed_users(client: Any, world: Any, actor: str) -> 
         assert edit_url not in overview
         assert delivery_url in needs
         assert reverse("partnerships:need_create", args=[p.pk]) not in needs
+
+
+def test_refusing_to_delete_a_partner_does_not_reveal_its_owner_only_items(
+    client: Any, world: Any
+) -> None:
+    # given a partner whose only records are confidential to it (the lead cannot see them)
+    from decimal import Decimal
+
+    from mitra.partnerships import services as partnership_services
+
+    lead = world.users["lead_admin"]
+    member = partnership_services.member_add(
+        actor=lead,
+        partnership=world.partnership,
+        organisation=world.outsider_org,
+        roles=["technical_partner"],
+    )
+    partnership_services.commitment_create(
+        actor=world.users["outsider"],
+        need=world.need,
+        member=member,
+        data={"quantity": Decimal("5.00"), "confidentiality": "owner"},
+    )
+    sign_in(client, world, "lead_admin")
+    response = client.post(
+        "/en" + reverse("partnerships:member_remove", args=[world.partnership.pk, member.pk])
+    )
+    # then the refusal says what to do, not what the partner holds
+    assert response.status_code == 400
+    text = " ".join(response.context["form"].non_field_errors())
+    assert "commitment" not in text.lower() and "document" not in text.lower()
+    assert "left" in text

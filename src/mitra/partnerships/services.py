@@ -347,8 +347,13 @@ def member_delete(*, actor: Any, member: PartnershipMember) -> None:
     )
     _ensure_a_lead_remains(partnership, member, [], None)
     if member.commitments.exists() or member.documents.exists():
+        # Said without naming what it holds: some of it may be confidential to the partner, and
+        # a refusal must not tell the lead that such items exist.
         raise ApplicationError(
-            _("This partner has commitments or documents: record the date it left instead.")
+            _(
+                "Deleting is only for a partner added by mistake. Record the date this partner "
+                "left instead: what it recorded stays in the partnership's history."
+            )
         )
     _audited(member, actor)
     member.delete()

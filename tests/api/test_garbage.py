@@ -278,3 +278,16 @@ def test_document_upload_garbage(world: World) -> None:
     assert [r.status_code for r in responses] == [422] * 7
     assert all(r["Content-Type"].startswith("application/json") for r in responses)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("value", [0, 1735689600, 3.5])
+def test_a_number_is_not_a_date(world, value):
+    from tests.api.conftest import API, client_for
+
+    client = client_for(world, "lead_admin")
+    body = {"version": world.partnership.version, "start_date": value}
+    response = client.patch_json(f"{API}/partnerships/{world.partnership.pk}", body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "start_date"
+    world.partnership.refresh_from_db()
+    assert world.partnership.start_date is None

@@ -7,14 +7,14 @@ authentication); they would move to `core` if core grows an API module.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from math import inf
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 # --- shared: input ----------------------------------------------------------------------------
 
@@ -39,6 +39,23 @@ class InSchema(Schema):
         if _has_nul(getattr(data, "_obj", data)):
             raise ValueError("Text may not contain NUL (\\x00) characters.")
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_are_written_as_dates(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic would read 0 as 1970-01-01 (a Unix time): a date is "YYYY-MM-DD" or nothing.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            field = cls.model_fields.get(info.field_name or "")
+            if field is not None and _is_date(field.annotation):
+                raise ValueError("A date is written as YYYY-MM-DD, e.g. 2026-12-31.")
+        return value
+
+
+def _is_date(annotation: Any) -> bool:
+    """``date`` or ``date | None`` (not ``datetime``)."""
+    if annotation is date:
+        return True
+    return any(arg is date for arg in get_args(annotation))
 
 
 # --- shared: errors ---------------------------------------------------------------------------

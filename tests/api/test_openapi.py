@@ -37,3 +37,15 @@ def test_docs_page_is_served(db: Any) -> None:
     response = Client().get("/api/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_public_reads_declare_that_anonymous_access_is_allowed():
+    from mitra.config.api import api
+
+    schema = api.get_openapi_schema()
+    listing = schema["paths"]["/api/v1/partnerships"]["get"]
+    assert {} in listing["security"] and {"BearerAuth": []} in listing["security"]
+    history = schema["paths"]["/api/v1/partnerships/{partnership_id}/history"]["get"]
+    assert {} not in history["security"]  # partners only: credentials required
+    create = schema["paths"]["/api/v1/partnerships"]["post"]
+    assert {} not in create["security"]

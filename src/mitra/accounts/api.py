@@ -77,7 +77,7 @@ def tokens(request: HttpRequest) -> list[dict[str, object]]:
 @router.delete(
     "/tokens/{token_id}",
     auth=AUTHENTICATED,
-    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Revoke one of my API tokens",
 )
 def token_revoke(

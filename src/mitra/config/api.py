@@ -39,7 +39,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from mitra.accounts.api import router as accounts_router
-from mitra.accounts.auth import AUTHENTICATED
+from mitra.accounts.auth import AUTHENTICATED, AnonymousAccess
 from mitra.core.errors import ApplicationError, StaleEdit
 from mitra.disclosure.api import router as disclosure_router
 from mitra.organisations.api import STALE_RENDERERS as ORGANISATION_RENDERERS
@@ -85,6 +85,24 @@ def with_request_language(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 
 class MitraAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's schema, where an operation that lets anonymous visitors through (``PUBLIC``)
+        also says so: an empty security requirement beside the bearer token and the session, so
+        that clients and fuzzers know they may call it without credentials."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        public = {
+            self.get_openapi_operation_id(operation)
+            for _prefix, router in self._routers
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+            if any(isinstance(a, AnonymousAccess) for a in operation.auth_callbacks)
+        }
+        for item in schema["paths"].values():
+            for operation in item.values():
+                if operation.get("operationId") in public and {} not in operation["security"]:
+                    operation["security"] = [*operation["security"], {}]
+        return schema
+
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super()._get_urls()
         for pattern in urls:

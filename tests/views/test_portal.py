@@ -270,3 +270,21 @@ def test_an_out_of_range_organisation_filter_is_ignored_not_a_500(client, world,
     response = client.get(f"/en/partnerships/?organisation={value}")
     assert response.status_code == 200
     assert world.public.code in response.content.decode()  # the unfiltered public list
+
+
+def test_costly_requests_are_rate_limited_per_client(client, world, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MITRA_RATE_LIMITS = {"export": "2/m", "search": "3/m", "feed": "2/m"}
+    for _ in range(2):
+        assert client.get("/en/partnerships/?export=csv").status_code == 200
+    limited = client.get("/en/partnerships/?export=csv")
+    assert limited.status_code == 429 and limited["Retry-After"] == "60"
+    # browsing the list is not limited, searching is, separately
+    assert client.get("/en/partnerships/").status_code == 200
+    assert [client.get("/en/partnerships/?q=x").status_code for _ in range(4)] == [200] * 3 + [429]
+    assert [client.get("/en/open-data/feed/").status_code for _ in range(3)] == [200, 200, 429]
+    # the API's open-data packages count as exports
+    assert client.get("/api/v1/ocds/release-package").status_code == 429
+    assert "detail" in client.get("/api/v1/ocds/release-package").json()

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
 
+from mitra.accounts import ratelimits
 from mitra.accounts.auth import PUBLIC
 from mitra.accounts.schemas import ErrorOut
 
@@ -22,7 +23,8 @@ from .schemas import OcdsPackageOut, ProjectPackageOut, ReleasePackageFilters
 
 router = Router(tags=["open data"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+#: 429: too many full downloads from one client in a minute (accounts.ratelimits).
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 CODE = Path(..., max_length=30, description="Partnership code, e.g. KPBU-2026-0001.")
 
 
@@ -44,6 +46,7 @@ def _uri(request: HttpRequest) -> str:
     summary="OCDS release package of published partnerships",
 )
 def ocds_release_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
+    ratelimits.check(request, "export")
     data = services.ocds_release_package(filters=filters.as_filters(), uri=_uri(request))
     return _json(data)
 
@@ -55,6 +58,7 @@ def ocds_release_package(request: HttpRequest, filters: Query[ReleasePackageFilt
     summary="OCDS record package of one published partnership",
 )
 def ocds_record_package(request: HttpRequest, code: str = CODE) -> Any:
+    ratelimits.check(request, "export")
     return _json(services.ocds_record_package(code=code, uri=_uri(request)))
 
 
@@ -65,6 +69,7 @@ def ocds_record_package(request: HttpRequest, code: str = CODE) -> Any:
     summary="OC4IDS project package of published infrastructure partnerships",
 )
 def oc4ids_project_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
+    ratelimits.check(request, "export")
     data = services.oc4ids_project_package(filters=filters.as_filters(), uri=_uri(request))
     return _json(data)
 
@@ -76,4 +81,5 @@ def oc4ids_project_package(request: HttpRequest, filters: Query[ReleasePackageFi
     summary="OC4IDS project package of one published infrastructure partnership",
 )
 def oc4ids_project(request: HttpRequest, code: str = CODE) -> Any:
+    ratelimits.check(request, "export")
     return _json(services.oc4ids_project_package(code=code, uri=_uri(request)))

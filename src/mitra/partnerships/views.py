@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mitra.accounts.ratelimits import limited, too_many
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.exports import export_format, table_response
 from mitra.core.templatetags.mitra import quantity
@@ -97,8 +98,10 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, authenticated=request.user.is_authenticated
     )
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
     fmt = export_format(request)
+    if (fmt or filters.get("q")) and limited(request, "export" if fmt else "search"):
+        return too_many()
+    qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
     if fmt:
         return table_response(
             rows=qs.iterator(chunk_size=2000),

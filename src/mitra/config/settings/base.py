@@ -128,6 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Platform staff need a one-time code (an authenticator app) for the admin: on in production.
 MITRA_ADMIN_OTP = env_bool("MITRA_ADMIN_OTP", False)
+# Requests per client (or signed-in user) on what is costly and open to anyone
+# (accounts.ratelimits): full downloads, searches, the feed.
+MITRA_RATE_LIMITS = {"export": "30/m", "search": "120/m", "feed": "60/m"}
+RATELIMIT_USE_CACHE = "default"
 # Reverse proxies in front of Mitra (each appending to X-Forwarded-For): the sign-in throttle
 # then counts per real client, not per proxy (accounts.services.client_address). 0: none.
 MITRA_TRUSTED_PROXIES = int(os.environ.get("MITRA_TRUSTED_PROXIES", "0"))

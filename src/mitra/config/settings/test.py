@@ -30,3 +30,5 @@ if not os.environ.get("DATABASE_URL"):
 STATIC_ROOT = tempfile.mkdtemp(prefix="mitra-test-static-")
 # Jobs run as soon as their transaction commits, in the test's own thread.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No rate limits unless a test sets one (the suite makes many requests from one address).
+MITRA_RATE_LIMITS: dict[str, str] = {}

@@ -552,6 +552,31 @@ def objective_delete(*, actor: Any, objective: Objective) -> None:
 # --- documents ------------------------------------------------------------------------------------
 
 
+def _check_storage_quota(member: PartnershipMember, size: int) -> None:
+    """An organisation keeps at most MITRA_ORGANISATION_STORAGE_BYTES of documents in all its
+    partnerships together (the disk is shared by every organisation on the platform)."""
+    from django.conf import settings
+
+    quota = int(getattr(settings, "MITRA_ORGANISATION_STORAGE_BYTES", 0) or 0)
+    if not quota:
+        return
+    used = (
+        Document.objects.filter(owner__organisation_id=member.organisation_id).aggregate(
+            total=models.Sum("size")
+        )["total"]
+        or 0
+    )
+    if used + size > quota:
+        raise ApplicationError(
+            _(
+                "Your organisation's documents would then take more than its %(gb)s GB of "
+                "storage (%(used)s MB used). Delete old versions, or ask the platform team."
+            )
+            % {"gb": f"{quota / 1024**3:g}", "used": f"{used / 1024**2:,.0f}"},
+            {"field": "file"},
+        )
+
+
 @transaction.atomic
 def document_create(
     *, actor: Any, member: PartnershipMember, data: dict[str, Any], file: Any
@@ -570,6 +595,7 @@ def document_create(
             % {"mb": settings.MITRA_MAX_DOCUMENT_BYTES // 2**20},
             {"field": "file"},
         )
+    _check_storage_quota(member, file.size)
     document = Document(
         partnership=member.partnership,
         owner=member,

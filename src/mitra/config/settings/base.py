@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: an oversized body is refused before anything reads it
+    "mitra.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,6 +186,17 @@ WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 MITRA_MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
+#: The largest request body Mitra reads at all (core.middleware): above the largest upload.
+MITRA_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "mitra.core.middleware.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+#: Documents an organisation may keep in all its partnerships together (bytes); 0: no limit.
+MITRA_ORGANISATION_STORAGE_BYTES = int(
+    os.environ.get("MITRA_ORGANISATION_STORAGE_BYTES", str(2 * 1024**3))
+)
 
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session lasts a working day (8 hours from sign-in; sign out ends it at once). An API

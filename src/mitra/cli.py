@@ -23,7 +23,7 @@ MITRA_COMMANDS = {
     "serve": "production web server (gunicorn, production settings)",
     "db_worker": "background worker: runs queued jobs (imports, simulations)",
     "backup": "write the database and the uploaded documents to one zip file",
-    "restore": "load a backup into an empty, migrated database (SQLite or PostgreSQL)",
+    "restore": "load a backup into a new, empty database (SQLite or PostgreSQL)",
     "staff_otp": "give a platform staff member an authenticator-app device for the admin",
 }
 

@@ -161,3 +161,30 @@ def test_an_alternative_allocation_shows_each_partys_difference(client, world, r
     private_share = float(risk.allocations.get(party__key="private").share)
     # the private party would carry less by its share of the risk's expected cost
     assert f"−{cost * private_share:,.1f}" in html or f"-{cost * private_share:,.1f}" in html
+
+
+def test_the_tab_warns_while_the_base_cash_flows_are_empty(client, world):
+    from mitra.risks import templating
+
+    sign_in(client, world, "lead_admin")
+    url = f"/en/partnerships/{world.partnership.pk}/risks/template/"
+    client.post(reverse("risks:start", args=[world.partnership.pk]))
+    assert "still empty" in client.get(url).content.decode()
+    templating.template_apply(
+        actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
+    )
+    tab = f"/en/partnerships/{world.partnership.pk}/risks/"
+    assert 'data-testid="flows-empty"' in client.get(tab).content.decode()
+
+
+def test_no_warning_once_the_base_cash_flows_are_in(client, world, register):
+    from mitra.risks import templating
+
+    templating.template_apply(
+        actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
+    )
+    sign_in(client, world, "lead_admin")
+    tab = f"/en/partnerships/{world.partnership.pk}/risks/"
+    assert 'data-testid="flows-empty"' not in client.get(tab).content.decode()
+    url = f"/en/partnerships/{world.partnership.pk}/risks/template/"
+    assert "still empty" not in client.get(url).content.decode()

@@ -298,3 +298,12 @@ def scenario_costs(
             then[party.pk] = then.get(party.pk, 0.0) + cost
     rows = [(p, now.get(p.pk, 0.0), then.get(p.pk, 0.0)) for p in register.parties]
     return [(p, a, b, b - a) for p, a, b in rows]
+
+
+def flows_empty(settings: RiskSettings | None) -> bool:
+    """Whether the base cash flows are still all zero (entered year by year): risks measured as
+    shares of capex, opex or revenue then cost nothing."""
+    if settings is None or settings.cash_flow_mode != "by_year":
+        return False
+    flows = settings.cash_flows or {}
+    return not any(float(v) for key in ("capex", "opex", "revenue") for v in flows.get(key, []))

@@ -53,6 +53,7 @@ def register_context(request: HttpRequest, partnership: Partnership) -> dict[str
         ),
         "template_form": TemplateForm(choices=template_choices(partnership)),
         "high_risks": sum(1 for r in register.risks if r.score >= 15),
+        "flows_empty": selectors.flows_empty(register.settings),
     }
 
 

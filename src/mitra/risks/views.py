@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -49,6 +49,10 @@ from .models import CashFlowMode
 from .tabs import TAB, register_context, template_choices
 
 FORM_PANEL = "risks/form_panel.html"
+EMPTY_FLOWS = gettext_lazy(
+    "The base cash flows are still empty: the template's risks are shares of capex, opex and "
+    "revenue, so they cost nothing until you enter them (Model and base cash flows)."
+)
 
 
 def lazy_str(make: Any) -> Any:
@@ -464,6 +468,8 @@ def template_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
     language = "en" if (get_language() or "id").startswith("en") else "id"
     templates = [load_template(key) for key, _label in template_choices(partnership)]
+    settings = selectors.register_get(user=request.user, partnership=partnership).settings
+    warning = str(EMPTY_FLOWS) + " " if selectors.flows_empty(settings) else ""
     return _form_page(
         request,
         partnership,
@@ -475,9 +481,8 @@ def template_apply(request: HttpRequest, pk: int) -> HttpResponse:
         success_message=lazy_str(
             lambda: _("%(n)s risks added from the template.") % {"n": count[0] if count else 0}
         ),
-        intro=" ".join(
-            f"{t['name'][language]}: {t['description'][language]}" for t in templates[:1]
-        ),
+        intro=warning
+        + " ".join(f"{t['name'][language]}: {t['description'][language]}" for t in templates[:1]),
     )
 
 

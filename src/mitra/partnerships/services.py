@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
+from mitra.core.money import format_number
 from mitra.organisations.models import Organisation, Sector
 from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
 
@@ -572,7 +573,7 @@ def _check_storage_quota(member: PartnershipMember, size: int) -> None:
                 "Your organisation's documents would then take more than its %(gb)s GB of "
                 "storage (%(used)s MB used). Delete old versions, or ask the platform team."
             )
-            % {"gb": f"{quota / 1024**3:g}", "used": f"{used / 1024**2:,.0f}"},
+            % {"gb": format_number(quota / 1024**3, 0), "used": format_number(used / 1024**2, 0)},
             {"field": "file"},
         )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.analysis import simulate, validate_spec
 from mitra.core.errors import ApplicationError
+from mitra.core.money import format_number
 from mitra.jobs.models import Job
 from mitra.jobs.services import job_enqueue
 from mitra.partnerships.models import Partnership
@@ -47,7 +48,7 @@ def simulation_start(
         raise ValidationError(
             {
                 "iterations": _("Choose between 1 and %(max)s iterations.")
-                % {"max": f"{MAX_ITERATIONS:,}"}
+                % {"max": format_number(MAX_ITERATIONS, 0)}
             }
         )
     if seed is not None and seed < 0:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
@@ -69,3 +71,23 @@ def test_mitra_serve_loads_the_production_app_in_gunicorn(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_every_page_has_a_strict_content_security_policy_and_a_permissions_policy(client):
+    response = client.get("/en/partnerships/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+    # and no template writes an inline style or script the policy would refuse
+    import mitra
+
+    root = Path(mitra.__file__).parent
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.html")
+        if ' style="' in p.read_text() or "<script>" in p.read_text()
+    ]
+    assert offenders == []

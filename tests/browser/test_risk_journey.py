@@ -33,6 +33,11 @@ def test_a_register_from_a_template_allocated_simulated_and_read_by_each_party(
     world = build_world()
     road = world.partnership  # PPP toll road: pemda (PJPK, lead), company (BUP), ngo
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []  # what the Content-Security-Policy refused (nothing may be)
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     base = f"{live_server.url}/en/partnerships/{road.pk}/risks/"
     try:
         # the lead (PJPK) opens the register and sets the base cash flows
@@ -116,5 +121,6 @@ def test_a_register_from_a_template_allocated_simulated_and_read_by_each_party(
         _sign_in(page, live_server.url, world.users["outsider"])
         response = page.goto(f"{base}simulations/{simulation.pk}/")
         assert response is not None and response.status == 404
+        assert blocked == []  # every page of the journey ran under the policy untouched
     finally:
         page.close()

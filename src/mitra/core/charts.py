@@ -220,11 +220,11 @@ def _finish(svg: str, *, key: str, title: str, caption: str) -> SafeString:
         raise ValueError("not an SVG document")
     width = re.search(r'\bwidth="([\d.]+)"', root.group(0))
     max_width = width.group(1) if width else str(WIDTH)
-    tag = re.sub(r'\s(width|height)="[^"]*"', "", root.group(0))
+    tag = re.sub(r'\s(width|height|class)="[^"]*"', "", root.group(0))
     tag = tag.replace(
         "<svg",
         f'<svg role="img" aria-labelledby="{prefix}title" aria-describedby="{prefix}desc" '
-        f'width="100%" style="display:block;height:auto;max-width:{max_width}px"',
+        f'class="marks mitra-chart-svg" width="{max_width}"',
         1,
     )
     tag += (

@@ -9,3 +9,14 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var errors = document.getElementById("form-errors");
   if (errors) { errors.focus(); }
 });
+
+// Bar widths come as data-width (a percentage): set through the DOM, not an inline style
+// attribute, so the Content-Security-Policy needs no 'unsafe-inline' for styles.
+function mitraWidths(root) {
+  (root || document).querySelectorAll("[data-width]").forEach(function (el) {
+    var value = parseFloat(el.getAttribute("data-width"));
+    if (!isNaN(value)) { el.style.width = Math.max(0, Math.min(100, value)) + "%"; }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { mitraWidths(document); });
+document.addEventListener("htmx:load", function (event) { mitraWidths(event.target); });

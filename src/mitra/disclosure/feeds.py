@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.contrib.syndication.views import Feed
@@ -11,16 +10,12 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.text import strip_controls
 from mitra.partnerships.models import Partnership
 
 FEED_SIZE = 50
-#: Characters XML 1.0 cannot hold (C0 controls but tab, newline and carriage return): one stored
-#: title with a vertical tab must not break the feed for everyone.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def xml_text(text: str) -> str:
-    return NOT_XML.sub("", text)
+#: Titles and summaries go through core.text.strip_controls: one stored title with a vertical
+#: tab (XML 1.0 cannot hold it) must not break the feed for everyone.
 
 
 class PartnershipFeed(Feed):  # type: ignore[type-arg]
@@ -35,12 +30,12 @@ class PartnershipFeed(Feed):  # type: ignore[type-arg]
         return Partnership.objects.published().order_by("-updated_at", "-id")[:FEED_SIZE]
 
     def item_title(self, item: Partnership) -> str:
-        return xml_text(f"{item.title} ({item.code})")
+        return strip_controls(f"{item.title} ({item.code})")
 
     def item_description(self, item: Partnership) -> str:
         # The feed generator escapes this text; it is plain text, never HTML.
         parts = [item.get_form_display(), item.get_stage_display(), item.summary]
-        return xml_text(" · ".join(str(p) for p in parts if p))
+        return strip_controls(" · ".join(str(p) for p in parts if p))
 
     def item_link(self, item: Partnership) -> str:
         return reverse("partnerships:detail", args=[item.pk])

@@ -26,10 +26,9 @@ from mitra.core.views import (
     redirect_after_save,
     service_errors,
 )
-from mitra.organisations.permissions import user_organisation_ids
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import render_tab, tab_url
+from mitra.partnerships.workspace import my_members, render_tab, tab_url
 
 from . import charts, selectors, services, simulations, spec_files, templating
 from .catalogue import load_template
@@ -130,7 +129,7 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = partnership_get(user=request.user, pk=pk)
     selectors.require_register(request.user, partnership)
     register = selectors.register_get(user=request.user, partnership=partnership)
-    own = _own_members(request, partnership)
+    own = my_members(request.user, partnership)
     next_code = f"R{len(register.risks) + 1}"
     form = RiskForm(
         post_data(request), parties=register.parties, own_members=own, initial={"code": next_code}
@@ -159,11 +158,6 @@ def risk_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _own_members(request: HttpRequest, partnership: Partnership) -> list[Any]:
-    orgs = user_organisation_ids(request.user)
-    return [m for m in partnership.members.all() if m.left_on is None and m.organisation_id in orgs]
-
-
 def _risk_data(
     data: dict[str, Any], register: selectors.Register, own: list[Any]
 ) -> dict[str, Any]:
@@ -184,7 +178,7 @@ def risk_edit(request: HttpRequest, pk: int, risk_pk: int) -> HttpResponse:
     partnership = partnership_get(user=request.user, pk=pk)
     risk = selectors.risk_get(user=request.user, pk=risk_pk, partnership=partnership)
     register = selectors.register_get(user=request.user, partnership=partnership)
-    own = _own_members(request, partnership)
+    own = my_members(request.user, partnership)
     cost_visible = not risk.cost_hidden  # type: ignore[attr-defined]
     form = RiskForm(
         post_data(request),
@@ -610,7 +604,7 @@ def simulation_detail(request: HttpRequest, pk: int, simulation_pk: int) -> Http
             "my_party_keys": {
                 p.key
                 for p in register.parties
-                if p.member_id in {m.pk for m in _own_members(request, partnership)}
+                if p.member_id in {m.pk for m in my_members(request.user, partnership)}
             },
         }
     return _page(request, partnership, "risks/simulation.html", context)

@@ -148,11 +148,13 @@ def test_need_lifecycle(world: World) -> None:
         "description": "Near Cileunyi",
         "quantity": "12.50",
         "unit": "ha",
+        "unit_label": body["unit_label"],
         "currency": "",
         "measure": "ha",
         "due_date": "2027-01-31",
         "version": 1,
     }
+    assert "(ha)" in body["unit_label"]  # the code list's label, in the request language
     assert _audit(Need, body["id"], "+").history_user == lead
 
     listed = client.get_json(f"{API}/partnerships/{pk}/needs").json()

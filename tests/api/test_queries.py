@@ -28,7 +28,7 @@ def _grow(world: World, n: int, start: int = 0) -> None:
             data={
                 "title_ind": f"Kemitraan {i}",
                 "form": "csr",
-                "development_sector": "poverty",
+                "development_sector": "social_protection",
                 "visibility": Visibility.PUBLIC,
             },
         )

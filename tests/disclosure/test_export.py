@@ -64,7 +64,7 @@ def test_demo_release_package_validates_with_only_documented_custom_roles(demo, 
     # the two published partnerships, one release each
     assert sorted(r["planning"]["project"]["id"][:4] for r in package["releases"]) == [
         "KPBU",
-        "KPS-",
+        "KPSo",
     ]
 
 

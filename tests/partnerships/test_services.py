@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from mitra.core.errors import ApplicationError, PermissionDenied, StaleEdit
 from mitra.organisations.models import OrganisationRole
 from mitra.partnerships import services
-from mitra.partnerships.models import Commitment, Partnership, PartnershipMember, Role, Stage
+from mitra.partnerships.models import (
+    Commitment,
+    Partnership,
+    PartnershipMember,
+    Role,
+    Stage,
+    sectors_required_at,
+)
 from tests.conftest import make_org, make_user
 
 pytestmark = pytest.mark.django_db
@@ -78,41 +85,105 @@ def test_invalid_data_raises_field_errors(world):
 # --- the stage gate -------------------------------------------------------------------------------
 
 
-def test_ppp_cannot_leave_planning_without_a_private_partner(world):
-    # given a PPP led by a public body alone
+def test_a_kpbu_needs_no_private_partner_before_the_agreement_is_signed(world):
+    # given a KPBU led by its PJPK alone: no Badan Usaha Pelaksana exists before the tender
     actor = world.users["lead_admin"]
     p = services.partnership_create(
         actor=actor,
         lead_organisation=world.pemda,
         data={"title_ind": "RSUD", "form": "ppp", "development_sector": "health"},
     )
-    # when the lead tries to move it to preparation
+    # it goes through preparation and transaction with the public side only
+    for version, stage in enumerate((Stage.PREPARATION, Stage.TRANSACTION), start=1):
+        services.partnership_update(
+            actor=actor, partnership=p, expected_version=version, data={"stage": stage}
+        )
+    assert _fresh(p).stage == Stage.TRANSACTION
+    assert services.missing_sectors(_fresh(p)) == []
+    # but construction (after signing and financial close) needs the private side
     with pytest.raises(ApplicationError) as excinfo:
         services.partnership_update(
-            actor=actor,
-            partnership=p,
-            expected_version=p.version,
-            data={"stage": Stage.PREPARATION},
+            actor=actor, partnership=p, expected_version=3, data={"stage": Stage.CONSTRUCTION}
         )
-    # then it is refused, naming the missing sector, and nothing changed
+    # it is refused, naming the missing sector and the stage, and nothing changed
     assert excinfo.value.extra == {"field": "stage", "missing": ["private"]}
-    assert "Private" in str(excinfo.value.message) or "Swasta" in str(excinfo.value.message)
-    assert _fresh(p).stage == Stage.PLANNING and _fresh(p).version == 1
-    # and once a company joins, the move succeeds and the stage date is set
+    message = str(excinfo.value.message)
+    assert ("Private" in message or "Swasta" in message) and (
+        "Construction" in message or "Konstruksi" in message
+    )
+    assert "planning" not in message.lower() and "perencanaan" not in message.lower()
+    assert _fresh(p).stage == Stage.TRANSACTION and _fresh(p).version == 3
+    # and once the project company joins, the move succeeds and the stage date is set
     services.member_add(
         actor=actor, partnership=p, organisation=world.company, roles=[Role.PROJECT_COMPANY]
     )
     services.partnership_update(
-        actor=actor, partnership=p, expected_version=1, data={"stage": Stage.PREPARATION}
+        actor=actor, partnership=p, expected_version=3, data={"stage": Stage.CONSTRUCTION}
     )
-    assert _fresh(p).stage == Stage.PREPARATION
+    assert _fresh(p).stage == Stage.CONSTRUCTION
     assert _fresh(p).stage_since == datetime.date.today()
+
+
+def test_a_kpbu_needs_its_public_side_from_preparation_and_its_private_side_from_signing():
+    assert sectors_required_at("ppp", Stage.PLANNING) == []
+    assert sectors_required_at("ppp", Stage.PREPARATION) == [("public", "preparation")]
+    assert sectors_required_at("ppp", Stage.CONSTRUCTION) == [
+        ("public", "preparation"),
+        ("private", "construction"),
+    ]
+    assert sectors_required_at("ppp", Stage.CANCELLED) == []
+    # other forms agree their partners before leaving planning
+    assert sectors_required_at("csr", Stage.PREPARATION) == [
+        ("private", "preparation"),
+        ("social", "preparation"),
+    ]
+
+
+def test_in_an_unsolicited_kpbu_the_pemrakarsa_stands_for_the_business_side(world):
+    # given an unsolicited KPBU whose Pemrakarsa is a state-owned enterprise (public sector)
+    actor = world.users["lead_admin"]
+    p = services.partnership_create(
+        actor=actor,
+        lead_organisation=world.pemda,
+        data={"title_ind": "SPAM Regional", "form": "ppp", "development_sector": "water"},
+    )
+    bumn = make_org("PT Air Nusantara (Persero)", "public", "soe")
+    services.member_add(actor=actor, partnership=p, organisation=bumn, roles=[Role.INITIATOR])
+    # while solicited, the Pemrakarsa role does not count as the private side
+    assert services.missing_sectors(p, stage=Stage.CONSTRUCTION) == ["private"]
+    # once the partnership is recorded as unsolicited, it does
+    services.partnership_update(
+        actor=actor, partnership=p, expected_version=1, data={"initiative": "unsolicited"}
+    )
+    assert services.missing_sectors(_fresh(p), stage=Stage.CONSTRUCTION) == []
+
+
+def test_only_a_kpbu_can_be_unsolicited(world):
+    actor = world.users["lead_admin"]
+    with pytest.raises(ValidationError) as excinfo:
+        services.partnership_update(
+            actor=actor,
+            partnership=world.public,
+            expected_version=world.public.version,
+            data={"initiative": "unsolicited"},
+        )
+    assert "initiative" in excinfo.value.message_dict
 
 
 def test_pentahelix_needs_all_five_sectors_and_cancel_is_always_allowed(world):
     actor = world.users["lead_admin"]
     p = world.draft
-    assert services.missing_sectors(p) == ["private", "academia", "social", "media"]
+    assert services.missing_sectors(p) == []  # in planning nobody is required yet
+    assert services.missing_sectors(p, stage=Stage.PREPARATION) == [
+        "private",
+        "academia",
+        "social",
+        "media",
+    ]
+    with pytest.raises(ApplicationError):
+        services.partnership_update(
+            actor=actor, partnership=p, expected_version=p.version, data={"stage": "preparation"}
+        )
     services.partnership_update(
         actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.CANCELLED}
     )
@@ -128,7 +199,7 @@ def test_a_member_that_left_does_not_count_for_the_sectors(world):
         expected_version=member.version,
         data={"left_on": datetime.date.today()},
     )
-    assert services.missing_sectors(world.partnership) == ["private"]
+    assert services.missing_sectors(world.partnership, stage=Stage.CONSTRUCTION) == ["private"]
 
 
 # --- members ----------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def test_title_falls_back_to_the_other_language(client: Any, world: Any) -> None
         data={
             "title_ind": "Hanya Bahasa",
             "form": "csr",
-            "development_sector": "poverty",
+            "development_sector": "social_protection",
             "visibility": Visibility.PUBLIC,
         },
     )

@@ -47,3 +47,71 @@ class SDG(models.IntegerChoices):
     LIFE_LAND = 15, _("15 · Life on land")
     PEACE = 16, _("16 · Peace, justice and strong institutions")
     PARTNERSHIPS = 17, _("17 · Partnerships for the goals")
+
+
+class Unit(models.TextChoices):
+    """Units in which non-cash needs, commitments and deliveries are counted (shown in the
+    reader's language; the code is what exports and the API carry)."""
+
+    PERSON_DAYS = "person-days", _("person-days (PD)")
+    PERSON_MONTHS = "person-months", _("person-months (PM)")
+    PEOPLE = "people", _("people")
+    HOUSEHOLDS = "households", _("households")
+    HOURS = "hours", _("hours")
+    SESSIONS = "sessions", _("sessions")
+    MONTHS = "months", _("months")
+    HECTARES = "ha", _("hectares (ha)")
+    SQUARE_METRES = "m2", _("square metres (m²)")
+    CUBIC_METRES = "m3", _("cubic metres (m³)")
+    LITRES = "litres", _("litres")
+    KILOMETRES = "km", _("kilometres (km)")
+    KILOGRAMS = "kg", _("kilograms (kg)")
+    TONNES = "tonnes", _("tonnes")
+    MWH = "MWh", _("megawatt-hours (MWh)")
+    UNITS = "units", _("units")
+    PACKAGES = "packages", _("packages")
+    VEHICLES = "vehicles", _("vehicles")
+    BUILDINGS = "buildings", _("buildings")
+    BEDS = "beds", _("hospital beds")
+    DATASETS = "datasets", _("datasets")
+    ARTICLES = "articles", _("articles")
+
+
+#: Free-text units written before the code list, and the code they now are.
+UNIT_ALIASES: dict[str, str] = {
+    "person-day": "person-days",
+    "person days": "person-days",
+    "hari-orang": "person-days",
+    "orang-hari": "person-days",
+    "oh": "person-days",
+    "pd": "person-days",
+    "hectare": "ha",
+    "hectares": "ha",
+    "hektar": "ha",
+    "m²": "m2",
+    "m³": "m3",
+    "unit": "units",
+    "u": "units",
+    "laptops": "units",
+    "sensors": "units",
+    "pupils": "people",
+    "students": "people",
+    "persons": "people",
+    "orang": "people",
+    "dataset": "datasets",
+    "article": "articles",
+    "paket": "packages",
+}
+
+
+def unit_code(text: str) -> str:
+    """The code of a unit written as a code, an alias or a label in either language; ""
+    when it is none of them."""
+    key = (text or "").strip()
+    if key in Unit.values:
+        return key
+    lowered = key.lower()
+    for code in Unit.values:
+        if code.lower() == lowered:
+            return code
+    return UNIT_ALIASES.get(lowered, "")

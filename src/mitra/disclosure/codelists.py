@@ -45,6 +45,23 @@ ROLES: dict[str, RoleCodes] = {
         ("buyer", "procuringEntity"), ("publicAuthority", "buyer", "procuringEntity")
     ),
     Role.REGULATOR: RoleCodes(("regulator",), ("regulator",)),
+    # Simpul KPBU, Tim KPBU and the Badan Penyiapan prepare the project for the PJPK; the
+    # Panitia Pengadaan runs the tender on its behalf (the procuring entity).
+    Role.PPP_UNIT: RoleCodes(("pppUnit",), ("pppUnit",)),
+    Role.PPP_TEAM: RoleCodes(("pppTeam",), ("pppTeam",)),
+    Role.PREPARATION_AGENCY: RoleCodes(("preparationAgency",), ("preparationAgency",)),
+    Role.PROCUREMENT_COMMITTEE: RoleCodes(("procuringEntity",), ("procuringEntity",)),
+    # Kemenkeu (DJPPR) grants the Dukungan Kelayakan: a grantor of the PPP codelist.
+    Role.VGF_PROVIDER: RoleCodes(("grantor",), ("funder",)),
+    Role.INITIATOR: RoleCodes(("initiator",), ("initiator",)),
+    Role.BIDDER: RoleCodes(("tenderer",), ("tenderer",)),
+    Role.SPONSOR: RoleCodes(("equityInvestor",), ("funder",)),
+    Role.EPC_CONTRACTOR: RoleCodes(("epcContractor",), ("supplier",)),
+    Role.INDEPENDENT_ENGINEER: RoleCodes(("independentEngineer",), ("independentEngineer",)),
+    Role.INDEPENDENT_MONITOR: RoleCodes(("independentMonitor",), ("independentMonitor",)),
+    Role.COMMUNITY_REPRESENTATIVE: RoleCodes(
+        ("communityRepresentative",), ("communityRepresentative",)
+    ),
     # BUP/SPV: "the counter party of the procuring authority in the PPP contract".
     Role.PROJECT_COMPANY: RoleCodes(("privateParty",), ("supplier",)),
     Role.FINANCIER: RoleCodes(("lender",), ("funder",)),
@@ -66,7 +83,18 @@ ROLES: dict[str, RoleCodes] = {
 
 #: Custom party-role values (used where no code of the open partyRole codelists fits).
 CUSTOM_CODES: dict[str, object] = {
-    "leadPartner": _("The organisation that leads the partnership in Mitra."),
+    "leadPartner": _("The organisation that coordinates the partnership (its lead partner)."),
+    "pppUnit": _("The PPP unit (Simpul KPBU) of a ministry, agency or region."),
+    "pppTeam": _("The team (Tim KPBU) the PJPK forms to prepare and tender the project."),
+    "preparationAgency": _(
+        "Prepares the project for the PJPK (Badan Penyiapan: a project development facility "
+        "or a transaction adviser)."
+    ),
+    "initiator": _("The business that proposed an unsolicited KPBU (Pemrakarsa)."),
+    "epcContractor": _("Designs and builds the project for the project company (EPC)."),
+    "independentEngineer": _("Certifies design, construction and performance independently."),
+    "independentMonitor": _("Monitors the partnership on behalf of the public or a funder."),
+    "communityRepresentative": _("Represents affected or served communities."),
     "regulator": _("A government body that regulates or oversees the partnership."),
     "technicalPartner": _("Brings technology or technical expertise."),
     "researchPartner": _("A university or research institute doing research for the partnership."),
@@ -119,37 +147,61 @@ class SectorCodes:
 
 
 SECTORS: dict[str, SectorCodes] = {
+    DevelopmentSector.AIRPORT: SectorCodes(("04.5.4", "Air transport"), ("transport.air",), True),
+    DevelopmentSector.PORT: SectorCodes(("04.5.2", "Water transport"), ("transport.water",), True),
+    DevelopmentSector.RAILWAY: SectorCodes(
+        ("04.5.3", "Railway transport"), ("transport.rail",), True
+    ),
+    DevelopmentSector.TRANSPORT: SectorCodes(("04.5", "Transport"), ("transport",), True),
     DevelopmentSector.TOLL_ROAD: SectorCodes(
         ("04.5.1", "Road transport"), ("transport.road",), True
     ),
     DevelopmentSector.ROAD_BRIDGE: SectorCodes(
         ("04.5.1", "Road transport"), ("transport.road",), True
     ),
-    DevelopmentSector.AIRPORT: SectorCodes(("04.5.4", "Air transport"), ("transport.air",), True),
-    DevelopmentSector.PORT: SectorCodes(("04.5.2", "Water transport"), ("transport.water",), True),
-    DevelopmentSector.RAILWAY: SectorCodes(
-        ("04.5.3", "Railway transport"), ("transport.rail",), True
+    DevelopmentSector.WATER_RESOURCES: SectorCodes(
+        ("04.2.1", "Agriculture"), ("waterAndWaste",), True
     ),
     DevelopmentSector.WATER: SectorCodes(("06.3.0", "Water supply"), ("waterAndWaste",), True),
-    DevelopmentSector.SANITATION: SectorCodes(
+    DevelopmentSector.WASTEWATER_CENTRAL: SectorCodes(
         ("05.2.0", "Waste water management"), ("waterAndWaste",), True
     ),
-    DevelopmentSector.ENERGY: SectorCodes(("04.3", "Fuel and energy"), ("energy",), True),
-    DevelopmentSector.HEALTH: SectorCodes(("07.3", "Hospital services"), ("health",), True),
+    DevelopmentSector.WASTEWATER_LOCAL: SectorCodes(
+        ("05.2.0", "Waste water management"), ("waterAndWaste",), True
+    ),
+    DevelopmentSector.SOLID_WASTE: SectorCodes(
+        ("05.1.0", "Waste management"), ("waterAndWaste",), True
+    ),
     DevelopmentSector.ICT: SectorCodes(("04.6.0", "Communication"), ("communications",), True),
+    DevelopmentSector.ELECTRICITY: SectorCodes(("04.3.5", "Electricity"), ("energy",), True),
+    DevelopmentSector.OIL_GAS_RENEWABLES: SectorCodes(
+        ("04.3", "Fuel and energy"), ("energy",), True
+    ),
+    DevelopmentSector.ENERGY_CONSERVATION: SectorCodes(
+        ("04.3", "Fuel and energy"), ("energy",), True
+    ),
+    DevelopmentSector.URBAN_FACILITIES: SectorCodes(
+        ("06.2.0", "Community development"), ("cultureSportsAndRecreation",), True
+    ),
+    DevelopmentSector.EDUCATION_FACILITY: SectorCodes(("09", "Education"), ("education",), True),
+    DevelopmentSector.SPORTS_ARTS: SectorCodes(
+        ("08.1.0", "Recreational and sporting services"), ("cultureSportsAndRecreation",), True
+    ),
+    DevelopmentSector.ZONES: SectorCodes(("04.1", "General economic affairs"), ("economy",), True),
+    DevelopmentSector.TOURISM: SectorCodes(("04.7.3", "Tourism"), ("economy",), True),
+    DevelopmentSector.HEALTH: SectorCodes(("07.3", "Hospital services"), ("health",), True),
+    DevelopmentSector.CORRECTIONAL: SectorCodes(("03.4.0", "Prisons"), ("governance",), True),
     DevelopmentSector.HOUSING: SectorCodes(
         ("06.1.0", "Housing development"), ("socialHousing",), True
     ),
-    # Mitra's "School and education" covers programmes (teacher training, school quality) as
-    # well as buildings, so it is not infrastructure by default; nor are the sectors below.
+    # Social sectors: programmes (teacher training, cash transfers, farming) rather than
+    # assets, so not exported as OC4IDS infrastructure projects.
     DevelopmentSector.EDUCATION: SectorCodes(("09", "Education"), ("education",), False),
-    DevelopmentSector.SOCIAL_SERVICES: SectorCodes(("10", "Social protection"), (), False),
-    DevelopmentSector.POVERTY: SectorCodes(("10.7.0", "Social exclusion n.e.c."), (), False),
+    DevelopmentSector.SOCIAL_PROTECTION: SectorCodes(("10", "Social protection"), (), False),
     DevelopmentSector.ENVIRONMENT: SectorCodes(
         ("05", "Environmental protection"), ("naturalResources",), False
     ),
     DevelopmentSector.AGRICULTURE: SectorCodes(("04.2.1", "Agriculture"), ("economy",), False),
-    DevelopmentSector.TOURISM: SectorCodes(("04.7.3", "Tourism"), ("economy",), False),
     DevelopmentSector.OTHER: SectorCodes(None, (), False),
 }
 
@@ -224,9 +276,50 @@ class DocumentCodes:
 
 
 DOCUMENTS: dict[str, DocumentCodes] = {
-    # MoU/PKS: the signed agreement of the partnership.
-    DocumentType.AGREEMENT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.PRELIMINARY_STUDY: DocumentCodes("needsAssessment", "planning", "needsAssessment"),
+    DocumentType.OBC: DocumentCodes("feasibilityStudy", "planning", "feasibilityStudy"),
+    DocumentType.FBC: DocumentCodes("feasibilityStudy", "planning", "feasibilityStudy"),
+    DocumentType.PUBLIC_CONSULTATION: DocumentCodes(
+        "hearingNotice", "planning", "minutes.consultationMeeting"
+    ),
+    DocumentType.PQ_DOCUMENT: DocumentCodes("eligibilityCriteria", "tender", "eligibilityCriteria"),
+    DocumentType.RFP_DOCUMENT: DocumentCodes("biddingDocuments", "tender", "biddingDocuments"),
+    # Signed, binding agreements (BINDING_DOCUMENT_TYPES): published as contract documents.
+    DocumentType.KPBU_AGREEMENT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.GUARANTEE_AGREEMENT: DocumentCodes(
+        "contractGuarantees", "contract", "contractGuarantees"
+    ),
+    DocumentType.RECOURSE_AGREEMENT: DocumentCodes(
+        "contractGuarantees", "contract", "contractGuarantees"
+    ),
+    DocumentType.LOAN_AGREEMENT: DocumentCodes(
+        "financialAgreement", "contract", "financialAgreement"
+    ),
+    DocumentType.DIRECT_AGREEMENT: DocumentCodes(
+        "financialAgreement", "contract", "financialAgreement"
+    ),
+    DocumentType.COOPERATION_AGREEMENT: DocumentCodes(
+        "contractSigned", "contract", "contractSigned"
+    ),
+    DocumentType.GRANT_AGREEMENT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.SWAKELOLA_CONTRACT: DocumentCodes("contractSigned", "contract", "contractSigned"),
     DocumentType.CONTRACT: DocumentCodes("contractSigned", "contract", "contractSigned"),
+    DocumentType.VGF_APPROVAL: DocumentCodes("budgetApproval", "planning", "budgetApproval"),
+    DocumentType.DPRD_APPROVAL: DocumentCodes("budgetApproval", "planning", "budgetApproval"),
+    DocumentType.LOCATION_DECREE: DocumentCodes(None, "planning", None),
+    DocumentType.ENVIRONMENTAL: DocumentCodes(
+        "environmentalImpact", "planning", "environmentalImpact"
+    ),
+    DocumentType.HANDOVER: DocumentCodes(
+        "completionCertificate", "implementation", "completionCertificate"
+    ),
+    # A Nota Kesepahaman is not binding: never a signed contract. Its documentType is left out
+    # and it goes with the planning documents; so does any other agreement of unknown force.
+    DocumentType.MOU: DocumentCodes(None, "planning", None),
+    DocumentType.AGREEMENT: DocumentCodes(None, "planning", None),
+    DocumentType.ACCOUNTABILITY_REPORT: DocumentCodes(
+        "financialProgressReport", "implementation", "financialProgressReport"
+    ),
     DocumentType.FEASIBILITY: DocumentCodes("feasibilityStudy", "planning", "feasibilityStudy"),
     DocumentType.MINUTES: DocumentCodes("minutes", "planning", "minutes"),
     DocumentType.REPORT: DocumentCodes("performanceReport", "implementation", "performanceReport"),
@@ -247,7 +340,9 @@ DOCUMENTS: dict[str, DocumentCodes] = {
 #: first matching role; partners with none of these roles give "other".
 FINANCE_CATEGORY_BY_ROLE: dict[str, str] = {
     Role.PROJECT_COMPANY: "equity",
+    Role.SPONSOR: "equity",
     Role.FINANCIER: "seniorDebt",
+    Role.VGF_PROVIDER: "grant",
     Role.GUARANTOR: "guarantee",
     Role.FUNDER: "grant",
     Role.CONTRACTING_AGENCY: "grant",

@@ -27,13 +27,20 @@ class OrganisationKind(models.TextChoices):
     REGIONAL_GOVERNMENT = "regional_government", _("Regional government (Pemda)")
     REGIONAL_AGENCY = "regional_agency", _("Regional agency (Dinas/OPD)")
     VILLAGE_GOVERNMENT = "village_government", _("Village government")
+    PPP_UNIT = "ppp_unit", _("PPP unit (Simpul KPBU)")
+    DEVELOPMENT_PARTNER = (
+        "development_partner",
+        _("Development partner or MDB (ADB, World Bank, JICA)"),
+    )
     SOE = "soe", _("State-owned enterprise (BUMN)")
     REGIONAL_SOE = "regional_soe", _("Regional state-owned enterprise (BUMD)")
+    VILLAGE_SOE = "village_soe", _("Village-owned enterprise (BUMDes)")
     NGO = "ngo", _("NGO (LSM)")
     FOUNDATION = "foundation", _("Foundation (Yayasan)")
     COMMUNITY = "community", _("Community organisation")
     COOPERATIVE = "cooperative", _("Cooperative (Koperasi)")
     FAITH_BASED = "faith_based", _("Faith-based organisation")
+    ZAKAT = "zakat", _("Zakat body (BAZNAS/LAZ)")
     COMPANY = "company", _("Company")
     SME = "sme", _("Small or medium enterprise (UMKM)")
     BANK = "bank", _("Bank or financier")
@@ -46,7 +53,11 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-#: Which kinds belong to which sector; a kind outside its sector is refused.
+#: Which kinds belong to which sector; a kind outside its sector is refused. State, regional
+#: and village enterprises (BUMN, BUMD, BUMDes) and cooperatives are badan usaha: they may be
+#: registered on the private side (the business side of a KPBU, e.g. a BUMN-led BUP) as well as
+#: on the public side (a BUMN acting as PJPK's agent) or, for cooperatives, the social side.
+#: Development partners are public bodies; BAZNAS is a state body and LAZ are civil society.
 KINDS_BY_SECTOR: dict[str, set[str]] = {
     Sector.PUBLIC: {
         "ministry",
@@ -54,12 +65,35 @@ KINDS_BY_SECTOR: dict[str, set[str]] = {
         "regional_government",
         "regional_agency",
         "village_government",
+        "ppp_unit",
+        "development_partner",
         "soe",
         "regional_soe",
+        "village_soe",
+        "zakat",
         "other",
     },
-    Sector.SOCIAL: {"ngo", "foundation", "community", "cooperative", "faith_based", "other"},
-    Sector.PRIVATE: {"company", "sme", "bank", "project_company", "insurer", "other"},
+    Sector.SOCIAL: {
+        "ngo",
+        "foundation",
+        "community",
+        "cooperative",
+        "faith_based",
+        "zakat",
+        "other",
+    },
+    Sector.PRIVATE: {
+        "company",
+        "sme",
+        "bank",
+        "project_company",
+        "insurer",
+        "soe",
+        "regional_soe",
+        "village_soe",
+        "cooperative",
+        "other",
+    },
     Sector.ACADEMIA: {"university", "research_institute", "other"},
     Sector.MEDIA: {"media_outlet", "media_community", "other"},
 }

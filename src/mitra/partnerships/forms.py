@@ -6,12 +6,26 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from mitra.core.choices import SDG, Confidentiality, Currency
+from mitra.core.choices import SDG, Confidentiality, Currency, Unit
+from mitra.core.fields import LocalizedDecimalField
 from mitra.core.regions import province_choices
 from mitra.organisations.models import ResourceType, Sector
 
-from .models import DevelopmentSector, DocumentType, PartnershipForm, Role, Stage, Visibility
+from .models import (
+    AgreementType,
+    DevelopmentSector,
+    DocumentType,
+    GovernmentSupport,
+    Initiative,
+    ListingStatus,
+    PartnershipForm,
+    ReturnMechanism,
+    Role,
+    Stage,
+    Visibility,
+)
 
 AMOUNT = {"max_digits": 19, "decimal_places": 2}
 
@@ -49,7 +63,9 @@ class PartnershipFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     form = forms.ChoiceField(label=_("Form"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
-    development_sector = forms.ChoiceField(label=_("Sector"), required=False)
+    development_sector = forms.ChoiceField(
+        label=pgettext_lazy("development sector", "Sector"), required=False
+    )
     province = forms.ChoiceField(label=_("Province"), required=False)
     partner_sector = forms.ChoiceField(label=_("Partner from"), required=False)
     my_role = forms.ChoiceField(label=_("My role"), required=False)
@@ -63,9 +79,9 @@ class PartnershipFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["form"].choices = _blank(_("All forms")) + list(PartnershipForm.choices)
         self.fields["stage"].choices = _blank(_("All stages")) + list(Stage.choices)
-        self.fields["development_sector"].choices = _blank(_("All sectors")) + list(
-            DevelopmentSector.choices
-        )
+        self.fields["development_sector"].choices = _blank(
+            pgettext_lazy("development sector", "All sectors")
+        ) + list(DevelopmentSector.choices)
         self.fields["province"].choices = _blank(_("All provinces")) + province_choices()
         self.fields["partner_sector"].choices = _blank(_("Any sector")) + list(Sector.choices)
         self.fields["my_role"].choices = _blank(_("Any role")) + list(Role.choices)
@@ -91,7 +107,7 @@ class PartnershipBaseForm(forms.Form):
     form = forms.ChoiceField(
         label=_("Form of partnership"),
         choices=PartnershipForm.choices,
-        help_text=_("The form decides which sectors must take part before it leaves planning."),
+        help_text=_("The form decides which sectors must take part, and from which stage."),
     )
     development_sector = forms.ChoiceField(
         label=_("Development sector"), choices=DevelopmentSector.choices
@@ -100,7 +116,7 @@ class PartnershipBaseForm(forms.Form):
     regency = forms.CharField(label=_("Regency or city"), max_length=120, required=False)
     start_date = date_field(_("Start date"))
     end_date = date_field(_("End date"))
-    estimated_value = forms.DecimalField(label=_("Estimated value"), required=False, **AMOUNT)
+    estimated_value = LocalizedDecimalField(label=_("Estimated value"), required=False, **AMOUNT)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial="IDR")
     sdgs = forms.TypedMultipleChoiceField(
         label=_("SDGs"),
@@ -108,6 +124,36 @@ class PartnershipBaseForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    initiative = forms.ChoiceField(
+        label=_("Initiative (prakarsa)"),
+        required=False,
+        choices=_blank("—") + list(Initiative.choices),
+        help_text=_("KPBU only: proposed by the PJPK (solicited) or by a business (unsolicited)."),
+    )
+    return_mechanism = forms.ChoiceField(
+        label=_("Return mechanism"),
+        required=False,
+        choices=_blank("—") + list(ReturnMechanism.choices),
+    )
+    government_support = forms.MultipleChoiceField(
+        label=_("Government support and guarantees"),
+        required=False,
+        choices=GovernmentSupport.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    concession_years = forms.IntegerField(
+        label=_("Concession period (years)"), required=False, min_value=1, max_value=99
+    )
+    listing_status = forms.ChoiceField(
+        label=_("Listing status"),
+        required=False,
+        choices=_blank(_("Not listed")) + list(ListingStatus.choices),
+    )
+    agreement_type = forms.ChoiceField(
+        label=_("Agreement type"),
+        required=False,
+        choices=_blank("—") + list(AgreementType.choices),
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"),
@@ -191,18 +237,18 @@ class ConfirmForm(forms.Form):
 class NeedForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     resource_type = forms.ChoiceField(label=_("Resource type"), choices=ResourceType.choices)
-    quantity = forms.DecimalField(label=_("Quantity or amount"), **AMOUNT)
+    quantity = LocalizedDecimalField(label=_("Quantity or amount"), **AMOUNT)
     currency = forms.ChoiceField(
         label=_("Currency"),
         required=False,
         choices=_blank("—") + list(Currency.choices),
         help_text=_("For cash needs only."),
     )
-    unit = forms.CharField(
+    unit = forms.ChoiceField(
         label=_("Unit"),
-        max_length=30,
         required=False,
-        help_text=_("For other resources, e.g. person-days, ha, m²."),
+        choices=_blank("—") + list(Unit.choices),
+        help_text=_("For other resources: the unit in which it is counted."),
     )
     due_date = date_field(_("Needed by"))
     description = forms.CharField(
@@ -212,7 +258,7 @@ class NeedForm(forms.Form):
 
 
 class CommitmentForm(ActingOrganisationMixin, forms.Form):
-    quantity = forms.DecimalField(label=_("Pledged quantity or amount"), **AMOUNT)
+    quantity = LocalizedDecimalField(label=_("Pledged quantity or amount"), **AMOUNT)
     due_date = date_field(_("Due date"))
     confidentiality = forms.ChoiceField(
         label=_("Who may see it"),
@@ -222,6 +268,11 @@ class CommitmentForm(ActingOrganisationMixin, forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    #: Hidden until the service finds the pledge implausible (far above what the need still
+    #: lacks); it then appears as a checkbox with the service's message (see add_error).
+    confirm_over_pledge = forms.BooleanField(
+        label=_("Yes, pledge this amount"), required=False, widget=forms.HiddenInput
+    )
     version = version_field()
 
     def __init__(
@@ -229,11 +280,18 @@ class CommitmentForm(ActingOrganisationMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.setup_organisation(organisations or [])
+        if self.data.get(self.add_prefix("confirm_over_pledge")) == "on":
+            self.fields["confirm_over_pledge"].widget = forms.CheckboxInput()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == "confirm_over_pledge":
+            self.fields[field].widget = forms.CheckboxInput()
+        super().add_error(field, error)
 
 
 class DeliveryForm(forms.Form):
     delivered_on = date_field(_("Delivery date"), required=True)
-    quantity = forms.DecimalField(label=_("Delivered quantity or amount"), **AMOUNT)
+    quantity = LocalizedDecimalField(label=_("Delivered quantity or amount"), **AMOUNT)
     evidence = forms.TypedChoiceField(
         label=_("Evidence document"),
         coerce=int,

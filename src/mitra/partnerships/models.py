@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from mitra.core.choices import SDG, Confidentiality, Currency
+from mitra.core.choices import SDG, Confidentiality, Currency, Unit
 from mitra.core.fields import FixedDecimalField
 from mitra.core.models import BaseModel
 from mitra.core.regions import subdivisions
@@ -32,7 +32,27 @@ class PartnershipForm(models.TextChoices):
     CSR = "csr", _("CSR programme partnership")
 
 
-#: The sectors each form needs among its current members before it may leave planning.
+class Stage(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    PREPARATION = "preparation", _("Preparation")
+    TRANSACTION = "transaction", _("Transaction")
+    CONSTRUCTION = "construction", _("Construction")
+    OPERATION = "operation", _("Operation")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: The stages in the order a partnership goes through them (cancelled stands apart).
+STAGE_ORDER: tuple[str, ...] = (
+    Stage.PLANNING,
+    Stage.PREPARATION,
+    Stage.TRANSACTION,
+    Stage.CONSTRUCTION,
+    Stage.OPERATION,
+    Stage.CLOSED,
+)
+
+#: The sectors each form brings together (a Pentahelix has all five helices).
 REQUIRED_SECTORS: dict[str, tuple[str, ...]] = {
     PartnershipForm.PPP: (Sector.PUBLIC, Sector.PRIVATE),
     PartnershipForm.PSP: (Sector.PUBLIC, Sector.SOCIAL),
@@ -54,10 +74,42 @@ REQUIRED_SECTORS: dict[str, tuple[str, ...]] = {
     PartnershipForm.CSR: (Sector.PRIVATE, Sector.SOCIAL),
 }
 
-#: Code prefix per form, for human-readable codes such as KPBU-2026-0001.
+#: From which stage each form needs each of its sectors among its current members. A KPBU has
+#: its PJPK from preparation, but no Badan Usaha Pelaksana exists before the tender is awarded
+#: and the KPBU agreement signed (Perpres 38/2015): the private side is required from
+#: construction, the first stage after signing and financial close; in an unsolicited KPBU the
+#: Pemrakarsa counts as the private side. Other forms agree their partners in a Nota
+#: Kesepahaman or Perjanjian Kerja Sama before leaving planning.
+SECTOR_FROM_STAGE: dict[str, dict[str, str]] = {
+    form: dict.fromkeys(sectors, Stage.PREPARATION) for form, sectors in REQUIRED_SECTORS.items()
+}
+SECTOR_FROM_STAGE[PartnershipForm.PPP] = {
+    Sector.PUBLIC: Stage.PREPARATION,
+    Sector.PRIVATE: Stage.CONSTRUCTION,
+}
+
+
+def sectors_required_at(form: str, stage: str) -> list[tuple[str, str]]:
+    """(sector, from stage) pairs a partnership of this form needs at this stage.
+
+    A cancelled partnership needs nobody; an unknown stage or form needs nothing.
+    """
+    if stage not in STAGE_ORDER:
+        return []
+    position = STAGE_ORDER.index(stage)
+    return [
+        (sector, since)
+        for sector, since in SECTOR_FROM_STAGE.get(form, {}).items()
+        if STAGE_ORDER.index(since) <= position
+    ]
+
+
+#: Code prefix per form, for human-readable codes such as KPBU-2026-0001. The Public–Social
+#: Partnership was once coded "KPS-", which reads as the old name of PPP (Kerja Sama
+#: Pemerintah dan Swasta): its codes now start "KPSos-"; old codes stay valid (CODE_ALIASES).
 CODE_PREFIX: dict[str, str] = {
     PartnershipForm.PPP: "KPBU",
-    PartnershipForm.PSP: "KPS",
+    PartnershipForm.PSP: "KPSos",
     PartnershipForm.TRIPLE_HELIX: "TH",
     PartnershipForm.QUADRUPLE_HELIX: "QH",
     PartnershipForm.PENTAHELIX: "PH",
@@ -65,36 +117,134 @@ CODE_PREFIX: dict[str, str] = {
     PartnershipForm.CSR: "CSR",
 }
 
+#: Retired code prefixes and the prefix that replaced them: a link or a search with an old
+#: code still finds the partnership.
+CODE_ALIASES: dict[str, str] = {"KPS": "KPSos"}
+
+
+def canonical_code(code: str) -> str:
+    """The current spelling of a partnership code (KPS-2026-0001 → KPSos-2026-0001)."""
+    prefix, sep, rest = code.strip().partition("-")
+    new = CODE_ALIASES.get(prefix.upper()) if sep else None
+    return f"{new}-{rest}" if new else code
+
 
 class DevelopmentSector(models.TextChoices):
-    TOLL_ROAD = "toll_road", _("Toll road")
-    ROAD_BRIDGE = "road_bridge", _("Road and bridge")
-    AIRPORT = "airport", _("Airport")
-    PORT = "port", _("Port")
-    RAILWAY = "railway", _("Railway and urban transit")
-    WATER = "water", _("Drinking water")
-    SANITATION = "sanitation", _("Sanitation and waste")
-    ENERGY = "energy", _("Energy")
-    HEALTH = "health", _("Health facility")
-    EDUCATION = "education", _("School and education")
-    SOCIAL_SERVICES = "social_services", _("Social services")
-    POVERTY = "poverty", _("Poverty reduction")
-    ENVIRONMENT = "environment", _("Environment")
-    ICT = "ict", _("ICT and telecommunications")
-    AGRICULTURE = "agriculture", _("Agriculture and food")
+    """Development sectors: the 19 infrastructure types of Perpres 38/2015 (Pasal 5 ayat 2),
+    transport and roads split the way project lists report them, then the social sectors."""
+
+    # a. transportasi
+    AIRPORT = "airport", _("Transport: airport")
+    PORT = "port", _("Transport: seaport or river port")
+    RAILWAY = "railway", _("Transport: railway and urban transit")
+    TRANSPORT = "transport", _("Transport: terminals and other transport")
+    # b. jalan
+    TOLL_ROAD = "toll_road", _("Roads: toll road")
+    ROAD_BRIDGE = "road_bridge", _("Roads: non-toll roads and bridges")
+    # c.-k.
+    WATER_RESOURCES = "water_resources", _("Water resources and irrigation")
+    WATER = "water", _("Drinking water (SPAM)")
+    WASTEWATER_CENTRAL = "wastewater_central", _("Centralised wastewater (SPALD-T)")
+    WASTEWATER_LOCAL = "wastewater_local", _("On-site wastewater (SPALD-S)")
+    SOLID_WASTE = "solid_waste", _("Solid waste management")
+    ICT = "ict", _("Telecommunications and informatics")
+    ELECTRICITY = "electricity", _("Electricity")
+    OIL_GAS_RENEWABLES = "oil_gas_renewables", _("Oil, gas and renewable energy")
+    ENERGY_CONSERVATION = "energy_conservation", _("Energy conservation")
+    # l.-s.
+    URBAN_FACILITIES = "urban_facilities", _("Urban facilities")
+    EDUCATION_FACILITY = "education_facility", _("Education facilities")
+    SPORTS_ARTS = "sports_arts", _("Sports and arts facilities")
+    ZONES = "zones", _("Zones (kawasan)")
     TOURISM = "tourism", _("Tourism")
-    HOUSING = "housing", _("Housing")
+    HEALTH = "health", _("Health")
+    CORRECTIONAL = "correctional", _("Correctional facilities")
+    HOUSING = "housing", _("Public housing")
+    # social sectors
+    EDUCATION = "education", _("Education")
+    SOCIAL_PROTECTION = "social_protection", _("Social protection")
+    AGRICULTURE = "agriculture", _("Agriculture and food")
+    ENVIRONMENT = "environment", _("Environment")
     OTHER = "other", _("Other")
 
 
-class Stage(models.TextChoices):
-    PLANNING = "planning", _("Planning")
-    PREPARATION = "preparation", _("Preparation")
-    TRANSACTION = "transaction", _("Transaction")
-    CONSTRUCTION = "construction", _("Construction")
-    OPERATION = "operation", _("Operation")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+#: The infrastructure types of Perpres 38/2015; the rest are social sectors (and "other").
+INFRASTRUCTURE_SECTORS = frozenset(
+    {
+        "airport",
+        "port",
+        "railway",
+        "transport",
+        "toll_road",
+        "road_bridge",
+        "water_resources",
+        "water",
+        "wastewater_central",
+        "wastewater_local",
+        "solid_waste",
+        "ict",
+        "electricity",
+        "oil_gas_renewables",
+        "energy_conservation",
+        "urban_facilities",
+        "education_facility",
+        "sports_arts",
+        "zones",
+        "tourism",
+        "health",
+        "correctional",
+        "housing",
+    }
+)
+
+#: Codes of the sector list before Perpres 38/2015 was followed, and where their data went.
+RETIRED_SECTORS: dict[str, str] = {
+    "sanitation": "solid_waste",
+    "energy": "electricity",
+    "social_services": "social_protection",
+    "poverty": "social_protection",
+}
+
+
+class Initiative(models.TextChoices):
+    """Who proposed the project (prakarsa): the PJPK, or a business (unsolicited)."""
+
+    SOLICITED = "solicited", _("Solicited (by the PJPK)")
+    UNSOLICITED = "unsolicited", _("Unsolicited (by a Pemrakarsa)")
+
+
+class ReturnMechanism(models.TextChoices):
+    """How the Badan Usaha is repaid (pengembalian investasi)."""
+
+    USER_CHARGE = "user_charge", _("User charges (tariff)")
+    AVAILABILITY_PAYMENT = "availability_payment", _("Availability payment")
+    MIXED = "mixed", _("User charges and availability payment")
+    OTHER = "other", _("Other")
+
+
+class GovernmentSupport(models.TextChoices):
+    VGF = "vgf", _("Viability gap funding (Dukungan Kelayakan)")
+    GUARANTEE = "guarantee", _("Infrastructure guarantee (PT PII)")
+    LAND = "land", _("Land acquisition")
+    FISCAL = "fiscal", _("Tax or other fiscal incentive")
+    OTHER = "other", _("Other government support")
+
+
+class ListingStatus(models.TextChoices):
+    DRK = "drk", _("In the list of planned KPBU (DRK)")
+    PPP_BOOK = "ppp_book", _("In the PPP Book (Bappenas)")
+
+
+class AgreementType(models.TextChoices):
+    """The instrument that binds the partners."""
+
+    KPBU_AGREEMENT = "kpbu_agreement", _("KPBU agreement (Perjanjian KPBU)")
+    CONCESSION = "concession", _("Concession agreement (e.g. PPJT)")
+    MOU = "mou", _("Memorandum of understanding (Nota Kesepahaman, non-binding)")
+    COOPERATION = "cooperation", _("Cooperation agreement (Perjanjian Kerja Sama, binding)")
+    GRANT = "grant", _("Regional grant agreement (NPHD)")
+    SWAKELOLA = "swakelola", _("Swakelola Tipe III contract")
+    OTHER = "other", _("Other")
 
 
 class Visibility(models.TextChoices):
@@ -148,6 +298,28 @@ class Partnership(BaseModel):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.IDR
     )
     sdgs = models.JSONField(_("SDGs"), default=list, blank=True)
+    # What a KPBU practitioner reads off a project sheet (blank when it does not apply).
+    initiative = models.CharField(
+        _("initiative (prakarsa)"), max_length=12, choices=Initiative.choices, blank=True
+    )
+    return_mechanism = models.CharField(
+        _("return mechanism"), max_length=24, choices=ReturnMechanism.choices, blank=True
+    )
+    government_support = models.JSONField(
+        _("government support and guarantees"), default=list, blank=True
+    )
+    concession_years = models.PositiveSmallIntegerField(
+        _("concession period (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+    listing_status = models.CharField(
+        _("listing status"), max_length=10, choices=ListingStatus.choices, blank=True
+    )
+    agreement_type = models.CharField(
+        _("agreement type"), max_length=20, choices=AgreementType.choices, blank=True
+    )
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.DRAFT
     )
@@ -206,22 +378,47 @@ class Partnership(BaseModel):
             errors["sdgs"] = _("SDGs are numbers from 1 to 17.")
         elif len(set(self.sdgs)) != len(self.sdgs):
             errors["sdgs"] = _("Each SDG may be listed once.")
+        support = self.government_support
+        if not isinstance(support, list) or not all(s in GovernmentSupport.values for s in support):
+            errors["government_support"] = _("Unknown kind of government support.")
+        elif len(set(support)) != len(support):
+            errors["government_support"] = _("Each kind of support may be listed once.")
+        if self.initiative == Initiative.UNSOLICITED and self.form != PartnershipForm.PPP:
+            errors["initiative"] = _("Only a KPBU can be unsolicited (prakarsa badan usaha).")
         if errors:
             raise ValidationError(errors)
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", _("Lead")
+    """What a partner does in the partnership. "Lead" coordinates the partners (and manages the
+    partnership in Mitra); it is not the PJPK, which is the contracting agency of a KPBU."""
+
+    LEAD = "lead", _("Coordinator (lead partner)")
+    # Government side of a KPBU (Perpres 38/2015, Permen PPN 7/2023)
     CONTRACTING_AGENCY = "contracting_agency", _("Contracting agency (PJPK)")
+    PPP_UNIT = "ppp_unit", _("PPP unit (Simpul KPBU)")
+    PPP_TEAM = "ppp_team", _("KPBU team (Tim KPBU)")
+    PREPARATION_AGENCY = "preparation_agency", _("Preparation agency (Badan Penyiapan)")
+    PROCUREMENT_COMMITTEE = "procurement_committee", _("Procurement committee (Panitia Pengadaan)")
+    VGF_PROVIDER = "vgf_provider", _("Viability gap funder (Pemberi Dukungan Kelayakan)")
+    GUARANTOR = "guarantor", _("Guarantor (e.g. PT PII)")
     REGULATOR = "regulator", _("Regulator")
+    # Business side
+    INITIATOR = "initiator", _("Initiator of an unsolicited proposal (Pemrakarsa)")
+    BIDDER = "bidder", _("Bidder")
     PROJECT_COMPANY = "project_company", _("Project company (BUP)")
-    FINANCIER = "financier", _("Financier")
-    OPERATOR = "operator", _("Operator")
-    IMPLEMENTER = "implementer", _("Implementer")
+    SPONSOR = "sponsor", _("Sponsor (shareholder of the BUP)")
+    EPC_CONTRACTOR = "epc_contractor", _("EPC contractor")
+    OPERATOR = "operator", _("O&M contractor (operator)")
+    FINANCIER = "financier", _("Lender")
+    INDEPENDENT_ENGINEER = "independent_engineer", _("Independent engineer")
+    INDEPENDENT_MONITOR = "independent_monitor", _("Independent monitor")
+    # Social, academic and media partners
+    IMPLEMENTER = "implementer", _("Programme implementer")
     FUNDER = "funder", _("Funder")
     TECHNICAL_PARTNER = "technical_partner", _("Technical partner")
     RESEARCH_PARTNER = "research_partner", _("Research partner")
-    GUARANTOR = "guarantor", _("Guarantor")
+    COMMUNITY_REPRESENTATIVE = "community_representative", _("Community representative")
     BENEFICIARY_REPRESENTATIVE = "beneficiary_representative", _("Beneficiary representative")
     COMMUNITY_LIAISON = "community_liaison", _("Community liaison")
     MEDIA_PARTNER = "media_partner", _("Media partner")
@@ -324,7 +521,8 @@ class Need(BaseModel):
         _("unit"),
         max_length=30,
         blank=True,
-        help_text=_("For non-cash resources, e.g. person-days, ha, m²."),
+        choices=Unit.choices,
+        help_text=_("For non-cash resources: the unit in which it is counted."),
     )
     currency = models.CharField(
         _("currency"),
@@ -500,8 +698,41 @@ class Objective(BaseModel):
 
 
 class DocumentType(models.TextChoices):
-    AGREEMENT = "agreement", _("Agreement (MoU/PKS)")
-    CONTRACT = "contract", _("Contract")
+    """Document types a KPBU, PSP or CSR partnership files. Codes of the first list (agreement,
+    contract, ...) predate the KPBU types and stay for data filed under them."""
+
+    # KPBU preparation and transaction (Permen PPN 7/2023)
+    PRELIMINARY_STUDY = "preliminary_study", _("Preliminary study (Studi Pendahuluan)")
+    OBC = "obc", _("Outline business case (OBC)")
+    FBC = "fbc", _("Final business case (FBC)")
+    PUBLIC_CONSULTATION = (
+        "public_consultation",
+        _("Public consultation minutes (BA Konsultasi Publik)"),
+    )
+    PQ_DOCUMENT = "pq_document", _("Prequalification document (PQ)")
+    RFP_DOCUMENT = "rfp_document", _("Request for proposals (RFP)")
+    KPBU_AGREEMENT = "kpbu_agreement", _("KPBU agreement (Perjanjian KPBU)")
+    GUARANTEE_AGREEMENT = "guarantee_agreement", _("Guarantee agreement (Perjanjian Penjaminan)")
+    RECOURSE_AGREEMENT = "recourse_agreement", _("Recourse agreement (Perjanjian Regres)")
+    VGF_APPROVAL = "vgf_approval", _("VGF approval (Dukungan Kelayakan)")
+    DPRD_APPROVAL = "dprd_approval", _("DPRD approval of availability payments")
+    LOCATION_DECREE = "location_decree", _("Location decree (Penetapan Lokasi)")
+    ENVIRONMENTAL = "environmental", _("Environmental and resettlement study (AMDAL/LARAP)")
+    LOAN_AGREEMENT = "loan_agreement", _("Loan agreement")
+    DIRECT_AGREEMENT = "direct_agreement", _("Direct agreement")
+    HANDOVER = "handover", _("Hand-back minutes (BA Serah Terima)")
+    # Public–social partnerships and CSR/TJSL
+    MOU = "mou", _("Memorandum of understanding (Nota Kesepahaman, non-binding)")
+    COOPERATION_AGREEMENT = (
+        "cooperation_agreement",
+        _("Cooperation agreement (Perjanjian Kerja Sama, binding)"),
+    )
+    GRANT_AGREEMENT = "grant_agreement", _("Regional grant agreement (NPHD)")
+    SWAKELOLA_CONTRACT = "swakelola_contract", _("Swakelola Tipe III contract")
+    ACCOUNTABILITY_REPORT = "accountability_report", _("Accountability report (LPJ)")
+    # General
+    AGREEMENT = "agreement", _("Other agreement")
+    CONTRACT = "contract", _("Other contract")
     FEASIBILITY = "feasibility", _("Feasibility study")
     MINUTES = "minutes", _("Minutes")
     REPORT = "report", _("Report")
@@ -509,6 +740,23 @@ class DocumentType(models.TextChoices):
     FINANCIAL_MODEL = "financial_model", _("Financial model")
     PERMIT = "permit", _("Permit")
     OTHER = "other", _("Other")
+
+
+#: Document types that are signed, binding contracts: the only ones OCDS may publish as a
+#: signed contract's documents. A Nota Kesepahaman is never one of them.
+BINDING_DOCUMENT_TYPES = frozenset(
+    {
+        "kpbu_agreement",
+        "guarantee_agreement",
+        "recourse_agreement",
+        "loan_agreement",
+        "direct_agreement",
+        "cooperation_agreement",
+        "grant_agreement",
+        "swakelola_contract",
+        "contract",
+    }
+)
 
 
 ALLOWED_DOCUMENT_EXTENSIONS = {
@@ -552,7 +800,7 @@ class Document(BaseModel):
         verbose_name=_("owning partner"),
     )
     title = models.CharField(_("title"), max_length=200)
-    doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    doc_type = models.CharField(_("document type"), max_length=30, choices=DocumentType.choices)
     revision = models.CharField(_("document version"), max_length=20, default="1.0")
     file = models.FileField(_("file"), upload_to=document_upload_to, max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0, editable=False)

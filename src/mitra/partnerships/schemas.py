@@ -27,12 +27,17 @@ from mitra.organisations.schemas import (
 )
 
 from .models import (
+    AgreementType,
     DevelopmentSector,
     Document,
     DocumentType,
+    GovernmentSupport,
+    Initiative,
+    ListingStatus,
     Need,
     Partnership,
     PartnershipForm,
+    ReturnMechanism,
     Role,
     Stage,
     Visibility,
@@ -48,6 +53,11 @@ RoleCode = Literal[tuple(Role.values)]  # type: ignore[valid-type]
 ConfidentialityCode = Literal[tuple(Confidentiality.values)]  # type: ignore[valid-type]
 DocumentTypeCode = Literal[tuple(DocumentType.values)]  # type: ignore[valid-type]
 SDGCode = Literal[tuple(SDG.values)]  # type: ignore[valid-type]
+InitiativeCode = Literal[("", *Initiative.values)]  # type: ignore[valid-type]
+ReturnMechanismCode = Literal[("", *ReturnMechanism.values)]  # type: ignore[valid-type]
+SupportCode = Literal[tuple(GovernmentSupport.values)]  # type: ignore[valid-type]
+ListingCode = Literal[("", *ListingStatus.values)]  # type: ignore[valid-type]
+AgreementCode = Literal[("", *AgreementType.values)]  # type: ignore[valid-type]
 
 #: Ids are int64 in both databases; a larger number is a 422, never a database error.
 MAX_ID = 2**63 - 1
@@ -118,6 +128,16 @@ class PartnershipOut(Schema):
     )
     currency: CurrencyCode = Field(..., description="ISO 4217 currency of the estimated value.")
     sdgs: list[int] = Field(..., description="UN Sustainable Development Goals (1–17).")
+    initiative: str = Field(..., description="KPBU initiative: solicited, unsolicited or ''.")
+    return_mechanism: str = Field(
+        ..., description="user_charge, availability_payment, mixed, other or ''."
+    )
+    government_support: list[str] = Field(
+        ..., description="Government support and guarantees: vgf, guarantee, land, fiscal, other."
+    )
+    concession_years: int | None = Field(None, description="Concession period in years.")
+    listing_status: str = Field(..., description="drk (Daftar Rencana KPBU), ppp_book or ''.")
+    agreement_type: str = Field(..., description="The instrument that binds the partners, or ''.")
     visibility: VisibilityCode = Field(..., description="draft, partners or public.")
     version: int = Field(..., description="Edit version: send it back with a PATCH.")
     created_at: datetime = Field(..., description="When it was created.")
@@ -182,6 +202,16 @@ class PartnershipCreateIn(InSchema):
     sdgs: list[SDGCode] = Field(
         default_factory=list, max_length=17, description="SDGs (1–17), each once."
     )
+    initiative: InitiativeCode = Field("", description="KPBU only: solicited or unsolicited.")
+    return_mechanism: ReturnMechanismCode = Field("", description="How the investment returns.")
+    government_support: list[SupportCode] = Field(
+        default_factory=list,
+        max_length=len(GovernmentSupport.values),
+        description="Government support and guarantees, each once.",
+    )
+    concession_years: int | None = Field(None, ge=1, le=99, description="Concession years.")
+    listing_status: ListingCode = Field("", description="drk, ppp_book or ''.")
+    agreement_type: AgreementCode = Field("", description="The binding instrument, or ''.")
     visibility: VisibilityCode = Field("draft", description="draft, partners or public.")
 
 
@@ -219,6 +249,16 @@ class PartnershipUpdateIn(InSchema):
     estimated_value: NonNegativeAmount | None = Field(None, description="Estimated value (≥ 0).")
     currency: CurrencyCode = Field(None, description="ISO 4217 currency.")
     sdgs: list[SDGCode] = Field(None, max_length=17, description="SDGs (1–17), each once.")
+    initiative: InitiativeCode = Field(None, description="KPBU only: solicited or unsolicited.")
+    return_mechanism: ReturnMechanismCode = Field(None, description="How the investment returns.")
+    government_support: list[SupportCode] = Field(
+        None,
+        max_length=len(GovernmentSupport.values),
+        description="Government support and guarantees, each once.",
+    )
+    concession_years: int | None = Field(None, ge=1, le=99, description="Concession years.")
+    listing_status: ListingCode = Field(None, description="drk, ppp_book or ''.")
+    agreement_type: AgreementCode = Field(None, description="The binding instrument, or ''.")
     visibility: VisibilityCode = Field(None, description="draft, partners or public.")
 
 
@@ -265,9 +305,15 @@ class NeedOut(Schema):
     resource_type: ResourceTypeCode = Field(..., description="Kind of resource.")
     description: str = Field(..., description="Details.")
     quantity: DecimalStr = Field(..., description="Amount (cash) or quantity needed.")
-    unit: str = Field(..., description="Unit for non-cash resources, or ''.")
+    unit: str = Field(..., description="Unit code for non-cash resources, or ''.")
+    unit_label: str = Field("", description="The unit in the request language.")
     currency: str = Field(..., description="ISO 4217 currency for cash, or ''.")
     measure: str = Field(..., description="What it is counted in: the currency or the unit.")
+
+    @staticmethod
+    def resolve_unit_label(obj: Any) -> str:
+        return str(obj.get_unit_display()) if obj.unit else ""
+
     due_date: date | None = Field(None, description="Needed by.")
     version: int = Field(..., description="Edit version: send it back with a PATCH.")
 
@@ -282,7 +328,9 @@ class NeedCreateIn(InSchema):
     unit: str = Field(
         "",
         max_length=_max(Need, "unit"),
-        description="Unit for non-cash resources (required then).",
+        description="Unit code for non-cash resources (required then): person-days, ha, m2, "
+        "units, people, ... (see the Unit code list in docs/glossary.md; common spellings "
+        "such as 'person days' or 'hectares' are accepted).",
     )
     currency: CurrencyOrBlank = Field(
         "", description="ISO 4217 currency (cash only, required then)."
@@ -337,6 +385,11 @@ class CommitmentCreateIn(InSchema):
     due_date: date | None = Field(None, description="Due date.")
     confidentiality: ConfidentialityCode = Field("partners", description="Who may see it.")
     notes: str = Field("", max_length=MAX_TEXT, description="Notes.")
+    confirm_over_pledge: bool = Field(
+        False,
+        description="Confirms a pledge above ten times what the need still lacks (refused with "
+        "422 on `quantity` and `confirm_over_pledge` without it).",
+    )
 
 
 class CommitmentUpdateIn(InSchema):
@@ -345,6 +398,9 @@ class CommitmentUpdateIn(InSchema):
     due_date: date | None = Field(None, description="Due date.")
     confidentiality: ConfidentialityCode = Field(None, description="Who may see it.")
     notes: str = Field(None, max_length=MAX_TEXT, description="Notes.")
+    confirm_over_pledge: bool = Field(
+        False, description="Confirms a new amount above ten times what the need still lacks."
+    )
 
 
 class DeliveryOut(Schema):
@@ -386,10 +442,15 @@ class NeedRowOut(Schema):
     need: NeedOut = Field(..., description="The need.")
     pledged: DecimalStr = Field(
         ...,
-        description="Pledged by the commitments you may see (others are neither added nor counted).",
+        description="Pledged by the commitments you may see (others are not added).",
     )
     delivered: DecimalStr = Field(..., description="Delivered against those commitments.")
     gap: DecimalStr = Field(..., description="Not yet pledged (never below zero).")
+    hidden_commitments: int = Field(
+        0,
+        description="Commitments to this need you may not see (counted, never summed): when "
+        "above 0, the gap may already be closed.",
+    )
     pledged_pct: DecimalStr | None = Field(None, description="Pledged ÷ needed × 100.")
     delivered_pct: DecimalStr | None = Field(None, description="Delivered ÷ needed × 100.")
     commitments: list[CommitmentRowOut] = Field(..., description="The commitments you may see.")

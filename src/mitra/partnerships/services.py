@@ -8,25 +8,30 @@ version they were made on; a stale one raises `StaleEdit` and writes nothing.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.choices import unit_code
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
-from mitra.core.money import format_number
+from mitra.core.money import format_money, format_number
 from mitra.organisations.models import Organisation, Sector
 from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
 
 from .models import (
     CODE_PREFIX,
     REQUIRED_SECTORS,
+    SECTOR_FROM_STAGE,
     Commitment,
     Delivery,
     Document,
+    Initiative,
     MemberRole,
     Need,
     Objective,
@@ -35,8 +40,14 @@ from .models import (
     Role,
     Stage,
     Visibility,
+    sectors_required_at,
 )
-from .permissions import can_create_partnership, can_edit_member_items, can_manage_partnership
+from .permissions import (
+    can_create_partnership,
+    can_edit_member_items,
+    can_manage_partnership,
+    can_view_item,
+)
 
 PARTNERSHIP_FIELDS = (
     "title_ind",
@@ -55,6 +66,12 @@ PARTNERSHIP_FIELDS = (
     "estimated_value",
     "currency",
     "sdgs",
+    "initiative",
+    "return_mechanism",
+    "government_support",
+    "concession_years",
+    "listing_status",
+    "agreement_type",
     "visibility",
 )
 MEMBER_FIELDS = ("roles", "joined_on", "left_on")
@@ -63,12 +80,18 @@ COMMITMENT_FIELDS = ("quantity", "due_date", "confidentiality", "notes")
 DELIVERY_FIELDS = ("delivered_on", "quantity", "evidence", "notes")
 OBJECTIVE_FIELDS = ("text", "sdg", "weight", "confidentiality")
 DOCUMENT_FIELDS = ("title", "doc_type", "revision", "confidentiality")
-#: Stages a partnership may be in without its form's sectors (it can always be cancelled).
-STAGES_WITHOUT_SECTOR_CHECK = {Stage.PLANNING, Stage.CANCELLED}
 
 
 def _pick(data: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in allowed}
+
+
+def _with_unit_code(fields: dict[str, Any]) -> dict[str, Any]:
+    """A unit written as a label or a common spelling ("person days", "hectares") becomes its
+    code; an unknown one stays as written, for the model to refuse with a field error."""
+    if isinstance(fields.get("unit"), str) and fields["unit"]:
+        fields["unit"] = unit_code(fields["unit"]) or fields["unit"]
+    return fields
 
 
 def _audited(instance: models.Model, actor: Any) -> None:
@@ -83,34 +106,67 @@ def _deny_unless(allowed: bool, message: Any) -> None:
 # --- sector requirements ------------------------------------------------------------------------
 
 
-def missing_sectors(partnership: Partnership, form: str | None = None) -> list[str]:
-    """Sectors the form requires that no current member brings (empty when complete)."""
-    required = REQUIRED_SECTORS.get(form or partnership.form, ())
-    present = set(
-        partnership.members.filter(left_on__isnull=True).values_list(
-            "organisation__sector", flat=True
-        )
-    )
-    return [s for s in required if s not in present]
+def _present_sectors(partnership: Partnership, initiative: str | None = None) -> set[str]:
+    """Sectors the current members bring. In an unsolicited KPBU the Pemrakarsa stands for
+    the business side until the tender names the Badan Usaha Pelaksana, whatever its sector
+    (a BUMN may be one)."""
+    present: set[str] = set()
+    for sector, roles in partnership.members.filter(left_on__isnull=True).values_list(
+        "organisation__sector", "roles"
+    ):
+        present.add(sector)
+        unsolicited = (initiative or partnership.initiative) == Initiative.UNSOLICITED
+        if unsolicited and Role.INITIATOR in (roles or []):
+            present.add(Sector.PRIVATE)
+    return present
 
 
-def stage_gate_message(missing: list[str]) -> str:
+def sector_requirements(
+    partnership: Partnership, *, form: str | None = None, stage: str | None = None
+) -> list[tuple[str, str, bool]]:
+    """(sector, from stage, present) for every sector the form brings together, in order."""
+    form = form or partnership.form
+    present = _present_sectors(partnership)
+    since = SECTOR_FROM_STAGE.get(form, {})
+    return [
+        (s, since.get(s, Stage.PREPARATION), s in present) for s in REQUIRED_SECTORS.get(form, ())
+    ]
+
+
+def missing_sectors(
+    partnership: Partnership,
+    form: str | None = None,
+    stage: str | None = None,
+    initiative: str | None = None,
+) -> list[str]:
+    """Sectors the form requires at the stage (the partnership's own by default) that no
+    current member brings; empty when complete."""
+    form = form or partnership.form
+    required = sectors_required_at(form, stage or partnership.stage)
+    present = _present_sectors(partnership, initiative)
+    return [s for s, _since in required if s not in present]
+
+
+def stage_gate_message(missing: list[str], stage: str) -> str:
+    """Why a partnership cannot be at `stage`: the sectors it lacks there, in plain words."""
     labels = ", ".join(str(Sector(s).label) for s in missing)
     return str(
         _(
-            "This partnership cannot leave planning until partners from these sectors take part: "
+            "In the %(stage)s stage this partnership needs partners from these sectors: "
             "%(sectors)s. Add them on the Partners tab."
         )
-        % {"sectors": labels}
+        % {"stage": Stage(stage).label, "sectors": labels}
     )
 
 
-def _check_stage_gate(partnership: Partnership, *, stage: str, form: str) -> None:
-    if stage in STAGES_WITHOUT_SECTOR_CHECK:
-        return
-    missing = missing_sectors(partnership, form)
+def _check_stage_gate(
+    partnership: Partnership, *, stage: str, form: str, initiative: str | None = None
+) -> None:
+    missing = missing_sectors(partnership, form, stage, initiative)
     if missing:
-        raise ApplicationError(stage_gate_message(missing), {"field": "stage", "missing": missing})
+        raise ApplicationError(
+            stage_gate_message(missing, stage), {"field": "stage", "missing": missing}
+        )
 
 
 # --- partnerships ---------------------------------------------------------------------------------
@@ -213,8 +269,13 @@ def partnership_update(
     fields = _pick(data, PARTNERSHIP_FIELDS)
     stage = fields.get("stage", partnership.stage)
     form = fields.get("form", partnership.form)
-    if stage != partnership.stage or form != partnership.form:
-        _check_stage_gate(partnership, stage=stage, form=form)
+    initiative = fields.get("initiative", partnership.initiative)
+    if (
+        stage != partnership.stage
+        or form != partnership.form
+        or initiative != partnership.initiative
+    ):
+        _check_stage_gate(partnership, stage=stage, form=form, initiative=initiative)
     if stage != partnership.stage and "stage_since" not in data:
         fields["stage_since"] = timezone.localdate()
     if fields.get("visibility") == Visibility.PUBLIC and partnership.published_at is None:
@@ -369,7 +430,7 @@ def need_create(*, actor: Any, partnership: Partnership, data: dict[str, Any]) -
         can_manage_partnership(actor, partnership),
         _("Only administrators of the lead partner may record needs."),
     )
-    need = Need(partnership=partnership, **_pick(data, NEED_FIELDS))
+    need = Need(partnership=partnership, **_with_unit_code(_pick(data, NEED_FIELDS)))
     need.full_clean()
     _audited(need, actor)
     need.save()
@@ -384,7 +445,7 @@ def need_update(
         can_manage_partnership(actor, need.partnership),
         _("Only administrators of the lead partner may change needs."),
     )
-    fields = _pick(data, NEED_FIELDS)
+    fields = _with_unit_code(_pick(data, NEED_FIELDS))
     changes_measure = any(
         k in fields and fields[k] != getattr(need, k) for k in ("resource_type", "unit", "currency")
     )
@@ -436,9 +497,60 @@ def acting_member(
     return members[0]
 
 
+#: A pledge above this many times what a need still lacks is saved only once its author confirms
+#: it: most often a few zeros too many (Rp 999 T typed against a need of Rp 18 M).
+OVER_PLEDGE_FACTOR = Decimal(10)
+
+
+def _check_pledge(
+    *, actor: Any, need: Need, quantity: Any, confirmed: bool, exclude: int | None = None
+) -> None:
+    """Refuse an implausible pledge until confirmed, with a message on the amount and one on the
+    confirmation box. "Still lacks" counts only the commitments the actor may see, so that the
+    message never lets anyone work out a confidential amount."""
+    if confirmed or quantity is None:
+        return
+    partnership = need.partnership
+    seen = sum(
+        (
+            c.quantity
+            for c in need.commitments.select_related("member").exclude(pk=exclude)
+            if can_view_item(actor, partnership, c.confidentiality, c.member.organisation_id)
+        ),
+        Decimal(0),
+    )
+    missing = max(need.quantity - seen, Decimal(0))
+    if quantity <= OVER_PLEDGE_FACTOR * missing:
+        return
+    if need.currency:
+        lacking = format_money(missing, need.currency)
+    else:
+        lacking = f"{format_number(missing)} {need.unit}".strip()
+    raise ValidationError(
+        {
+            "quantity": ValidationError(
+                _(
+                    "This pledge is more than ten times what the need still lacks "
+                    "(%(missing)s). Check the amount."
+                ),
+                code="over_pledge",
+                params={"missing": lacking},
+            ),
+            "confirm_over_pledge": ValidationError(
+                _("Tick this box to pledge this amount anyway."), code="over_pledge"
+            ),
+        }
+    )
+
+
 @transaction.atomic
 def commitment_create(
-    *, actor: Any, need: Need, member: PartnershipMember, data: dict[str, Any]
+    *,
+    actor: Any,
+    need: Need,
+    member: PartnershipMember,
+    data: dict[str, Any],
+    confirm_over_pledge: bool = False,
 ) -> Commitment:
     _deny_unless(
         can_edit_member_items(actor, member),
@@ -446,6 +558,9 @@ def commitment_create(
     )
     commitment = Commitment(need=need, member=member, **_pick(data, COMMITMENT_FIELDS))
     commitment.full_clean()
+    _check_pledge(
+        actor=actor, need=need, quantity=commitment.quantity, confirmed=confirm_over_pledge
+    )
     _audited(commitment, actor)
     commitment.save()
     return commitment
@@ -453,13 +568,26 @@ def commitment_create(
 
 @transaction.atomic
 def commitment_update(
-    *, actor: Any, commitment: Commitment, data: dict[str, Any], expected_version: int | None
+    *,
+    actor: Any,
+    commitment: Commitment,
+    data: dict[str, Any],
+    expected_version: int | None,
+    confirm_over_pledge: bool = False,
 ) -> Commitment:
     _deny_unless(
         can_edit_member_items(actor, commitment.member),
         _("You may only change your own organisation's commitments."),
     )
     fields = _pick(data, COMMITMENT_FIELDS)
+    if fields.get("quantity") is not None and fields["quantity"] != commitment.quantity:
+        _check_pledge(
+            actor=actor,
+            need=commitment.need,
+            quantity=fields["quantity"],
+            confirmed=confirm_over_pledge,
+            exclude=commitment.pk,
+        )
     return save_versioned(commitment, expected_version=expected_version, actor=actor, fields=fields)
 
 

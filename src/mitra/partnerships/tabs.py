@@ -23,7 +23,7 @@ from .exports import (
     NEED_COLUMNS,
     OBJECTIVE_COLUMNS,
 )
-from .models import REQUIRED_SECTORS, Partnership
+from .models import GovernmentSupport, Partnership, Stage
 from .permissions import can_view_internal
 from .workspace import OVERVIEW, Tab, TabExport, register_tab
 
@@ -32,14 +32,23 @@ PROFILE_PARTNERSHIPS = 50
 
 
 def _overview(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    present = {m.organisation.sector for m in partnership.members.all() if m.left_on is None}
-    required = [(Sector(s).label, s in present) for s in REQUIRED_SECTORS.get(partnership.form, ())]
+    required = [
+        (Sector(s).label, Stage(since).label, present)
+        for s, since, present in services.sector_requirements(partnership)
+    ]
     missing = services.missing_sectors(partnership)
     return {
         "required_sectors": required,
         "missing_sectors": missing,
-        "stage_gate_message": services.stage_gate_message(missing) if missing else "",
+        "stage_gate_message": (
+            services.stage_gate_message(missing, partnership.stage) if missing else ""
+        ),
         "sdg_labels": [str(SDG(g).label) for g in partnership.sdgs if g in SDG.values],
+        "support_labels": [
+            str(GovernmentSupport(g).label)
+            for g in partnership.government_support or []
+            if g in GovernmentSupport.values
+        ],
     }
 
 

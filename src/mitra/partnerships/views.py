@@ -216,6 +216,12 @@ def _partnership_initial(p: Partnership) -> dict[str, Any]:
         "estimated_value",
         "currency",
         "sdgs",
+        "initiative",
+        "return_mechanism",
+        "government_support",
+        "concession_years",
+        "listing_status",
+        "agreement_type",
         "visibility",
         "stage",
         "version",
@@ -449,6 +455,7 @@ def commitment_create(request: HttpRequest, pk: int, need_pk: int) -> HttpRespon
             need=need,
             member=_acting(request, partnership, data),
             data=_without_version(data),
+            confirm_over_pledge=bool(data.get("confirm_over_pledge")),
         ),
         success_url=tab_url(partnership, "needs"),
         context=_form_context(
@@ -477,6 +484,7 @@ def commitment_edit(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
             commitment=commitment,
             data=_without_version(data),
             expected_version=data.get("version"),
+            confirm_over_pledge=bool(data.get("confirm_over_pledge")),
         ),
         success_url=tab_url(partnership, "needs"),
         context=_form_context(

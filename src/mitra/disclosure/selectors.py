@@ -28,6 +28,7 @@ from mitra.partnerships.models import (
     Document,
     Partnership,
     PartnershipMember,
+    canonical_code,
 )
 from mitra.risks.models import Risk, RiskAllocation
 
@@ -101,7 +102,7 @@ def infrastructure_partnerships(*, filters: dict[str, Any] | None = None) -> Que
 def published_partnership_get(*, code: str) -> Partnership:
     """One published partnership by code; `NotFound` for unknown and non-public ones alike."""
     try:
-        return Partnership.objects.published().get(code=code)
+        return Partnership.objects.published().get(code=canonical_code(code))
     except Partnership.DoesNotExist:
         raise NotFound(_("Partnership not found.")) from None
 

@@ -4,6 +4,7 @@ Runs forwards only in meaning: the old sector codes and units are gone from the 
 going back leaves the new values in place (a no-op), which the old code reads as unknown.
 """
 
+from django.conf import settings
 from django.db import migrations
 
 #: Words in a title that tell a former "sanitation" partnership's kind.
@@ -87,8 +88,13 @@ def forwards(apps, schema_editor):
         new = _sector(p.development_sector, p.title, p.form)
         if new != p.development_sector:
             Partnership.objects.filter(pk=p.pk).update(development_sector=new)
-    for p in Partnership.objects.filter(code__startswith="KPS-").only("id", "code"):
-        Partnership.objects.filter(pk=p.pk).update(code="KPSos-" + p.code[len("KPS-") :])
+    # The OCID of a native partnership is derived from its code: a renamed partnership keeps
+    # the one it was published under (an OCID never changes), stored explicitly.
+    prefix = getattr(settings, "MITRA_OCID_PREFIX", "ocds-mitra00")
+    for p in Partnership.objects.filter(code__startswith="KPS-").only("id", "code", "ocid"):
+        Partnership.objects.filter(pk=p.pk).update(
+            code="KPSos-" + p.code[len("KPS-") :], ocid=p.ocid or f"{prefix}-{p.code}"
+        )
     for need in Need.objects.exclude(unit="").exclude(unit__in=UNITS).only("id", "unit"):
         key = need.unit.strip()
         code = next((u for u in UNITS if u.lower() == key.lower()), None)

@@ -115,3 +115,9 @@ def unit_code(text: str) -> str:
         if code.lower() == lowered:
             return code
     return UNIT_ALIASES.get(lowered, "")
+
+
+def unit_label(code: str) -> str:
+    """A unit code in the reader's language ("person-days" → "orang-hari (OH)"); a currency
+    code or an unknown unit as it is."""
+    return str(Unit(code).label) if code in Unit.values else (code or "")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from mitra.core.choices import unit_label
 from mitra.core.exports import Column
 from mitra.core.history import HistoryEntry
 from mitra.core.regions import subdivision_name
@@ -26,7 +28,9 @@ PARTNERSHIP_COLUMNS = (
     Column(_("Title"), lambda p: p.title),
     Column(_("Form"), lambda p: p.get_form_display()),
     Column(_("Stage"), lambda p: p.get_stage_display()),
-    Column(_("Sector"), lambda p: p.get_development_sector_display()),
+    Column(
+        pgettext_lazy("development sector", "Sector"), lambda p: p.get_development_sector_display()
+    ),
     Column(_("Country"), lambda p: p.country.name),
     Column(_("Province"), lambda p: subdivision_name(p.province)),
     Column(_("Regency or city"), lambda p: p.regency),
@@ -34,7 +38,7 @@ PARTNERSHIP_COLUMNS = (
     Column(_("Currency"), lambda p: p.currency),
     Column(_("Start date"), lambda p: p.start_date),
     Column(_("End date"), lambda p: p.end_date),
-    Column(_("Lead"), _lead),
+    Column(_("Coordinator"), _lead),
     Column(_("Partners"), _partners),
     Column(_("Visibility"), lambda p: p.get_visibility_display()),
     Column(_("Last changed"), lambda p: p.updated_at),
@@ -59,7 +63,7 @@ NEED_COLUMNS = (
     Column(_("Need"), lambda r: r.need.title),
     Column(_("Resource type"), lambda r: r.need.get_resource_type_display()),
     Column(_("Quantity"), lambda r: r.need.quantity),
-    Column(_("Unit or currency"), lambda r: r.need.currency or r.need.unit),
+    Column(_("Unit or currency"), lambda r: r.need.currency or unit_label(r.need.unit)),
     Column(_("Pledged"), lambda r: r.pledged),
     Column(_("Delivered"), lambda r: r.delivered),
     Column(_("Gap"), lambda r: r.gap),

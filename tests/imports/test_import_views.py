@@ -18,7 +18,7 @@ from mitra.imports.models import OrganisationMatchReview, SavedMapping
 from mitra.imports.services import upload_dir
 from mitra.jobs.models import Job, JobStatus
 from mitra.organisations.models import Organisation
-from mitra.partnerships.models import Partnership, PartnershipMember
+from mitra.partnerships.models import DevelopmentSector, Partnership, PartnershipMember
 
 from .test_tables import KPBU, data_file, read_rows
 
@@ -63,7 +63,9 @@ def test_upload_preview_import_job_report(
     assert 'data-testid="preview"' in html
     assert rows[0]["proyek_nama"] in html
     assert "Rp 6.359.000.000.000,00" in html  # the first row's capex, as Indonesian pages write it
-    assert "Jalan tol" in html and "toll_road" not in html  # labels, not codes
+    with translation.override("id"):
+        toll_road = str(DevelopmentSector.TOLL_ROAD.label)
+    assert toll_road in html and "toll_road" not in html  # labels, not codes
     assert 'data-testid="errors"' not in html
     assert not Partnership.objects.filter(source=KPBU).exists()  # the preview writes nothing
 

@@ -363,47 +363,70 @@ def test_only_staff_may_import(world: Any) -> None:
 # ---------------------------------------------------------------------------------- PPI
 
 
+def ppi_projects(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
+    """The PPI rows by project (country + project name), as SOURCES.md splits them."""
+    projects: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        key = f"{' '.join(r['Country'].split())}|{' '.join(r['Project name'].split())}"
+        projects.setdefault(key, []).append(r)
+    return projects
+
+
 def test_ppi_imports_cleanly_with_exact_amounts_and_sponsors() -> None:
     path = data_file(PPI)
     rows = read_rows(path)
+    projects = ppi_projects(rows)
     report = run(path, PPI)
     assert report.ok, report.errors
-    assert report.created["partnership"] == len(rows)
+    # One partnership per project, not one per investment row.
+    assert len(projects) < len(rows)
+    assert report.created["partnership"] == len(projects)
     by_id = {p.source_id: p for p in Partnership.objects.filter(source=PPI)}
+    assert set(by_id) == set(projects)
     placeholders = {"Not Available", "Not Applicable", "N/A", "..", ""}
-    for r in rows:
-        p = by_id[r["record_no"]]
-        total = r["TotalInvestment"].strip()
-        if total in placeholders:
+    for key, group in projects.items():
+        p = by_id[key]
+        known = [
+            Decimal(r["TotalInvestment"].strip()) * 1_000_000
+            for r in group
+            if r["TotalInvestment"].strip() not in placeholders
+        ]
+        if not known:
             assert p.estimated_value is None  # a placeholder is empty, never 0
         else:
-            assert p.estimated_value == Decimal(total) * 1_000_000  # US$ millions → US$
+            assert p.estimated_value == sum(known)  # US$ millions → US$, summed over the years
             assert p.currency == "USD"
-        period = r["ContractPeriod"].strip()
+        assert [i["record_no"] for i in p.other_data["investments"]] == sorted(
+            (r["record_no"] for r in group), key=lambda n: int(next(
+                x["InvestmentYear"] for x in group if x["record_no"] == n
+            ))
+        )  # fmt: skip
+        period = group[0]["ContractPeriod"].strip()
         assert p.other_data["ContractPeriod"] == (None if period in placeholders else period)
-    china = sum(1 for r in rows if r["Country"] == "China")
-    assert sum(1 for p in by_id.values() if p.country == "CN") == china
+    china = {k for k, g in projects.items() if g[0]["Country"] == "China"}
+    assert sum(1 for p in by_id.values() if p.country == "CN") == len(china)
 
     # Sponsors, counted from the cells with a plain split (not the importer's parser).
     expected = 0
     names = set()
-    for r in rows:
-        cell = r["Sponsors"].replace("\r", " ").strip()
-        if cell in placeholders:
-            continue
-        for part in re.split(r"\),\s*", cell):
-            name = part.split(" (")[0].strip()
-            if name and name.lower() not in {"others", "other", "unknown"}:
-                expected += 1
-                names.add(" ".join(name.split()).lower())
+    for group in projects.values():
+        in_project = set()
+        for r in group:
+            cell = r["Sponsors"].replace("\r", " ").strip()
+            if cell in placeholders:
+                continue
+            for part in re.split(r"\),\s*", cell):
+                name = part.split(" (")[0].strip()
+                if name and name.lower() not in {"others", "other", "unknown"}:
+                    in_project.add(" ".join(name.split()).lower())
+        expected += len(in_project)
+        names |= in_project
     assert PartnershipMember.objects.filter(partnership__source=PPI).count() == expected
     assert report.created["organisation"] == len(names)
 
     record = next(r for r in rows if r["Sponsors"].startswith("NWS Holdings Limited (29%"))
-    members = {
-        m.organisation.name: m
-        for m in by_id[record["record_no"]].members.select_related("organisation")
-    }
+    key = next(k for k, g in projects.items() if record in g)
+    members = {m.organisation.name: m for m in by_id[key].members.select_related("organisation")}
     assert members["NWS Holdings Limited"].equity_share == Decimal("29")
     assert members["SUEZ"].equity_share == Decimal("29")
     assert members["SUEZ"].organisation.country == "FR"
@@ -412,7 +435,7 @@ def test_ppi_imports_cleanly_with_exact_amounts_and_sponsors() -> None:
     assert members["SUEZ"].roles == ["financier"]
     # Re-import: nothing new.
     again = run(path, PPI)
-    assert sum(again.created.values()) == 0 and again.unchanged["partnership"] == len(rows)
+    assert sum(again.created.values()) == 0 and again.unchanged["partnership"] == len(projects)
 
 
 # ---------------------------------------------------------------------------------- H2020

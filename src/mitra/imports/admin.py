@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.errors import ApplicationError
 
-from .models import OrganisationMatchReview, ReviewStatus, SavedMapping
+from .models import ImportRun, OrganisationMatchReview, ReviewStatus, SavedMapping
 from .reviews import review_resolve
 
 
@@ -42,3 +42,19 @@ class OrganisationMatchReviewAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class SavedMappingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "created_by", "created_at")
     search_fields = ("name",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Imports as they were run: read only (the report is what the import found)."""
+
+    list_display = ("created_at", "format", "source", "filename", "mode", "succeeded", "rows",
+                    "rejected_rows", "created_by")  # fmt: skip
+    list_filter = ("format", "mode", "succeeded")
+    search_fields = ("source", "filename")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.choices import Currency
 from mitra.partnerships.models import PartnershipForm
 
+from .report import ALL_OR_NOTHING, MODES
+
 #: Largest table the web UI accepts (the command line has no limit).
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -47,6 +49,18 @@ class UploadForm(forms.Form):
 
 class MappingChoiceForm(forms.Form):
     mapping = forms.ChoiceField(label=_("Column mapping"), choices=())
+    mode = forms.ChoiceField(
+        label=_("Rows with errors"),
+        choices=[(k, v) for k, v in MODES.items()],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A rejected row writes nothing; the other rows of its partnership are rejected with it."
+        ),
+    )
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or ALL_OR_NOTHING
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

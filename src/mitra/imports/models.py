@@ -95,3 +95,57 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportMode(models.TextChoices):
+    """What an import does with rows that have errors (mitra.imports.report.MODES)."""
+
+    #: Any error refuses the whole file; nothing is written (the default).
+    ALL_OR_NOTHING = "all_or_nothing", _("All or nothing")
+    #: The valid rows are written; the rejected ones are listed with their reasons.
+    VALID_ROWS = "valid_rows", _("Valid rows only")
+
+
+class ImportRun(models.Model):
+    """One import that was run (web job or command line): what was imported, how rows with
+    errors were treated, and the report it left."""
+
+    job = models.OneToOneField(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_run",
+        verbose_name=_("background job"),
+    )
+    format = models.CharField(_("format"), max_length=10)
+    #: The column mapping of a table import, or the file name of an OCDS/OC4IDS one.
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    mode = models.CharField(
+        _("rows with errors"),
+        max_length=20,
+        choices=ImportMode.choices,
+        default=ImportMode.ALL_OR_NOTHING,
+    )
+    succeeded = models.BooleanField(_("imported"), default=False)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.format} {self.source} ({self.mode})"

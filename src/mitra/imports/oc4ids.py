@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mitra.partnerships.models import DevelopmentSector, PartnershipForm, Stage
+from mitra.partnerships.models import PartnershipForm, Stage
 
 from .common import (
     ROLE_SYNONYMS,
@@ -101,20 +101,32 @@ STATUS_SYNONYMS = {
     "tender": Stage.TRANSACTION,
     "canceled": Stage.CANCELLED,
 }
+#: OC4IDS projectSector codes → development sector (codes of DevelopmentSector); a finer code
+#: is looked up before its parent.
 SECTOR_MAP = {
-    "transport.road": DevelopmentSector.ROAD_BRIDGE,
-    "transport.rail": DevelopmentSector.RAILWAY,
-    "transport.urban": DevelopmentSector.RAILWAY,
-    "transport.water": DevelopmentSector.PORT,
-    "transport.air": DevelopmentSector.AIRPORT,
-    "energy": DevelopmentSector.ENERGY,
-    "communications": DevelopmentSector.ICT,
-    "waterAndWaste": DevelopmentSector.WATER,
-    "health": DevelopmentSector.HEALTH,
-    "education": DevelopmentSector.EDUCATION,
-    "socialHousing": DevelopmentSector.HOUSING,
-    "naturalResources": DevelopmentSector.ENVIRONMENT,
-    "cultureSportsAndRecreation": DevelopmentSector.TOURISM,
+    "transport": "transport",
+    "transport.road": "road_bridge",
+    "transport.rail": "railway",
+    "transport.urban": "transport",  # buses, BRT and urban transit alike
+    "transport.water": "port",
+    "transport.air": "airport",
+    "transport.lowCarbon": "transport",
+    # Perpres 38/2015: power plants, geothermal ones included, are electricity
+    # (ketenagalistrikan); bio-energy belongs with oil, gas and renewables.
+    "energy": "electricity",
+    "energy.solar": "electricity",
+    "energy.wind": "electricity",
+    "energy.hydropower": "electricity",
+    "energy.geothermal": "electricity",
+    "energy.biomass": "oil_gas_renewables",
+    "communications": "ict",
+    "waterAndWaste": "water",
+    "health": "health",
+    "education": "education_facility",
+    "socialHousing": "housing",
+    "naturalResources": "environment",
+    "naturalResources.floodProtection": "water_resources",
+    "cultureSportsAndRecreation": "sports_arts",
 }
 MAPPED = {"id", "title", "description", "language", "parties", "publicAuthority", "period"}
 NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -357,7 +369,7 @@ def _sector(value: Any, where: str, report: ImportReport) -> str:
         for key in (code, code.split(".")[0]):
             if key in SECTOR_MAP:
                 return SECTOR_MAP[key]
-    return DevelopmentSector.OTHER
+    return "other"
 
 
 def _amount(value: Any, where: str, report: ImportReport) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from mitra.partnerships.models import DevelopmentSector, PartnershipForm, Stage
+from mitra.partnerships.models import PartnershipForm, Stage
 
 from .common import (
     LEAD_ROLES,
@@ -58,25 +58,34 @@ DATE_KEYS = {
 #: Top-level release fields the importer maps (the rest goes to other data).
 MAPPED = {"ocid", "id", "date", "tag", "title", "description", "language"}
 
-#: COFOG (UN Classification of the Functions of Government) prefixes → development sector,
-#: longest prefix first wins.
+#: COFOG (UN Classification of the Functions of Government) prefixes → development sector
+#: (codes of mitra.partnerships.models.DevelopmentSector: Perpres 38/2015's infrastructure types
+#: plus social sectors), checked in order: the longer prefix of a branch comes first.
 COFOG_SECTORS: tuple[tuple[str, str], ...] = (
-    ("04.5.1", DevelopmentSector.ROAD_BRIDGE),
-    ("04.5.2", DevelopmentSector.PORT),
-    ("04.5.3", DevelopmentSector.RAILWAY),
-    ("04.5.4", DevelopmentSector.AIRPORT),
-    ("04.6", DevelopmentSector.ICT),
-    ("04.3", DevelopmentSector.ENERGY),
-    ("04.2", DevelopmentSector.AGRICULTURE),
-    ("04.7.3", DevelopmentSector.TOURISM),
-    ("05.1", DevelopmentSector.SANITATION),
-    ("05.2", DevelopmentSector.SANITATION),
-    ("05", DevelopmentSector.ENVIRONMENT),
-    ("06.3", DevelopmentSector.WATER),
-    ("06.1", DevelopmentSector.HOUSING),
-    ("07", DevelopmentSector.HEALTH),
-    ("09", DevelopmentSector.EDUCATION),
-    ("10", DevelopmentSector.SOCIAL_SERVICES),
+    ("03.4", "correctional"),  # prisons
+    ("04.2", "agriculture"),
+    ("04.3.2", "oil_gas_renewables"),  # petroleum and natural gas
+    ("04.3.4", "oil_gas_renewables"),  # other fuels
+    ("04.3.6", "oil_gas_renewables"),  # non-electric energy
+    ("04.3", "electricity"),  # fuel and energy: electricity unless a finer code says otherwise
+    ("04.5.1", "road_bridge"),
+    ("04.5.2", "port"),
+    ("04.5.3", "railway"),
+    ("04.5.4", "airport"),
+    ("04.5", "transport"),
+    ("04.6", "ict"),
+    ("04.7.3", "tourism"),
+    ("05.1", "solid_waste"),
+    ("05.2", "wastewater_central"),
+    ("05", "environment"),
+    ("06.1", "housing"),
+    ("06.3", "water"),
+    ("06.4", "urban_facilities"),  # street lighting
+    ("07", "health"),
+    ("08.1", "sports_arts"),
+    ("08.2", "sports_arts"),
+    ("09", "education"),
+    ("10", "social_protection"),
 )
 
 
@@ -457,7 +466,7 @@ def _sector(project: dict[str, Any], where: str, report: ImportReport) -> str:
         _("No development sector Mitra knows could be read (COFOG expected); “other” was used."),
         sector.get("id") if isinstance(sector, dict) else "",
     )
-    return DevelopmentSector.OTHER
+    return "other"
 
 
 def _country(

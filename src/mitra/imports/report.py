@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mitra.core.errors import ApplicationError
+
+#: How an import treats rows with errors: refuse the whole file (the default), or import the
+#: valid rows and list the rejected ones with their reasons (table imports).
+ALL_OR_NOTHING = "all_or_nothing"
+VALID_ROWS = "valid_rows"
+MODES = {
+    ALL_OR_NOTHING: gettext_lazy("All or nothing: any error refuses the whole file"),
+    VALID_ROWS: gettext_lazy("Import the valid rows; list the rejected ones with their reasons"),
+}
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,26 @@ class ImportIssue:
 
     def to_dict(self) -> dict[str, str]:
         return {"where": self.where, "value": self.value, "message": self.message}
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row a partial import left out, and why (one entry per problem of the row)."""
+
+    row: int
+    source_id: str
+    where: str
+    message: str
+    value: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "id": self.source_id,
+            "where": self.where,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -40,6 +70,13 @@ class ImportReport:
     errors: list[ImportIssue] = field(default_factory=list)
     rows: int = 0
     dry_run: bool = False
+    mode: str = ALL_OR_NOTHING
+    #: Rows left out by a partial import (mode VALID_ROWS), each with its reason.
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({r.row for r in self.rejected})
 
     @property
     def ok(self) -> bool:
@@ -56,12 +93,15 @@ class ImportReport:
             "format": self.format,
             "source": self.source,
             "dry_run": self.dry_run,
+            "mode": self.mode,
             "rows": self.rows,
+            "rejected_rows": self.rejected_rows,
             "created": dict(self.created),
             "updated": dict(self.updated),
             "unchanged": dict(self.unchanged),
             "warnings": [w.to_dict() for w in self.warnings],
             "errors": [e.to_dict() for e in self.errors],
+            "rejected": [r.to_dict() for r in self.rejected],
         }
 
 

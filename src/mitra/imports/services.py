@@ -1,4 +1,5 @@
-"""Imports: one entry point per way data comes in; every importer is all-or-nothing.
+"""Imports: one entry point per way data comes in; every importer is all-or-nothing by
+default (a table import may instead import its valid rows and list the rejected ones).
 
 ``import_file`` reads a file in one of the supported formats and hands it to its importer:
 OCDS release/record packages (:mod:`.ocds`), OC4IDS project packages (:mod:`.oc4ids`) and CSV/XLSX
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from mitra.core.errors import ApplicationError, PermissionDenied
 
-from .report import ImportReport
+from .report import ALL_OR_NOTHING, MODES, VALID_ROWS, ImportRefused, ImportReport
 
 FORMATS = ("ocds", "oc4ids", "csv", "xlsx")
 Progress = Callable[[int, int], None]
@@ -38,14 +39,75 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     check_permission: bool = True,
+    mode: str = ALL_OR_NOTHING,
+    job: Any = None,
+    filename: str = "",
 ) -> ImportReport:
     """Import ``path`` as ``fmt``. ``check_permission=False`` only for the command line, whose
-    user is the operator of the server."""
+    user is the operator of the server.
+
+    ``mode``: ``all_or_nothing`` (the default: any error refuses the file) or ``valid_rows``
+    (tables only: the valid rows are imported, the rejected ones listed in the report). Every
+    import that is not a dry run is recorded as an :class:`~.models.ImportRun` with its mode and
+    report (``job``: the background job that ran it)."""
     if check_permission and not can_import(actor):
         raise PermissionDenied(_("Only platform staff may import data."))
     if fmt not in FORMATS:
         raise ApplicationError(_("Unknown format %(fmt)s.") % {"fmt": fmt}, {"field": "format"})
-    path = Path(path)
+    if mode not in MODES:
+        raise ApplicationError(
+            _("Unknown import mode %(mode)s.") % {"mode": mode}, {"field": "mode"}
+        )
+    if mode == VALID_ROWS and fmt not in ("csv", "xlsx"):
+        raise ApplicationError(
+            _("Only table imports (CSV, XLSX) can import the valid rows alone."), {"field": "mode"}
+        )
+    if dry_run:
+        return _run(actor, Path(path), fmt, mapping, dry_run, progress, mode)
+    try:
+        report = _run(actor, Path(path), fmt, mapping, dry_run, progress, mode)
+    except ImportRefused as exc:
+        _record(actor, exc.report, fmt, mapping, job, filename or Path(path).name, ok=False)
+        raise
+    _record(actor, report, fmt, mapping, job, filename or Path(path).name, ok=True)
+    return report
+
+
+def _record(
+    actor: Any,
+    report: ImportReport,
+    fmt: str,
+    mapping: str | None,
+    job: Any,
+    filename: str,
+    *,
+    ok: bool,
+) -> None:
+    from .models import ImportRun
+
+    ImportRun.objects.create(
+        job=job,
+        format=fmt,
+        source=(mapping or report.source or "")[:200],
+        filename=filename[:200],
+        mode=report.mode,
+        succeeded=ok,
+        rows=report.rows,
+        rejected_rows=report.rejected_rows,
+        report=report.to_dict(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _run(
+    actor: Any,
+    path: Path,
+    fmt: str,
+    mapping: str | None,
+    dry_run: bool,
+    progress: Progress | None,
+    mode: str,
+) -> ImportReport:
     if fmt in ("csv", "xlsx"):
         from .tables import import_table, load_mapping
 
@@ -60,6 +122,7 @@ def import_file(
             actor=actor,
             dry_run=dry_run,
             progress=progress,
+            mode=mode,
         )
     data = read_json(path)
     if fmt == "ocds":
@@ -138,6 +201,9 @@ def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:
             fmt=params["fmt"],
             mapping=params["mapping"],
             progress=progress,
+            mode=params.get("mode", ALL_OR_NOTHING),
+            job=job,
+            filename=params.get("filename", ""),
         )
     except ImportRefused as exc:
         exc.extra["url"] = reverse("imports:report", args=[job.pk])
@@ -150,6 +216,8 @@ def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:
         _("File"): params.get("filename", ""),
         _("Mapping"): params["mapping"],
         _("Rows"): report.rows,
+        _("Rows with errors"): str(MODES[report.mode]),
+        _("Rows rejected"): report.rejected_rows,
         _("Created"): counts_text(report.created),
         _("Updated"): counts_text(report.updated),
         _("Unchanged"): counts_text(report.unchanged),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:token>/start/", views.start, name="start"),
     path("<str:token>/mapping/", views.mapping_new, name="mapping_new"),
     path("jobs/<uuid:job_id>/report/", views.report, name="report"),
+    path("jobs/<uuid:job_id>/rejected/", views.rejected, name="rejected"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
 ]

@@ -25,7 +25,8 @@ from mitra.jobs.models import Job
 from mitra.jobs.services import job_enqueue
 
 from .forms import EXTENSIONS, MappingBuilderForm, MappingChoiceForm, UploadForm, safe_token
-from .models import OrganisationMatchReview, ReviewStatus, SavedMapping
+from .models import ImportRun, OrganisationMatchReview, ReviewStatus, SavedMapping
+from .report import ALL_OR_NOTHING
 from .reviews import review_resolve
 from .services import can_import, upload_dir
 from .tables import import_table, load_mapping, mapping_from_spec, preview_table, read_table
@@ -80,16 +81,25 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     """The first rows as the mapping parses them, and the full validation report of a dry run
     (nothing is written)."""
     path, meta = _upload(token, request.user)
-    choice = MappingChoiceForm(request.GET or None)
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("mode"):
+        data["mode"] = ALL_OR_NOTHING  # the default, shown as chosen
+    choice = MappingChoiceForm(data)
     context: dict[str, Any] = {"token": token, "meta": meta, "choice": choice, "nav": "imports"}
     if choice.is_valid():
         name = choice.cleaned_data["mapping"]
         context["mapping_name"] = name
+        context["mode"] = choice.cleaned_data["mode"]
         try:
             mapping = load_mapping(name)
             context["preview"] = preview_table(path, fmt=meta["fmt"], mapping=mapping)
             context["report"] = import_table(
-                path, fmt=meta["fmt"], mapping=mapping, actor=request.user, dry_run=True
+                path,
+                fmt=meta["fmt"],
+                mapping=mapping,
+                actor=request.user,
+                dry_run=True,
+                mode=choice.cleaned_data["mode"],
             ).to_dict()
         except ApplicationError as exc:
             context["problem"] = str(exc.message)
@@ -114,7 +124,13 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         actor=request.user,
         kind="imports.table",
         title=_("Import %(file)s (%(mapping)s)") % {"file": meta["filename"], "mapping": name},
-        params={"token": token, "fmt": meta["fmt"], "mapping": name, "filename": meta["filename"]},
+        params={
+            "token": token,
+            "fmt": meta["fmt"],
+            "mapping": name,
+            "filename": meta["filename"],
+            "mode": choice.cleaned_data["mode"],
+        },
     )
     return redirect("jobs:detail", job_id=job.pk)
 
@@ -123,8 +139,31 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
 def report(request: HttpRequest, job_id: str) -> HttpResponse:
     """The full report an import job left: counts, then every error and warning."""
     job = get_object_or_404(Job, pk=job_id, kind="imports.table")
-    data = (job.result or {}).get("report") or {}
+    data = dict((job.result or {}).get("report") or {})
+    run = ImportRun.objects.filter(job=job).first()
+    if data and run is not None:
+        data["mode"] = run.mode  # as recorded with the import
     return render(request, "imports/report.html", {"job": job, "report": data, "nav": "imports"})
+
+
+REJECTED_COLUMNS = (
+    Column(gettext_lazy("Row"), lambda r: r.get("row")),
+    Column(gettext_lazy("Id"), lambda r: r.get("id", "")),
+    Column(gettext_lazy("Where"), lambda r: r.get("where", "")),
+    Column(gettext_lazy("Value"), lambda r: r.get("value", "")),
+    Column(gettext_lazy("Reason"), lambda r: r.get("message", "")),
+)
+
+
+@staff_only
+def rejected(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The rows a partial import left out, with their reasons, as CSV (or XLSX)."""
+    job = get_object_or_404(Job, pk=job_id, kind="imports.table")
+    rows = ((job.result or {}).get("report") or {}).get("rejected") or []
+    fmt = export_format(request) or "csv"
+    return table_response(
+        rows=rows, columns=REJECTED_COLUMNS, fmt=fmt, filename=f"import-rejected-rows-{job.pk}"
+    )
 
 
 REVIEW_COLUMNS = (

@@ -133,6 +133,12 @@ class RowParser:
         column = spec["column"]
         text = self.cell(row, column)
         for rule in spec.get("rules", []):
+            when = rule.get("when")
+            if when and not any(
+                enum_key(self.raw(row, col)) in {enum_key(v) for v in values}
+                for col, values in when.items()
+            ):
+                continue
             probe = self.raw(row, rule.get("column", column)).casefold()
             if rule["contains"].casefold() in probe:
                 return rule["value"]
@@ -297,22 +303,34 @@ class Warned:
 
 @cache
 def _lookup_country(text: str) -> str | None:
+    """The code of a country code or name: django-countries first (it knows the codes Mitra
+    stores, ISO 3166-1 plus settings.COUNTRIES_OVERRIDE such as Kosovo's XK), then pycountry's
+    other names and fuzzy search."""
     import pycountry
+    from django_countries import countries
 
+    known = dict(countries)
+    if len(text) == 2 and text.upper() in known:
+        return text.upper()
+    by_name = countries.by_name(text)
+    if by_name:
+        return str(by_name)
     candidates = [text, text.split(",")[0].strip(), text.split("(")[0].strip()]
     for c in candidates:
         if not c:
             continue
         try:
-            return str(pycountry.countries.lookup(c).alpha_2)
+            code = str(pycountry.countries.lookup(c).alpha_2)
         except LookupError:
             continue
+        if code in known:
+            return code
     for c in candidates[1:]:
         try:
             found = pycountry.countries.search_fuzzy(c)
         except LookupError:
             continue
-        if len(found) == 1:
+        if len(found) == 1 and str(found[0].alpha_2) in known:
             return str(found[0].alpha_2)
     return None
 

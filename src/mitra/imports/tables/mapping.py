@@ -55,6 +55,10 @@ class TableMapping:
                     elif key in ("data_columns", "amounts") and isinstance(value, dict):
                         found.extend(value)
                         walk(value)
+                    elif key == "when" and isinstance(value, dict):
+                        found.extend(value)
+                    elif key == "source_label" and isinstance(value, dict):
+                        found.extend(v for v in value.values() if isinstance(v, str))
                     else:
                         walk(value)
             elif isinstance(node, list):
@@ -65,6 +69,7 @@ class TableMapping:
         walk(self.spec.get("members", []))
         walk(self.spec.get("other_data", {}))
         walk(self.spec.get("prefer_row", {}))
+        walk(self.spec.get("row_series", {}).get("fields", {}))
         return list(dict.fromkeys(found))
 
 

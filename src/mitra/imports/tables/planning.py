@@ -17,7 +17,7 @@ from mitra.core.choices import Currency
 from mitra.organisations.models import Organisation, Sector
 from mitra.partnerships.models import DevelopmentSector, Partnership, Stage
 
-from ..report import ImportReport
+from ..report import ImportIssue, ImportReport
 from .cells import (
     NOT_PUBLISHED,
     Amount,
@@ -79,6 +79,11 @@ class PartnershipWant:
     #: Per-partner data kept in other_data["member_data"] (e.g. H2020 EU contributions).
     member_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     form_rule: dict[str, Any] | None = None
+    #: Rows of a grouped partnership kept one by one (the mapping's ``row_series``, e.g. the
+    #: PPI's investment commitments by year); put in other_data once every row is read.
+    series: list[dict[str, Any]] = field(default_factory=list)
+    #: Table row numbers that fed this partnership (a partial import rejects them together).
+    rows: list[int] = field(default_factory=list)
 
 
 class Planner:
@@ -91,6 +96,10 @@ class Planner:
         self.partnerships: dict[str, PartnershipWant] = {}
         self.orgs: dict[tuple[str, str, str], OrgWant] = {}
         self.alias_entries = self._alias_entries()
+        #: Row number → the errors found in it (a partial import rejects those rows).
+        self.row_errors: dict[int, list[ImportIssue]] = {}
+        #: Row number → the id the row gave (its partnership's source_id), when it had one.
+        self.row_ids: dict[int, str] = {}
 
     def _alias_entries(self) -> dict[str, dict[str, Any]]:
         index: dict[str, dict[str, Any]] = {}
@@ -103,6 +112,7 @@ class Planner:
         self.report.error(
             _("row %(row)d, column %(column)s") % {"row": row, "column": column}, message, value
         )
+        self.row_errors.setdefault(row, []).append(self.report.errors[-1])
 
     def warn(self, row: int, column: str, message: str, value: Any = "") -> None:
         self.report.warn(
@@ -120,7 +130,7 @@ class Planner:
             rownum = self.table.first_row + n
             if progress and n % PROGRESS_EVERY == 0:
                 progress(n, total)
-            source_id = "|".join(self.p.raw(row, c) for c in id_columns)
+            source_id = "|".join(" ".join(self.p.raw(row, c).split()) for c in id_columns)
             if not source_id.strip("|"):
                 self.err(rownum, ", ".join(id_columns), _("The row has no id."))
                 continue
@@ -132,6 +142,7 @@ class Planner:
                     source_id,
                 )
                 continue
+            self.row_ids[rownum] = source_id
             want = self.partnerships.get(source_id)
             if want is not None and not grouped:
                 self.err(
@@ -154,9 +165,63 @@ class Planner:
                 else:
                     want.fields, want.code_year = fields, code_year
                 want._preferred = preferred  # type: ignore[attr-defined]
+            want.rows.append(rownum)
             self.members(row, rownum, want)
+            self.series_row(row, rownum, want)
+        self.finish_series()
         if progress:
             progress(len(rows), total)
+
+    # -- rows kept one by one (row_series)
+    def series_row(self, row: list[str], rownum: int, want: PartnershipWant) -> None:
+        sspec = self.spec.get("row_series")
+        if not sspec:
+            return
+        entry: dict[str, Any] = {}
+        for key, fspec in sspec["fields"].items():
+            try:
+                value = self.p.field(fspec, row, {})
+            except CellError as exc:
+                self.err(rownum, fspec.get("column", key), exc.message, exc.value)
+                return
+            if isinstance(value, Warned):
+                self.warn(rownum, fspec.get("column", key), value.message, value.value)
+                value = value.value
+            if isinstance(value, Amount):
+                entry[f"{key}_currency"] = value.currency
+                value = None if value.value is None else str(value.value)
+            entry[key] = value
+        want.series.append(entry)
+
+    def finish_series(self) -> None:
+        """Each grouped partnership's rows, sorted, into other_data; their amounts summed into
+        a field when the mapping says the source's total is that sum (docs/imports.md)."""
+        sspec = self.spec.get("row_series")
+        if not sspec:
+            return
+        name, sort_by, total = sspec["name"], sspec.get("sort_by"), sspec.get("sum")
+        for want in self.partnerships.values():
+            rows = want.series
+            if sort_by:
+                rows.sort(key=lambda e: (e.get(sort_by) is None, e.get(sort_by) or 0))
+            other = want.fields["other_data"]
+            other[name] = rows
+            if not total:
+                continue
+            amount_key, target = total["amount"], total["into"]
+            known = [Decimal(e[amount_key]) for e in rows if e.get(amount_key) is not None]
+            currencies = {e.get(f"{amount_key}_currency") for e in rows} - {None}
+            if len(currencies) > 1:
+                continue  # never add amounts in two currencies
+            want.fields[target] = sum(known, Decimal(0)) if known else None
+            if currencies:
+                want.fields["currency"] = currencies.pop()
+            missing = len(rows) - len(known)
+            if not known:
+                other.setdefault("not_published", {})[target] = "empty"
+            elif missing:
+                # The sum of the known amounts only: said so next to it, never silently.
+                other[f"{name}_total_incomplete"] = True
 
     def partnership_fields(self, row: list[str], rownum: int) -> tuple[dict[str, Any] | None, int]:
         parsed: dict[str, Any] = {}
@@ -245,6 +310,15 @@ class Planner:
                 "currency": amount.currency,
                 **({"note": NOT_PUBLISHED} if amount.reason == NOT_PUBLISHED else {}),
             }
+        label = self.spec["partnership"].get("stage", {}).get("source_label")
+        if label:
+            # Several source stages can share one Mitra stage (the Kemenkeu portal's "Lelang"
+            # and "Penandatanganan dan Pembiayaan" are both our transaction): keep its own.
+            stage_column = self.spec["partnership"]["stage"].get("column", "")
+            other["source_stage"] = {
+                "code": self.p.cell(row, stage_column) if stage_column else None,
+                **{lang: self.p.cell(row, col) for lang, col in label.items()},
+            }
         if not_published:
             other["not_published"] = not_published
         fields["other_data"] = other
@@ -272,7 +346,12 @@ class Planner:
         roles: list[str],
         equity: Decimal | None,
         data: dict[str, Any],
+        *,
+        add_equity: bool = True,
     ) -> None:
+        """``add_equity``: two entries of one row add up (two spellings of one sponsor); the
+        same sponsor on another row of a grouped partnership states its share again
+        (``add_equity=False``: the later row's share replaces the earlier one)."""
         existing = want.members.get(org.key)
         if existing is None:
             want.members[org.key] = MemberWant(org.key, roles, equity, data)
@@ -281,8 +360,10 @@ class Planner:
             if r not in existing.roles:
                 existing.roles.append(r)
         if equity is not None:
-            existing.equity_share = min(
-                Decimal(100), (existing.equity_share or Decimal(0)) + equity
+            existing.equity_share = (
+                min(Decimal(100), (existing.equity_share or Decimal(0)) + equity)
+                if add_equity
+                else equity
             )
         existing.data.update(data)
 
@@ -381,6 +462,8 @@ class Planner:
             return
         skip = {normalise_name(s) for s in mspec.get("skip_names", [])}
         unnamed = want.fields["other_data"].setdefault("unnamed_sponsors", [])
+        # Shares of this row, per organisation (two spellings of one sponsor add up).
+        in_row: dict[tuple[str, str, str], tuple[OrgWant, Decimal | None]] = {}
         for name, share_text, country_text in sponsors:
             share: Decimal | None = None
             share_text = share_text.strip()
@@ -404,9 +487,9 @@ class Planner:
                         rownum, column, _("Share rounded to %(share)s%%.") % {"share": share}, text
                     )
             if normalise_name(name) in skip:
-                unnamed.append(
-                    {"name": name, "equity_share": None if share is None else str(share)}
-                )
+                entry = {"name": name, "equity_share": None if share is None else str(share)}
+                if entry not in unnamed:  # the same cell on each row of a grouped project
+                    unnamed.append(entry)
                 continue
             country = ""
             if country_text and country_text.casefold() not in self.p.placeholders:
@@ -416,7 +499,14 @@ class Planner:
                         rownum, column, _("Unknown sponsor country; left empty."), country_text
                     )
             org = self.named_org(name, mspec, rownum, country)
-            self.add_member(want, org, list(mspec["roles"]), share, {})
+            seen = in_row.get(org.key)
+            if seen is not None and seen[1] is not None and share is not None:
+                share = min(Decimal(100), seen[1] + share)
+            elif seen is not None and share is None:
+                share = seen[1]
+            in_row[org.key] = (org, share)
+        for org, share in in_row.values():
+            self.add_member(want, org, list(mspec["roles"]), share, {}, add_equity=False)
         if not unnamed:
             want.fields["other_data"].pop("unnamed_sponsors")
 

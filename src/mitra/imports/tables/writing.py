@@ -27,7 +27,7 @@ from mitra.partnerships.models import (
 )
 
 from ..bulk import insert_with_history, reserve_ids
-from ..report import ImportRefused, ImportReport
+from ..report import ALL_OR_NOTHING, MODES, VALID_ROWS, ImportRefused, ImportReport, RejectedRow
 from .cells import normalise_name
 from .mapping import TableMapping
 from .planning import PartnershipWant, Planner, Progress
@@ -92,13 +92,21 @@ def import_table(
     actor: Any,
     dry_run: bool = False,
     progress: Progress | None = None,
+    mode: str = ALL_OR_NOTHING,
 ) -> ImportReport:
-    """Import a CSV/XLSX table through ``mapping``: all or nothing.
+    """Import a CSV/XLSX table through ``mapping``: all or nothing by default.
 
     Returns the report; raises :class:`ImportRefused` (nothing written) when any row has an
-    error. With ``dry_run`` nothing is written and the report (errors included) is returned."""
+    error. With ``dry_run`` nothing is written and the report (errors included) is returned.
+
+    ``mode=VALID_ROWS``: rows with errors are left out (with every other row of the same
+    partnership, and the organisations only they name) and listed in ``report.rejected`` with
+    their reasons; the rest is written. A rejected row writes nothing. Errors of the file as a
+    whole (a missing column, an unreadable file) still refuse it."""
+    if mode not in MODES:
+        raise ValueError(mode)
     path = Path(path)
-    report = ImportReport(format=fmt, source=mapping.name, dry_run=dry_run)
+    report = ImportReport(format=fmt, source=mapping.name, dry_run=dry_run, mode=mode)
     table = read_table(path, fmt, report)
     missing = [c for c in mapping.columns() if c not in table.header]
     # Two columns with one name: the mapping would silently read only the last one.
@@ -121,6 +129,8 @@ def import_table(
     total = 2 * max(1, report.rows)
     planner = Planner(mapping, table, report)
     planner.build(progress, total)
+    if report.errors and mode == VALID_ROWS:
+        _reject_rows(planner, report)
     if report.errors:
         return _refuse_or_return(report)
     resolved = resolve_organisations(planner, report)
@@ -136,6 +146,43 @@ def import_table(
     if progress:
         progress(total, total)
     return report
+
+
+def _reject_rows(planner: Planner, report: ImportReport) -> None:
+    """Leave out every row with an error, and the other rows of its partnership (a partnership
+    is written whole or not at all); move their errors to ``report.rejected``."""
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for rownum, source_id in planner.row_ids.items():
+        by_id[source_id].append(rownum)
+    issues = {id(issue) for found in planner.row_errors.values() for issue in found}
+    rejected: list[RejectedRow] = []
+    left_out: set[int] = set()
+    for rownum in sorted(planner.row_errors):
+        source_id = planner.row_ids.get(rownum, "")
+        for issue in planner.row_errors[rownum]:
+            rejected.append(RejectedRow(rownum, source_id, issue.where, issue.message, issue.value))
+        left_out.add(rownum)
+        if not source_id:
+            continue
+        planner.partnerships.pop(source_id, None)
+        for other in by_id[source_id]:
+            if other in planner.row_errors or other in left_out:
+                continue
+            left_out.add(other)
+            rejected.append(
+                RejectedRow(
+                    other,
+                    source_id,
+                    _("row %(row)d") % {"row": other},
+                    _("Another row of the same partnership (row %(row)d) has an error.")
+                    % {"row": rownum},
+                )
+            )
+    report.rejected = sorted(rejected, key=lambda r: r.row)
+    report.errors = [e for e in report.errors if id(e) not in issues]
+    # Organisations named only by rejected rows are not created either.
+    wanted = {key for want in planner.partnerships.values() for key in want.members}
+    planner.orgs = {key: org for key, org in planner.orgs.items() if key in wanted}
 
 
 def _refuse_or_return(report: ImportReport) -> ImportReport:

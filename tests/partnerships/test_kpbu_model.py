@@ -4,6 +4,7 @@ types, units and codes, through the services, the API, the pages and the open-da
 from __future__ import annotations
 
 import importlib
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -379,3 +380,27 @@ def test_the_migration_moves_retired_sectors_units_and_codes(world: Any, setting
     assert (psp.code, psp.ocid) == ("KPSos-2025-0007", "ocds-test00-KPS-2025-0007")
     assert Need.objects.get(pk=need.pk).unit == "units"
     assert Need.objects.get(pk=hectares.pk).unit == "ha"
+
+
+def test_an_imported_kpbu_in_transaction_shows_its_source_stage_and_no_planning_gate(
+    client: Any, world: Any
+) -> None:
+    # given a KPBU imported at the source's "Penandatanganan dan Pembiayaan", led by its PJPK
+    p = world.partnership
+    Partnership.objects.filter(pk=p.pk).update(
+        stage="transaction",
+        other_data={
+            "source_stage": {
+                "code": "5",
+                "ind": "Penandatanganan dan Pembiayaan",
+                "en": "Signing and Financing Acquisition",
+            }
+        },
+    )
+    client.force_login(world.users["lead_admin"])
+    page = client.get(f"/partnerships/{p.pk}/").content.decode()
+    # the source's own stage keeps its meaning beside ours (the page is in Indonesian)
+    shown = re.search(r'data-testid="source-stage">\(([^)]*)\)', page)
+    assert shown and shown.group(1).endswith(" Penandatanganan dan Pembiayaan")
+    # and the sector card agrees with the stage: nothing about leaving planning
+    assert "cannot leave planning" not in page and "leave planning" not in page

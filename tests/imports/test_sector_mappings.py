@@ -180,3 +180,14 @@ def test_signing_and_financing_keeps_its_name(tmp_path: Path) -> None:
     assert p.stage == "transaction"
     assert p.other_data["source_stage"]["ind"] == "Penandatanganan dan Pembiayaan"
     assert p.other_data["source_stage"]["en"] == "Signing and Financing Acquisition"
+
+
+def test_other_names_of_a_province_still_import() -> None:
+    # the Kemenkeu KPBU list writes "Jakarta Raya" (pycountry's old name of DKI Jakarta)
+    from mitra.imports.tables.cells import RowParser
+
+    cells = RowParser.__new__(RowParser)
+    cells.keyed = lambda spec, key="map": {}  # type: ignore[method-assign]
+    assert cells.province("Jakarta Raya", {"country": "ID"}) == "ID-JK"
+    assert cells.province("Daerah Istimewa Yogyakarta", {"country": "ID"}) == "ID-YO"
+    assert cells.province("Jawa Barat", {"country": "ID"}) == "ID-JB"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.core.fields import MAX_VALUE
-from mitra.core.regions import subdivisions
+from mitra.core.regions import subdivision_code, subdivisions
 from mitra.partnerships.models import Stage
 
 from .mapping import TableMapping
@@ -276,6 +276,9 @@ class RowParser:
         code = names.get(normalise_name(text))
         if code is None and text.upper() in subdivisions(country):
             code = text.upper()
+        if code is None:
+            # other names in use: "Jakarta Raya", "Daerah Istimewa Yogyakarta", "Prov. ..."
+            code = subdivision_code(text, country)
         if code is None:
             return Warned("", _("Unknown province; left empty."))
         return code

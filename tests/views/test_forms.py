@@ -20,6 +20,7 @@ from mitra.partnerships.models import (
     Objective,
     Partnership,
     PartnershipMember,
+    Stage,
 )
 
 from .conftest import sign_in, snapshot
@@ -174,8 +175,12 @@ def test_overview_shows_required_sectors_present_and_missing(client: Any, world:
         reverse("partnerships:detail", args=[world.draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     body = response.content.decode()
-    assert response.context["required_sectors"][0][1] is True  # public: the Pemda
-    assert [present for _label, present in response.context["required_sectors"][1:]] == [False] * 4
+    required = response.context["required_sectors"]
+    assert required[0][2] is True  # public: the Pemda
+    assert [present for _label, _since, present in required[1:]] == [False] * 4
+    # each sector says from which stage it is needed; in planning none is missing yet
+    assert {str(since) for _label, since, _present in required} == {str(Stage.PREPARATION.label)}
+    assert response.context["missing_sectors"] == []
     assert 'data-testid="required-sectors"' in body
 
 
@@ -458,7 +463,7 @@ def test_organisation_register_and_edit(client: Any, world: Any) -> None:
     # when: a bad kind for the sector is a field error
     bad = client.post(
         reverse("organisations:create"),
-        {"name": "Koperasi Maju", "sector": "private", "kind": "cooperative"},
+        {"name": "Koperasi Maju", "sector": "media", "kind": "cooperative"},
     )
     assert bad.status_code == 400
     assert "kind" in bad.context["form"].errors

@@ -43,10 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if command in {"help", "--help", "-h"} and len(argv) <= 2:
         return _help()
     if command in _CORE_COMMANDS:
-        from importlib import import_module
-
-        module = import_module(_CORE_COMMANDS[command])
-        return int(module.main(argv[2:]))
+        return _core(command, argv[2:])
     if command == "serve":
         return _serve(argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.config.settings.local")
@@ -56,11 +53,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _core(command: str, args: list[str]) -> int:
+    """A command of the computation core, in the language of ``--lang id|en`` (taken off the
+    arguments) or of the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: Indonesian when
+    the first set starts with "id")."""
+    from importlib import import_module
+
+    from mitra.analysis import _i18n
+
+    language, rest, error = _i18n.split_lang_option(args)
+    if error:
+        print(f"mitra {command}: {error}", file=sys.stderr)
+        return 2
+    module = import_module(_CORE_COMMANDS[command])
+    _i18n.activate(language)
+    try:
+        return int(module.main(rest))
+    finally:
+        _i18n.activate(None)
+
+
 def _help() -> int:
     """Mitra's commands first, one line each, then Django's management commands."""
     width = max(map(len, MITRA_COMMANDS))
     lines = [
         "Usage: mitra <command> [options]   ('mitra <command> --help' for a command's options)",
+        "       simulate, finance, vfm, share and align also take --lang id|en (default: from",
+        "       LANGUAGE, LC_ALL, LC_MESSAGES or LANG; Indonesian when it starts with 'id')",
         "",
         "Mitra's commands:",
         *(f"  {name:<{width}}  {text}" for name, text in MITRA_COMMANDS.items()),

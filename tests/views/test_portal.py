@@ -28,7 +28,9 @@ def _csv(response: Any) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    # An Indonesian CSV separates cells with ";" (its numbers have a decimal comma).
+    delimiter = ";" if response["Content-Language"] == "id" else ","
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
 def _xlsx(response: Any) -> list[list[Any]]:

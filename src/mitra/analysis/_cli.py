@@ -16,12 +16,14 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from mitra.analysis._i18n import _, ngettext, num
 from mitra.analysis._spec import SpecIssue
 
 __all__ = [
     "add_output_options",
     "emit",
     "fail",
+    "heading",
     "interrupted",
     "parse",
     "positive_int",
@@ -42,9 +44,13 @@ def whole(minimum: int) -> Callable[[str], int]:
         try:
             value = int(text.replace("_", "").replace(",", ""))
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                _("must be a whole number, got %(text)s") % {"text": repr(text)}
+            ) from None
         if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+            raise argparse.ArgumentTypeError(
+                _("must be >= %(minimum)s, got %(value)s") % {"minimum": minimum, "value": value}
+            )
         return value
 
     return parse
@@ -59,18 +65,22 @@ def seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number, got %(text)s") % {"text": repr(text)}
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+        raise argparse.ArgumentTypeError(
+            _("must be >= %(minimum)s, got %(value)s") % {"minimum": 0, "value": value}
+        )
     return value
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     """``--format table|json`` and ``--out/-o FILE``."""
     parser.add_argument(
-        "--format", choices=("table", "json"), default="table", help="output format"
+        "--format", choices=("table", "json"), default="table", help=_("output format")
     )
-    parser.add_argument("--out", "-o", metavar="FILE", help="write the output to FILE")
+    parser.add_argument("--out", "-o", metavar="FILE", help=_("write the output to FILE"))
 
 
 def parse(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Namespace | int:
@@ -84,6 +94,14 @@ def parse(parser: argparse.ArgumentParser, args: Sequence[str]) -> argparse.Name
 # --------------------------------------------------------------------------- reporting
 
 
+def heading(text: str, width: int, align: str = ">") -> str:
+    """A column heading padded to ``width``; one that does not fit (a translation may be longer)
+    keeps a space from its neighbour instead of running into it."""
+    if len(text) < width:
+        return f"{text:{align}{width}}"
+    return " " + text if align == ">" else text + " "
+
+
 def fail(lines: list[str], code: int = 2) -> int:
     """Print ``lines`` on stderr; return ``code``."""
     for line in lines:
@@ -94,22 +112,25 @@ def fail(lines: list[str], code: int = 2) -> int:
 def problems(prog: str, label: str, issues: Sequence[SpecIssue]) -> list[str]:
     """``PROG: LABEL: N problems found`` and one line per issue."""
     n = len(issues)
-    head = f"{prog}: {label}: {n} problem{'s' if n != 1 else ''} found"
+    found = ngettext("%(n)d problem found", "%(n)d problems found", n) % {"n": n}
+    head = f"{prog}: {label}: {found}"
     return [head, *(str(issue) for issue in issues)]
 
 
 def interrupted(prog: str) -> int:
     """Report a Ctrl-C on stderr; return 130."""
-    print(f"\n{prog}: interrupted", file=sys.stderr)
+    print(f"\n{prog}: {_('interrupted')}", file=sys.stderr)
     return 130
 
 
 def unit_label(currency: str, unit: float) -> str:
     """``EUR million`` for a currency and an amount_unit (``EUR x 250`` when unnamed)."""
-    names = {1.0: "", 1e3: " thousand", 1e6: " million", 1e9: " billion", 1e12: " trillion"}
+    if unit == 1.0:
+        return currency
+    names = {1e3: _("thousand"), 1e6: _("million"), 1e9: _("billion"), 1e12: _("trillion")}
     if unit in names:
-        return f"{currency}{names[unit]}"
-    return f"{currency} x {unit:,g}"
+        return f"{currency} {names[unit]}"
+    return f"{currency} x {num(unit, ',g')}"
 
 
 def emit(
@@ -132,7 +153,8 @@ def emit(
             with open(options.out, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as exc:
-            return fail([f"{options.out}: cannot write the output ({exc.strerror})"])
+            message = _("cannot write the output (%(error)s)") % {"error": exc.strerror}
+            return fail([f"{options.out}: {message}"])
     else:
         sys.stdout.write(text)
     return 0

@@ -14,3 +14,10 @@ class CoreConfig(AppConfig):
 
         # Every text field of every Mitra model, whichever path saves it (see core.text).
         pre_save.connect(strip_model_controls, dispatch_uid="mitra-strip-controls")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from .timezones import remember_zone
+
+        # The reader's time zone (WIB/WITA/WIT) is kept in the session at sign-in.
+        user_logged_in.connect(remember_zone, dispatch_uid="mitra-remember-zone")

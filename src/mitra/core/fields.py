@@ -84,3 +84,121 @@ class FixedDecimalField(models.BigIntegerField):
         }
         defaults.update(kwargs)
         return super(models.BigIntegerField, self).formfield(**defaults)  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- form input
+
+
+def _separators() -> tuple[str, str]:
+    """(decimal, grouping) separators of the active language: (",", ".") in Indonesian."""
+    from django.utils.translation import get_language
+
+    return (".", ",") if (get_language() or "id")[:2] == "en" else (",", ".")
+
+
+def localized_decimal_text(value: Decimal | int) -> str:
+    """A number as a person types it in the active language, exact (no rounding), grouped:
+    1250000000000.00 → ``1.250.000.000.000,00`` (id) / ``1,250,000,000,000.00`` (en)."""
+    decimal_sep, group_sep = _separators()
+    text = format(Decimal(value), "f")
+    sign = "-" if text.startswith("-") else ""
+    whole, _dot, fraction = text.lstrip("-").partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + group_sep.join(groups) + (decimal_sep + fraction if fraction else "")
+
+
+def parse_localized_decimal(text: str) -> Decimal:
+    """The number a person typed in the active language; ValueError when it is not one.
+
+    Indonesian: ``1.250.000,50`` (dot groups thousands, comma before the decimals); English:
+    ``1,250,000.50``. Groups must have three digits. A single separator of the other kind with
+    other than three digits after it (``1500.50`` in Indonesian, as a program writes it) is read
+    as the decimal point, so plain machine numbers are accepted in both languages.
+    """
+    import re
+
+    decimal_sep, group_sep = _separators()
+    raw = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    sign = ""
+    if raw[:1] in "+-" and raw[:1]:
+        sign, raw = ("-" if raw[0] == "-" else ""), raw[1:]
+    if not raw or not re.fullmatch(r"[0-9.,]+", raw):
+        raise ValueError(text)
+    grouped = r"[0-9]{1,3}(?:" + re.escape(group_sep) + r"[0-9]{3})+"
+    if decimal_sep in raw:
+        whole, _sep, fraction = raw.partition(decimal_sep)
+        if not fraction.isdigit():
+            raise ValueError(text)
+        if group_sep in whole and not re.fullmatch(grouped, whole):
+            raise ValueError(text)
+        whole = whole.replace(group_sep, "")
+        if whole and not whole.isdigit():
+            raise ValueError(text)
+    elif group_sep in raw:
+        if re.fullmatch(grouped, raw):
+            whole, fraction = raw.replace(group_sep, ""), ""
+        elif raw.count(group_sep) == 1:  # 1500.50 in Indonesian: the point of a program
+            whole, _sep, fraction = raw.partition(group_sep)
+            if not whole.isdigit() or not fraction.isdigit():
+                raise ValueError(text)
+        else:
+            raise ValueError(text)
+    else:
+        whole, fraction = raw, ""
+    if not whole and not fraction:
+        raise ValueError(text)
+    return Decimal(f"{sign}{whole or '0'}{'.' + fraction if fraction else ''}")
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal form field in the reader's language: shown grouped (``1.250.000,00`` in
+    Indonesian, ``1,250,000.00`` in English) and read back exactly in either form; anything else
+    is a field error (never a 500). A text input (``type=number`` cannot show grouping), with
+    the decimal keypad on phones."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("inputmode", "decimal")
+        return attrs
+
+    def prepare_value(self, value: Any) -> Any:
+        if (isinstance(value, Decimal) and value.is_finite()) or (
+            isinstance(value, int) and not isinstance(value, bool)
+        ):
+            return localized_decimal_text(value)
+        return value
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return super().to_python(str(value))
+        try:
+            number = parse_localized_decimal(str(value))
+        except (ValueError, InvalidOperation):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(format(number, "f"))
+
+
+def plain_number_text(value: float | int | Decimal | str) -> str:
+    """A number with the active language's decimal separator and no grouping, as typed in a
+    text box (``0,05`` in Indonesian, ``0.05`` in English); a float keeps its shortest form.
+    A text (already formatted the machine way, ``7.5``) only has its decimal point swapped."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, float):
+        text = format(Decimal(repr(value)), "f") if value == value else repr(value)
+    else:
+        text = format(Decimal(value), "f")
+    decimal_sep, _group = _separators()
+    return text.replace(".", decimal_sep)

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -73,3 +74,22 @@ class PermissionsPolicyMiddleware:
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+
+class ReaderTimeZoneMiddleware:
+    """Shows times in the reader's zone (WIB, WITA or WIT; core.timezones) for the request.
+
+    After the authentication middleware. The zone is kept in the session at sign-in, so this
+    adds no query to a request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from mitra.core.timezones import activate_for
+
+        activate_for(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

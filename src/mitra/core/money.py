@@ -39,3 +39,47 @@ def format_number(value: Decimal | float | int | None, places: int = 2) -> str:
 
     pattern = "#,##0." + "0" * places if places else "#,##0"
     return format_decimal(value, format=pattern, locale=current_locale())
+
+
+_COMPACT_STEPS = (12, 9, 6, 3)
+
+
+def _compact_value(amount: Decimal) -> Decimal:
+    """The amount rounded to two decimals of its largest unit (thousand, million, ...), moved
+    up a unit when the rounding reaches a thousand of it (999.999 → 1 million, not 1000 thousand).
+    """
+    from decimal import ROUND_HALF_UP
+
+    size = abs(amount)
+    sign = -1 if amount < 0 else 1
+    for exponent in _COMPACT_STEPS:
+        unit = Decimal(10) ** exponent
+        if size >= unit:
+            mantissa = (size / unit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if mantissa >= 1000 and exponent < _COMPACT_STEPS[0]:
+                return sign * unit * 1000
+            return sign * mantissa * unit
+    return amount
+
+
+def format_money_short(amount: Decimal | None, currency: str | None) -> str:
+    """An amount in a few characters for tight places (cards, lists, chart summaries):
+    ``Rp 9,85 T`` / ``Rp 18 M`` / ``Rp 1,5 jt`` / ``Rp 25 rb`` in Indonesian (ribu, juta, miliar,
+    triliun), ``IDR 9.85 trillion`` / ``IDR 18 billion`` in English (CLDR's words, by Babel).
+    Never in a download: files keep the exact amount ('' when the amount is None)."""
+    if amount is None:
+        return ""
+    from babel.numbers import format_compact_decimal, get_currency_symbol
+
+    locale = current_locale()
+    english = locale == "en_US"
+    number = format_compact_decimal(
+        _compact_value(Decimal(amount)),
+        format_type="long" if english else "short",
+        locale=locale,
+        fraction_digits=2,
+    ).replace("\u00a0", " ")
+    if not currency:
+        return number
+    symbol = currency if english else get_currency_symbol(currency, locale=locale)
+    return f"{symbol} {number}"

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mitra.core import charts
+from mitra.core.fields import plain_number_text
 from mitra.core.templatetags.mitra import number
 
 from .models import Risk, RiskParty
@@ -22,7 +23,7 @@ def _unit(result: dict[str, Any]) -> str:
         1e9: _("billion"),
         1e12: _("trillion"),
     }
-    return f"{result['currency']} {names.get(unit, f'× {unit:g}')}".strip()
+    return f"{result['currency']} {names.get(unit, '× ' + plain_number_text(f'{unit:g}'))}".strip()
 
 
 def heat_map(risks: list[Risk]) -> charts.Chart:

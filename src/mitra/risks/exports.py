@@ -7,12 +7,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.exports import Column
+from mitra.core.fields import plain_number_text
 
 from .models import Risk
 
 
 def _allocation(risk: Risk) -> str:
-    return "; ".join(f"{a.party.name} {a.share * 100:.4g}%" for a in risk.allocations.all())
+    return "; ".join(
+        f"{a.party.name} {plain_number_text(f'{a.share * 100:.4g}')}%"
+        for a in risk.allocations.all()
+    )
 
 
 def _quantity(key: str) -> Any:

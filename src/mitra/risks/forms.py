@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import Currency
+from mitra.core.fields import plain_number_text
 from mitra.partnerships.forms import date_field, version_field
 
 from .models import MitigationStatus, Phase, RiskCategory, RiskStatus
@@ -66,6 +67,12 @@ class NumberField(forms.CharField):
     """A number typed with a decimal comma or point; cleaned to a float (the spec's numbers)."""
 
     default_error_messages = {"invalid": _("Enter a number, e.g. 0,25 or 0.25.")}
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored number shown with the reader's decimal separator (0,25 / 0.25)."""
+        if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
+            return plain_number_text(value)
+        return value
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         text = super().to_python(value)
@@ -336,7 +343,9 @@ def risk_initial(risk: Any) -> dict[str, Any]:
         "applies_to": quantity.get("applies_to", "capex"),
         "unit_value": quantity.get("unit_value"),
         "years": years_text(quantity.get("years", [])),
-        "year_weights": "; ".join(f"{w:g}" for w in quantity.get("year_weights", [])),
+        "year_weights": "; ".join(
+            plain_number_text(f"{w:g}") for w in quantity.get("year_weights", [])
+        ),
         "controlled_by": risk.controlled_by_id,
         "cost_confidential_to": risk.cost_confidential_to_id,
         "notes": risk.notes,
@@ -351,7 +360,7 @@ def risk_initial(risk: Any) -> dict[str, Any]:
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.10g}"
+    return "" if value is None else plain_number_text(f"{value * 100:.10g}")
 
 
 class MitigationForm(forms.Form):
@@ -444,7 +453,7 @@ class SettingsForm(forms.Form):
 
 
 def flows_text(values: list[Any]) -> str:
-    return "; ".join(f"{float(v):g}" for v in values)
+    return "; ".join(plain_number_text(f"{float(v):g}") for v in values)
 
 
 class ImportForm(forms.Form):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mitra.core.choices import Currency
@@ -111,7 +112,7 @@ class RiskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     MITIGATED = "mitigated", _("Mitigated")
     OCCURRED = "occurred", _("Occurred")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("risk status", "Closed")
 
 
 class MitigationStatus(models.TextChoices):

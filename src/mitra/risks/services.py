@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.analysis import SpecIssue, validate_spec
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import PermissionDenied
+from mitra.core.fields import plain_number_text
 from mitra.partnerships.models import Partnership, PartnershipMember
 
 from . import specs
@@ -320,7 +321,7 @@ def _check_shares(allocation: Mapping[str, Decimal]) -> None:
                 "allocation": _(
                     "The shares add up to %(total)s%%; they must add up to exactly 100%%."
                 )
-                % {"total": f"{total * 100:.2f}".rstrip("0").rstrip(".")}
+                % {"total": plain_number_text(f"{total * 100:.2f}".rstrip("0").rstrip("."))}
             }
         )
 

@@ -19,6 +19,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from mitra.core.charts import chart_download
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
+from mitra.core.fields import plain_number_text
 from mitra.core.views import (
     add_service_errors,
     handle_form,
@@ -344,7 +345,7 @@ def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "amount_unit": str(int(settings.amount_unit))
         if settings.amount_unit == int(settings.amount_unit)
         else settings.amount_unit,
-        "discount_rate": f"{settings.discount_rate * 100:g}",
+        "discount_rate": plain_number_text(f"{settings.discount_rate * 100:g}"),
         "horizon_years": settings.horizon_years,
         "start_year": settings.start_year,
         "iterations": (settings.simulation or {}).get("iterations"),

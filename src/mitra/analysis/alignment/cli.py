@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import argparse
 
-from mitra.analysis._cli import add_output_options, emit, fail, parse, problems
+from mitra.analysis._cli import add_output_options, emit, fail, heading, parse, problems
+from mitra.analysis._i18n import _, ngettext, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.alignment.compromise import AlignmentResult, Compromise, align
 
@@ -41,12 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _num(value: float) -> str:
-    text = f"{value:,.6g}"
+    text = num(value, ",.6g")
     return "0" if text == "-0" else text
 
 
@@ -54,19 +51,26 @@ def _compromise_lines(result: AlignmentResult, c: Compromise) -> list[str]:
     spec = result.spec
     lines = ["", c.label[0].upper() + c.label[1:]]
     width = max(len(j) for j in spec.lever_ids) + 2
-    lines.append(f"  {'lever':<{width}}{'value':>14}  unit")
+    lines.append(f"  {heading(_('lever'), width, '<')}{heading(_('value'), 14)}  {_('unit')}")
     for lever in spec.levers:
         lines.append(f"  {lever.id:<{width}}{_num(c.point[lever.id]):>14}  {lever.unit}")
         if c.relaxations and lever.id in c.relaxations:
-            moved = ", ".join(f"{p} by {_num(d)}" for p, d in c.relaxations[lever.id].items())
-            lines.append(f"  {'':<{width}}{'':>14}  outside the range of: {moved}")
+            moved = ", ".join(
+                _("%(partner)s by %(amount)s") % {"partner": p, "amount": _num(d)}
+                for p, d in c.relaxations[lever.id].items()
+            )
+            outside = _("outside the range of: %(moved)s") % {"moved": moved}
+            lines.append(f"  {'':<{width}}{'':>14}  {outside}")
     pwidth = max(len(p) for p in spec.partner_ids) + 2
-    lines.append(f"  {'partner':<{pwidth}}{'satisfaction':>13}")
+    lines.append(f"  {heading(_('partner'), pwidth, '<')}{heading(_('satisfaction'), 13)}")
+    binding = _("(binding)")
     for pid, s in c.satisfaction.items():
-        mark = "  (binding)" if pid in c.binding else ""
-        lines.append(f"  {pid:<{pwidth}}{s:>13.4f}{mark}")
+        mark = f"  {binding}" if pid in c.binding else ""
+        lines.append(f"  {pid:<{pwidth}}{num(s, '.4f'):>13}{mark}")
     lines.append(
-        f"  minimum satisfaction {c.min_satisfaction:.4f}; binding: {', '.join(c.binding)}"
+        "  "
+        + _("minimum satisfaction %(min)s; binding: %(partners)s")
+        % {"min": num(c.min_satisfaction, ".4f"), "partners": ", ".join(c.binding)}
     )
     return lines
 
@@ -74,60 +78,77 @@ def _compromise_lines(result: AlignmentResult, c: Compromise) -> list[str]:
 def format_table(result: AlignmentResult) -> str:
     """Plain-text report of an alignment result for a terminal (levers in their own units)."""
     spec = result.spec
-    verdict = "yes" if result.feasible else "NO"
+    verdict = _("yes") if result.feasible else _("NO")
+    partners = ngettext("%(n)s partner", "%(n)s partners", len(spec.partners)) % {
+        "n": len(spec.partners)
+    }
+    levers = ngettext("%(n)s lever", "%(n)s levers", len(spec.levers)) % {"n": len(spec.levers)}
     lines = [
         spec.name,
-        f"{_plural(len(spec.partners), 'partner')}, {_plural(len(spec.levers), 'lever')}; "
-        f"acceptable ranges intersect on every lever: {verdict}",
+        f"{partners}, {levers}; "
+        + _("acceptable ranges intersect on every lever: %(verdict)s") % {"verdict": verdict},
         "",
-        "Acceptable ranges by lever",
+        _("Acceptable ranges by lever"),
     ]
     width = max(len(j) for j in spec.lever_ids) + 2
     for lever, r in zip(spec.levers, result.ranges, strict=True):
         bounds = f"[{_num(lever.min)}, {_num(lever.max)}] {lever.unit}".rstrip()
         if r.intersection is not None:
             lo, hi = r.intersection
-            status = f"intersection [{_num(lo)}, {_num(hi)}]"
+            status = _("intersection [%(lo)s, %(hi)s]") % {"lo": _num(lo), "hi": _num(hi)}
         else:
             assert r.tightest_pair is not None
             above, below = r.tightest_pair
             rlo, rhi = r.relaxed_interval
-            where = f"at {_num(rlo)}" if rlo == rhi else f"on [{_num(rlo)}, {_num(rhi)}]"
-            status = (
-                f"NO INTERSECTION: gap {_num(r.gap)} ({above}'s lower end is above {below}'s "
-                f"upper end); minimal total relaxation {_num(r.relaxation)} {where}"
-            )
+            if rlo == rhi:
+                where = _("at %(value)s") % {"value": _num(rlo)}
+            else:
+                where = _("on [%(lo)s, %(hi)s]") % {"lo": _num(rlo), "hi": _num(rhi)}
+            status = _(
+                "NO INTERSECTION: gap %(gap)s (%(above)s's lower end is above %(below)s's "
+                "upper end); minimal total relaxation %(relaxation)s %(where)s"
+            ) % {
+                "gap": _num(r.gap),
+                "above": above,
+                "below": below,
+                "relaxation": _num(r.relaxation),
+                "where": where,
+            }
         lines.append(f"  {lever.id:<{width}}{bounds}: {status}")
     ids = spec.partner_ids
     pwidth = max(max(len(p) for p in ids) + 2, 9)
     lines += [
         "",
-        "Conflict matrix: C_ab = sum over levers pulled in opposite directions of w_a * w_b",
+        _("Conflict matrix: C_ab = sum over levers pulled in opposite directions of w_a * w_b"),
         " " * (pwidth + 2) + "".join(f"{p:>{pwidth}}" for p in ids),
     ]
     for i, pid in enumerate(ids):
-        cells = "".join(f"{result.conflicts.total[i, k]:>{pwidth}.3f}" for k in range(len(ids)))
+        cells = "".join(
+            f"{num(result.conflicts.total[i, k], '.3f'):>{pwidth}}" for k in range(len(ids))
+        )
         lines.append(f"  {pid:<{pwidth}}{cells}")
     pairs = result.conflicts.pairs()
     if pairs:
-        lines += ["", "Opposed pairs (largest first)"]
+        lines += ["", _("Opposed pairs (largest first)")]
         for pair in pairs:
             a, b = pair["partners"]
-            levers = ", ".join(f"{j} {w:.3f}" for j, w in pair["levers"].items())
-            lines.append(f"  {a} vs {b}: {pair['weight']:.3f} ({levers})")
+            weights = ", ".join(f"{j} {num(w, '.3f')}" for j, w in pair["levers"].items())
+            versus = _("%(a)s vs %(b)s") % {"a": a, "b": b}
+            lines.append(f"  {versus}: {num(pair['weight'], '.3f')} ({weights})")
     else:
-        lines += ["", "No pair of partners pulls a lever in opposite directions."]
+        lines += ["", _("No pair of partners pulls a lever in opposite directions.")]
     if result.compromise is not None:
         lines += _compromise_lines(result, result.compromise)
     else:
         lines += [
             "",
-            "No compromise satisfies every partner's acceptable ranges (see the gaps above).",
+            _("No compromise satisfies every partner's acceptable ranges (see the gaps above)."),
         ]
         if result.relaxed_compromise is not None:
             lines += _compromise_lines(result, result.relaxed_compromise)
             lines.append(
-                "  (scores outside a partner's range are extended linearly and can be negative)"
+                "  "
+                + _("(scores outside a partner's range are extended linearly and can be negative)")
             )
     return "\n".join(lines) + "\n"
 

@@ -26,6 +26,7 @@ from mitra.analysis._cli import (
     add_output_options,
     emit,
     fail,
+    heading,
     interrupted,
     parse,
     positive_int,
@@ -33,6 +34,7 @@ from mitra.analysis._cli import (
     seed,
     unit_label,
 )
+from mitra.analysis._i18n import _, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.appraisal.fiscal import FiscalResult, fiscal_burden
 from mitra.analysis.appraisal.stress import StressResult, stress_test
@@ -104,12 +106,18 @@ def _stress_parser() -> argparse.ArgumentParser:
 
 def _num(value: float | None, width: int = 12) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return f"{'n/a':>{width}}"
-    return f"{value:>{width},.2f}"
+        return f"{_('n/a'):>{width}}"
+    return f"{num(value, ',.2f'):>{width}}"
 
 
 def _pct(value: float | None, width: int = 9) -> str:
-    return f"{'n/a':>{width}}" if value is None else f"{100 * value:>{width - 1}.2f}%"
+    if value is None:
+        return f"{_('n/a'):>{width}}"
+    return f"{num(100 * value, '.2f'):>{width - 1}}%"
+
+
+def _iterations(iterations: int, seed: Any) -> str:
+    return _("%(n)s iterations, seed %(seed)s") % {"n": num(iterations, ","), "seed": seed}
 
 
 def _row(label: str, e: Estimate, drawn: bool) -> str:
@@ -123,25 +131,37 @@ def format_vfm(result: VfmResult) -> str:
     """Plain-text VfM report (PVs in the spec's amount_unit at its base year)."""
     drawn = result.iterations is not None
     unit = unit_label(result.currency, result.amount_unit)
-    head = f"  {'':<28}{'mean':>12}" + (f"{'P5':>12}{'P95':>12}" if drawn else "")
+    head = f"  {'':<28}{heading(_('mean'), 12)}" + (f"{'P5':>12}{'P95':>12}" if drawn else "")
     lines = [
         result.name,
-        f"amounts in {unit}, present values at {100 * result.discount_rate:g}% to "
-        f"{result.base_year}"
-        + (f"; {result.iterations:,} iterations, seed {result.seed}" if drawn else ""),
+        _("amounts in %(unit)s, present values at %(rate)s%% to %(year)s")
+        % {"unit": unit, "rate": num(100 * result.discount_rate, "g"), "year": result.base_year}
+        + (
+            f"; {_iterations(result.iterations, result.seed)}"
+            if result.iterations is not None
+            else ""
+        ),
         "",
-        "Risk-adjusted Public Sector Comparator",
+        _("Risk-adjusted Public Sector Comparator"),
         head,
     ]
     lines += [_row(k.replace("_", " "), v, drawn) for k, v in result.psc.items()]
-    lines += [_row("PSC total", result.psc_total, drawn), "", "PPP option (cost to government)"]
+    lines += [
+        _row(_("PSC total"), result.psc_total, drawn),
+        "",
+        _("PPP option (cost to government)"),
+    ]
     lines.append(head)
     lines += [
         _row(k.replace("_", " "), v, drawn)
         for k, v in result.ppp.items()
         if not (v.mean == 0 and v.p5 in (None, 0) and v.p95 in (None, 0))
     ]
-    lines += [_row("PPP total", result.ppp_total, drawn), "", "Value for money (PSC - PPP)"]
+    lines += [
+        _row(_("PPP total"), result.ppp_total, drawn),
+        "",
+        _("Value for money (PSC - PPP)"),
+    ]
     lines.append(head)
     lines.append(_row("VfM", result.vfm, drawn))
     pct = result.vfm_percent
@@ -152,8 +172,8 @@ def format_vfm(result: VfmResult) -> str:
     if drawn:
         lines += [
             "",
-            "P5/P95 of totals and VfM are percentiles of the per-iteration values (same draws);",
-            "they are not sums of the component percentiles.",
+            _("P5/P95 of totals and VfM are percentiles of the per-iteration values (same draws);"),
+            _("they are not sums of the component percentiles."),
         ]
     return "\n".join(lines) + "\n"
 
@@ -164,18 +184,21 @@ def format_fiscal(result: FiscalResult) -> str:
     has_p95 = result.total_p95 is not None
     lines = [
         result.name,
-        f"amounts in {unit}, nominal by year; PVs at {100 * result.discount_rate:g}% to "
-        f"{result.base_year}"
+        _("amounts in %(unit)s, nominal by year; PVs at %(rate)s%% to %(year)s")
+        % {"unit": unit, "rate": num(100 * result.discount_rate, "g"), "year": result.base_year}
         + (
-            f"; {result.iterations:,} iterations, seed {result.seed}"
+            f"; {_iterations(result.iterations, result.seed)}"
             if result.iterations is not None
             else ""
         ),
-        f"budget: {result.budget_label or 'not given'}",
+        _("budget: %(budget)s") % {"budget": result.budget_label or _("not given")},
         "",
-        f"  {'year':<6}{'direct':>12}{'E[calls]':>12}"
-        + (f"{'P95 calls':>12}" if has_p95 else "")
-        + f"{'budget':>16}{'direct %':>10}{'+E[calls] %':>12}"
+        f"  {heading(_('year'), 6, '<')}{heading(_('direct'), 12)}"
+        + heading("E[" + _("calls") + "]", 12)
+        + (heading("P95 " + _("calls"), 12) if has_p95 else "")
+        + heading(_("budget"), 16)
+        + heading(_("direct") + " %", 10)
+        + heading("+E[" + _("calls") + "] %", 12)
         + (f"{'+P95 %':>10}" if has_p95 else ""),
     ]
     for k, year in enumerate(result.years):
@@ -189,27 +212,32 @@ def format_fiscal(result: FiscalResult) -> str:
         lines.append(row)
     lines += [
         "",
-        "Direct commitments by type (PV): "
-        + ", ".join(
-            f"{k.replace('_', ' ')} {_num(_pv(result, v), 0).strip()}"
-            for k, v in result.direct.items()
-            if any(v)
-        ),
-        f"PV direct commitments        {_num(result.pv_direct)}",
-        f"PV expected guarantee calls  {_num(result.pv_contingent_expected)}",
-        f"PV P95 guarantee calls       {_num(result.pv_contingent_p95)}",
+        _("Direct commitments by type (PV): %(list)s")
+        % {
+            "list": ", ".join(
+                f"{k.replace('_', ' ')} {_num(_pv(result, v), 0).strip()}"
+                for k, v in result.direct.items()
+                if any(v)
+            )
+        },
+        f"{_('PV direct commitments'):<29}{_num(result.pv_direct)}",
+        f"{_('PV expected guarantee calls'):<29}{_num(result.pv_contingent_expected)}",
+        f"{_('PV P95 guarantee calls'):<29}{_num(result.pv_contingent_p95)}",
     ]
     if result.missing_budget_years:
         years = result.missing_budget_years
         span = f"{years[0]}-{years[-1]}" if len(years) > 2 else ", ".join(map(str, years))
-        lines.append(f"no budget figure for {len(years)} year(s): {span} (shares not computed)")
-    lines += ["", "Flags"]
+        lines.append(
+            _("no budget figure for %(n)s year(s): %(span)s (shares not computed)")
+            % {"n": len(years), "span": span}
+        )
+    lines += ["", _("Flags")]
     for flag in result.flags:
-        state = {True: "RAISED", False: "not raised", None: "undecided"}[flag.triggered]
+        state = {True: _("RAISED"), False: _("not raised"), None: _("undecided")}[flag.triggered]
         lines += [
             f"  [{state}] {flag.id}: {flag.detail}",
-            f"      rule: {flag.rule}",
-            f"      source: {flag.source}",
+            "      " + _("rule: %(rule)s") % {"rule": flag.rule},
+            "      " + _("source: %(source)s") % {"source": flag.source},
         ]
     return "\n".join(lines) + "\n"
 
@@ -218,42 +246,53 @@ def _pv(result: FiscalResult, values: Sequence[float]) -> float:
     return present_value(result.discount_rate, result.years, values, result.base_year)
 
 
-_STRESS_LABELS = {
-    "project_npv": ("project NPV", "money"),
-    "equity_npv": ("equity NPV", "money"),
-    "project_irr": ("project IRR", "pct"),
-    "equity_irr": ("equity IRR", "pct"),
-    "min_dscr": ("min DSCR", "ratio"),
-    "avg_dscr": ("average DSCR", "ratio"),
-    "llcr": ("LLCR", "ratio"),
-    "government_npc": ("government NPC", "money"),
-    "vfm": ("VfM (mean)", "money"),
-    "vfm_percent": ("VfM % of PSC", "pct"),
-    "fiscal_pv_direct": ("PV direct commitments", "money"),
-    "fiscal_peak_share_of_budget": ("peak share of budget", "pct"),
-}
+def _stress_labels() -> dict[str, tuple[str, str]]:
+    """Metric key → (label in the report's language, kind of number)."""
+    return {
+        "project_npv": (_("project NPV"), "money"),
+        "equity_npv": (_("equity NPV"), "money"),
+        "project_irr": (_("project IRR"), "pct"),
+        "equity_irr": (_("equity IRR"), "pct"),
+        "min_dscr": (_("min DSCR"), "ratio"),
+        "avg_dscr": (_("average DSCR"), "ratio"),
+        "llcr": ("LLCR", "ratio"),
+        "government_npc": (_("government NPC"), "money"),
+        "vfm": (_("VfM (mean)"), "money"),
+        "vfm_percent": ("VfM % of PSC", "pct"),
+        "fiscal_pv_direct": (_("PV direct commitments"), "money"),
+        "fiscal_peak_share_of_budget": (_("peak share of budget"), "pct"),
+    }
 
 
 def _cell(value: float | None, kind: str) -> str:
     if kind == "pct":
         return _pct(value, 12)
     if kind == "ratio":
-        return f"{'n/a':>12}" if value is None else f"{value:>12.3f}"
+        return f"{_('n/a'):>12}" if value is None else f"{num(value, '.3f'):>12}"
     return _num(value)
 
 
 def format_stress(result: StressResult) -> str:
     """Plain-text stress-test report."""
     unit = unit_label(result.currency, result.amount_unit)
-    lines = [f"Stress tests: {result.model_name}", f"money in {unit}"]
+    labels = _stress_labels()
+    lines = [
+        _("Stress tests: %(model)s") % {"model": result.model_name},
+        _("money in %(unit)s") % {"unit": unit},
+    ]
     if result.iterations is not None:
-        lines[-1] += f"; VfM risk terms from {result.iterations:,} iterations, seed {result.seed}"
+        lines[-1] += "; " + _("VfM risk terms from %(iterations)s") % {
+            "iterations": _iterations(result.iterations, result.seed)
+        }
     for sc in result.scenarios:
         shocks = "; ".join(json.dumps(s.to_dict(), ensure_ascii=False) for s in sc.scenario.shocks)
-        lines += ["", sc.scenario.name, f"  shocks: {shocks}"]
-        lines.append(f"  {'metric':<26}{'base':>12}{'stressed':>12}{'delta':>12}")
+        lines += ["", sc.scenario.name, "  " + _("shocks: %(shocks)s") % {"shocks": shocks}]
+        lines.append(
+            f"  {heading(_('metric'), 26, '<')}{heading(_('base'), 12)}"
+            f"{heading(_('stressed'), 12)}{heading(_('delta'), 12)}"
+        )
         for key, comp in sc.metrics.items():
-            label, kind = _STRESS_LABELS.get(key, (key, "money"))
+            label, kind = labels.get(key, (key, "money"))
             lines.append(
                 f"  {label:<26}{_cell(comp.base, kind)}{_cell(comp.stressed, kind)}"
                 f"{_cell(comp.delta, kind)}"
@@ -270,7 +309,7 @@ def _run(prog: str, label: str, compute: Callable[[], Any]) -> Any:
     except SpecError as exc:
         raise _Failure(problems(prog, label, exc.issues)) from None
     except MemoryError:
-        raise _Failure([f"{prog}: not enough memory"]) from None
+        raise _Failure([f"{prog}: {_('not enough memory')}"]) from None
 
 
 class _Failure(Exception):

@@ -16,7 +16,16 @@ import argparse
 import math
 from typing import Any
 
-from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label
+from mitra.analysis._cli import (
+    add_output_options,
+    emit,
+    fail,
+    heading,
+    parse,
+    problems,
+    unit_label,
+)
+from mitra.analysis._i18n import _, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.finance.model import GOVERNMENT_FLOW_KEYS, FinanceResult, run_model
 from mitra.analysis.finance.solvers import Solution, SolveError, solve
@@ -64,11 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.2f}%"
+    return _("n/a") if value is None else f"{num(100 * value, '.2f')}%"
 
 
 def _ratio(value: float | None) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:.2f}x"
+    return _("n/a") if value is None or math.isnan(value) else f"{num(value, '.2f')}x"
 
 
 def format_table(result: FinanceResult, solution: Solution | None = None) -> str:
@@ -87,11 +96,27 @@ def format_table(result: FinanceResult, solution: Solution | None = None) -> str
         ("equity", result.equity_flows),
         ("govt net", result.government_net),
     ]
-    head = "".join(f"{name:>6}" if values is None else f"{name:>11}" for name, values in columns)
+    headings = {
+        "year": _("year"),
+        "revenue": _("revenue"),
+        "opex": _("opex"),
+        "capex": _("capex"),
+        "tax": _("tax"),
+        "debt svc": _("debt svc"),
+        "balance": _("balance"),
+        "equity": _("equity"),
+        "govt net": _("govt net"),
+    }
+    head = "".join(
+        heading(headings.get(name, name), 6 if values is None else 11) for name, values in columns
+    )
     lines = [
         result.name,
-        f"amounts in {unit}, nominal, end of year; operations from {result.cod_year}; "
-        "government: + paid by, - received by",
+        _(
+            "amounts in %(unit)s, nominal, end of year; operations from %(year)s; "
+            "government: + paid by, - received by"
+        )
+        % {"unit": unit, "year": result.cod_year},
         "",
         head,
     ]
@@ -101,40 +126,43 @@ def format_table(result: FinanceResult, solution: Solution | None = None) -> str
             assert values is not None
             v = float(values[k])
             if name == "DSCR":
-                cells.append(f"{'-' if math.isnan(v) else f'{v:.2f}':>11}")
+                cells.append(f"{'-' if math.isnan(v) else num(v, '.2f'):>11}")
             else:
-                cells.append(f"{v:>11,.1f}")
+                cells.append(f"{num(v, ',.1f'):>11}")
         lines.append("".join(cells))
     rates = result.discount_rates
+    project_npv = _("project NPV @ %(rate)s%%") % {"rate": num(100 * rates.project, "5.2f")}
+    equity_npv = _("equity NPV @ %(rate)s%%") % {"rate": num(100 * rates.equity, "5.2f")}
+    government_npc = _("government NPC @ %(rate)s%%") % {"rate": num(100 * rates.public, "5.2f")}
     lines += [
         "",
-        "Summary",
-        f"  project IRR             {_pct(result.project_irr):>12}",
-        f"  equity IRR              {_pct(result.equity_irr):>12}",
-        f"  project NPV @ {100 * rates.project:5.2f}%   {result.project_npv:>12,.1f}",
-        f"  equity NPV @ {100 * rates.equity:5.2f}%    {result.equity_npv:>12,.1f}",
-        f"  min DSCR                {_ratio(result.min_dscr):>12}",
-        f"  average DSCR            {_ratio(result.avg_dscr):>12}",
-        f"  LLCR                    {_ratio(result.llcr):>12}",
-        f"  debt at COD             {result.debt_amount:>12,.1f}",
-        f"  equity invested         {result.equity_invested:>12,.1f}",
-        f"  government NPC @ {100 * rates.public:5.2f}% {result.government_npc:>11,.1f}",
+        _("Summary"),
+        f"  {_('project IRR'):<24}{_pct(result.project_irr):>12}",
+        f"  {_('equity IRR'):<24}{_pct(result.equity_irr):>12}",
+        f"  {project_npv:<23}{num(result.project_npv, ',.1f'):>12}",
+        f"  {equity_npv:<23}{num(result.equity_npv, ',.1f'):>12}",
+        f"  {_('min DSCR'):<24}{_ratio(result.min_dscr):>12}",
+        f"  {_('average DSCR'):<24}{_ratio(result.avg_dscr):>12}",
+        f"  {'LLCR':<24}{_ratio(result.llcr):>12}",
+        f"  {_('debt at COD'):<24}{num(result.debt_amount, ',.1f'):>12}",
+        f"  {_('equity invested'):<24}{num(result.equity_invested, ',.1f'):>12}",
+        f"  {government_npc:<23} {num(result.government_npc, ',.1f'):>11}",
         "",
-        "Government flows (PV at the public rate)",
+        _("Government flows (PV at the public rate)"),
     ]
     t = result.years - result.years[0] + 1
     factors = (1.0 + rates.public) ** -t.astype(float)
     for key in GOVERNMENT_FLOW_KEYS:
         pv = float(result.government_flows[key] @ factors)
-        lines.append(f"  {key:<24}{pv:>12,.1f}")
+        lines.append(f"  {key:<24}{num(pv, ',.1f'):>12}")
     if solution is not None:
-        what = (
-            f"{solution.unknown.replace('_', ' ')} = {solution.value:,.6g}"
-            f"{' ' + result.currency + ' per demand unit' if solution.unknown == 'tariff' else ''}"
-        )
+        what = f"{solution.unknown.replace('_', ' ')} = {num(solution.value, ',.6g')}"
+        if solution.unknown == "tariff":
+            what += " " + _("%(currency)s per demand unit") % {"currency": result.currency}
         lines += [
             "",
-            f"Solved: {what} gives an equity IRR of {_pct(solution.target_equity_irr)}",
+            _("Solved: %(what)s gives an equity IRR of %(irr)s")
+            % {"what": what, "irr": _pct(solution.target_equity_irr)},
         ]
     return "\n".join(lines) + "\n"
 
@@ -146,7 +174,7 @@ def main(args: list[str]) -> int:
         return options
     if (options.solve is None) != (options.target_equity_irr is None):
         return fail(
-            [f"{_PROG}: --solve and --target-equity-irr must be given together"],
+            [f"{_PROG}: " + _("--solve and --target-equity-irr must be given together")],
         )
     try:
         model = load_model(options.model)
@@ -159,7 +187,8 @@ def main(args: list[str]) -> int:
                 model, unknown=options.solve, target_equity_irr=options.target_equity_irr
             )
         except SolveError as exc:
-            return fail([f"{_PROG}: cannot solve for {options.solve}: {exc}"], code=1)
+            message = _("cannot solve for %(unknown)s") % {"unknown": options.solve}
+            return fail([f"{_PROG}: {message}: {exc}"], code=1)
         result = solution.result
     else:
         result = run_model(model)

@@ -21,6 +21,7 @@ from mitra.analysis._cli import (
     add_output_options,
     emit,
     fail,
+    heading,
     interrupted,
     parse,
     positive_int,
@@ -28,6 +29,7 @@ from mitra.analysis._cli import (
     seed,
     unit_label,
 )
+from mitra.analysis._i18n import _, num
 from mitra.analysis.risk.montecarlo import SimulationResult, simulate
 from mitra.analysis.risk.spec import SpecError, load_spec
 
@@ -88,38 +90,44 @@ class _ProgressBar:
         self.last = now
         filled = self.width * done // total
         bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\rsimulating [{bar}] {100 * done // total:3d}%")
+        self.stream.write(f"\r{_('simulating')} [{bar}] {100 * done // total:3d}%")
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
 
 
 def _num(value: float | None, width: int = 10) -> str:
-    return f"{'n/a':>{width}}" if value is None else f"{value:>{width},.2f}"
+    return f"{_('n/a'):>{width}}" if value is None else f"{num(value, ',.2f'):>{width}}"
 
 
 def format_table(result: SimulationResult, top: int = 10) -> str:
     """Plain-text report of a result for a terminal (amounts in the spec's amount_unit)."""
     unit = unit_label(result.currency, result.amount_unit)
     npv = result.npv
-    alpha = f"{100 * result.var_confidence:g}%"
+    alpha = f"{num(100 * result.var_confidence, 'g')}%"
+    # the labels' column: 15 wide, wider when a translation needs it
+    w = max(15, *(len(label) for label in (_("base (no risk)"), _("mean"), _("sd"))))
     lines = [
         result.spec_name,
-        f"{result.iterations:,} iterations, seed {result.seed}; amounts in {unit}, present values",
+        _("%(iterations)s iterations, seed %(seed)s; amounts in %(unit)s, present values")
+        % {"iterations": num(result.iterations, ","), "seed": result.seed, "unit": unit},
         "",
-        "Project NPV",
-        f"  base (no risk)  {_num(npv.base)}",
-        f"  mean            {_num(npv.mean)}   (standard error {_num(npv.se, 0)}; "
-        f"closed form {_num(npv.analytic_mean, 0)})",
-        f"  sd              {_num(npv.sd)}",
-        f"  P(NPV < 0)      {100 * npv.prob_negative:>9.2f}%",
+        _("Project NPV"),
+        f"  {_('base (no risk)'):<{w}} {_num(npv.base)}",
+        f"  {_('mean'):<{w}} {_num(npv.mean)}   ("
+        + _("standard error %(se)s; closed form %(closed)s")
+        % {"se": _num(npv.se, 0), "closed": _num(npv.analytic_mean, 0)}
+        + ")",
+        f"  {_('sd'):<{w}} {_num(npv.sd)}",
+        f"  {'P(NPV < 0)':<{w}} {num(100 * npv.prob_negative, '.2f'):>9}%",
     ]
-    lines += [f"  {key:<15} {_num(value)}" for key, value in npv.percentiles.items()]
+    lines += [f"  {key:<{w}} {_num(value)}" for key, value in npv.percentiles.items()]
     keys = list(result.risk_cost.percentiles)
-    header = f"  {'party':<16}{'mean':>10}" + "".join(f"{k:>10}" for k in keys)
+    header = f"  {heading(_('party'), 16, '<')}{heading(_('mean'), 10)}"
+    header += "".join(f"{k:>10}" for k in keys)
     header += f"{'VaR ' + alpha:>11}{'CVaR ' + alpha:>12}"
-    lines += ["", "PV risk cost by party (a positive amount is a cost)", header]
-    rows = [*result.parties.items(), ("total", result.risk_cost)]
+    lines += ["", _("PV risk cost by party (a positive amount is a cost)"), header]
+    rows = [*result.parties.items(), (_("total"), result.risk_cost)]
     for name, cost in rows:
         cells = "".join(_num(cost.percentiles[k]) for k in keys)
         lines.append(
@@ -128,17 +136,23 @@ def format_table(result: SimulationResult, top: int = 10) -> str:
     shown = result.tornado[:top]
     lines += [
         "",
-        f"Top {len(shown)} of {len(result.tornado)} risks (tornado: Spearman rho with NPV)",
-        f"  {'id':<8}{'name':<40}{'rho':>8}{'share':>9}{'mean cost':>11}",
+        _("Top %(shown)s of %(total)s risks (tornado: Spearman rho with NPV)")
+        % {"shown": len(shown), "total": len(result.tornado)},
+        f"  {'id':<8}{heading(_('name'), 40, '<')}{'rho':>8}{heading(_('share'), 9)}"
+        f"{heading(_('mean cost'), 11)}",
     ]
     for risk in shown:
         name = risk.name if len(risk.name) <= 38 else risk.name[:37] + "~"
         lines.append(
-            f"  {risk.id:<8}{name:<40}{risk.rho:>8.3f}{100 * risk.variance_share:>8.1f}%"
-            f"{_num(risk.mean_cost, 11)}"
+            f"  {risk.id:<8}{name:<40}{num(risk.rho, '.3f'):>8}"
+            f"{num(100 * risk.variance_share, '.1f'):>8}%{_num(risk.mean_cost, 11)}"
         )
     timing = result.timing
-    lines += ["", f"time: sampling {timing.simulate_s:.3f} s, total {timing.total_s:.3f} s"]
+    lines += [
+        "",
+        _("time: sampling %(sampling)s s, total %(total)s s")
+        % {"sampling": num(timing.simulate_s, ".3f"), "total": num(timing.total_s, ".3f")},
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -167,5 +181,6 @@ def main(args: list[str]) -> int:
     except KeyboardInterrupt:
         return interrupted("mitra simulate")
     except MemoryError:
-        return fail([f"mitra simulate: not enough memory for {iterations:,} iterations"])
+        message = _("not enough memory for %(n)s iterations") % {"n": num(iterations, ",")}
+        return fail([f"mitra simulate: {message}"])
     return emit(options, result.to_dict, lambda: format_table(result))

@@ -17,7 +17,17 @@ from __future__ import annotations
 
 import argparse
 
-from mitra.analysis._cli import add_output_options, emit, fail, parse, problems, unit_label, whole
+from mitra.analysis._cli import (
+    add_output_options,
+    emit,
+    fail,
+    heading,
+    parse,
+    problems,
+    unit_label,
+    whole,
+)
+from mitra.analysis._i18n import _, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.sharing.fairness import ShareResult, analyse_game
 from mitra.analysis.sharing.spec import EXACT_PLAYER_LIMIT, load_game
@@ -49,7 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _num(value: float | None, width: int = 11) -> str:
-    return f"{'n/a':>{width}}" if value is None else f"{value:>{width},.2f}"
+    return f"{_('n/a'):>{width}}" if value is None else f"{num(value, ',.2f'):>{width}}"
+
+
+def _yes(value: bool) -> str:
+    return _("yes") if value else _("NO")
 
 
 def format_table(result: ShareResult) -> str:
@@ -57,67 +71,98 @@ def format_table(result: ShareResult) -> str:
     game, report = result.game, result.report
     unit = unit_label(game.currency, game.amount_unit)
     kind, body = game.proposal
-    proposal = game.proposal_name or (f"rule '{body}'" if kind == "rule" else f"given as {kind}")
+    if kind == "rule":
+        described = _("rule '%(rule)s'") % {"rule": body}
+    else:
+        described = _("given as %(kind)s") % {"kind": kind}
+    proposal = game.proposal_name or described
     if result.estimate is not None:
         est = result.estimate
-        method = f"sampled from {est.permutations:,} random orders, seed {est.seed}"
+        method = _("sampled from %(n)s random orders, seed %(seed)s") % {
+            "n": num(est.permutations, ","),
+            "seed": est.seed,
+        }
     else:
-        method = "exact"
+        method = _("exact")
     lines = [
         game.name,
-        f"{game.n} partners; amounts in {unit}; total benefit {game.total_benefit:,.2f}",
-        f"proposal: {proposal}; Shapley value {method}",
+        _("%(n)s partners; amounts in %(unit)s; total benefit %(total)s")
+        % {"n": game.n, "unit": unit, "total": num(game.total_benefit, ",.2f")},
+        _("proposal: %(proposal)s; Shapley value %(method)s")
+        % {"proposal": proposal, "method": method},
         "",
-        f"  {'party':<14}{'sector':<10}{'contrib.':>11}{'proposed':>11}{'ratio':>7}"
-        f"{'Shapley':>11}{'propor.':>11}{'Nash':>11}{'-Shapley':>11}{'-propor.':>11}"
-        f"{'walk-away':>11}  ok",
+        f"  {heading(_('party'), 14, '<')}{heading(_('sector'), 10, '<')}"
+        f"{heading(_('contrib.'), 11)}{heading(_('proposed'), 11)}{heading(_('ratio'), 7)}"
+        f"{'Shapley':>11}{heading(_('propor.'), 11)}{'Nash':>11}{'-Shapley':>11}"
+        f"{heading('-' + _('propor.'), 11)}{heading(_('walk-away'), 11)}  {_('ok')}",
     ]
     for row, player in zip(report.parties, game.players, strict=True):
-        ratio = f"{'n/a':>7}" if row.ratio is None else f"{row.ratio:>7.2f}"
+        ratio = f"{_('n/a'):>7}" if row.ratio is None else f"{num(row.ratio, '.2f'):>7}"
         lines.append(
             f"  {row.id[:13]:<14}{player.sector:<10}{_num(row.contribution)}{_num(row.proposed)}"
             f"{ratio}{_num(row.shapley)}{_num(row.proportional)}{_num(row.nash)}"
             f"{_num(row.deviation_shapley)}{_num(row.deviation_proportional)}"
-            f"{_num(row.walk_away)}  {'yes' if row.above_walk_away else 'NO'}"
+            f"{_num(row.walk_away)}  {_yes(row.above_walk_away)}"
         )
     if result.estimate is not None:
         ses = ", ".join(
-            f"{row.id} {row.shapley_se:,.3g}"
+            f"{row.id} {num(row.shapley_se, ',.3g')}"
             for row in report.parties
             if row.shapley_se is not None
         )
-        lines.append(f"  Shapley standard errors: {ses}")
+        lines.append("  " + _("Shapley standard errors: %(list)s") % {"list": ses})
     lines.append("")
     lines.append(
-        "every partner at or above its walk-away value: "
-        + ("yes" if report.all_above_walk_away else "NO")
+        _("every partner at or above its walk-away value: %(answer)s")
+        % {"answer": _yes(report.all_above_walk_away)}
     )
     if not report.nash_feasible:
-        lines.append("Nash bargaining: infeasible (the walk-away values exceed the total benefit)")
-    g_ratio = "n/a" if report.gini_ratio is None else f"{report.gini_ratio:.3f}"
-    g_benefit = "n/a" if report.gini_benefit is None else f"{report.gini_benefit:.3f}"
+        lines.append(
+            _("Nash bargaining: infeasible (the walk-away values exceed the total benefit)")
+        )
+    g_ratio = _("n/a") if report.gini_ratio is None else num(report.gini_ratio, ".3f")
+    g_benefit = _("n/a") if report.gini_benefit is None else num(report.gini_benefit, ".3f")
     lines.append(
-        f"Gini index of benefit/contribution ratios {g_ratio} (0 = proportional); "
-        f"of benefits {g_benefit}"
+        _(
+            "Gini index of benefit/contribution ratios %(ratios)s (0 = proportional); "
+            "of benefits %(benefits)s"
+        )
+        % {"ratios": g_ratio, "benefits": g_benefit}
     )
     core = report.core
     if core is None:
-        lines.append(f"core: not checked (more than {EXACT_PLAYER_LIMIT} partners)")
+        lines.append(_("core: not checked (more than %(n)s partners)") % {"n": EXACT_PLAYER_LIMIT})
     elif core.in_core:
         lines.append(
-            f"core: the proposal is in the core (no coalition can do better alone; "
-            f"smallest margin {-core.max_excess:,.2f})"
+            _(
+                "core: the proposal is in the core (no coalition can do better alone; "
+                "smallest margin %(margin)s)"
+            )
+            % {"margin": num(-core.max_excess, ",.2f")}
         )
     else:
-        lines.append("core: the proposal is NOT in the core")
+        lines.append(_("core: the proposal is NOT in the core"))
         if not core.efficient:
-            lines.append(f"  it distributes {core.surplus_gap:+,.2f} more than the total benefit")
+            lines.append(
+                "  "
+                + _("it distributes %(gap)s more than the total benefit")
+                % {"gap": num(core.surplus_gap, "+,.2f")}
+            )
         if core.blocking is not None:
             b = core.blocking
             members = ", ".join(game.ids[i] for i in b.members)
             lines.append(
-                f"  blocking coalition {{{members}}}: worth {b.worth:,.2f} on its own, "
-                f"gets {b.allocated:,.2f} (excess {b.excess:,.2f})"
+                "  "
+                + _(
+                    "blocking coalition {%(members)s}: worth %(worth)s on its own, "
+                    "gets %(allocated)s (excess %(excess)s)"
+                )
+                % {
+                    "members": members,
+                    "worth": num(b.worth, ",.2f"),
+                    "allocated": num(b.allocated, ",.2f"),
+                    "excess": num(b.excess, ",.2f"),
+                }
             )
     return "\n".join(lines) + "\n"
 
@@ -134,7 +179,8 @@ def main(args: list[str]) -> int:
     try:
         result = analyse_game(game, permutations=options.samples, seed=options.seed)
     except MemoryError:
-        return fail([f"mitra share: not enough memory for {game.n} partners"])
+        message = _("not enough memory for %(n)s partners") % {"n": game.n}
+        return fail([f"mitra share: {message}"])
     except ValueError as exc:  # a model that is valid but cannot be analysed
         return fail([f"mitra share: {options.game}: {exc}"])
     return emit(options, result.to_dict, lambda: format_table(result))

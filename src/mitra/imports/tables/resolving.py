@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from mitra.core.money import format_number
 from mitra.organisations.models import Organisation
 
 from ..report import ImportReport
@@ -192,7 +193,7 @@ def _resolve_named(wants: list[OrgWant], out: Resolved, report: ImportReport) ->
                     "“%(name)s” may be the same organisation as “%(candidate)s” "
                     "(score %(score)s): queued for review."
                 )
-                % {"name": w.name, "candidate": best[2], "score": f"{best[0]:.2f}"},
+                % {"name": w.name, "candidate": best[2], "score": format_number(best[0], 2)},
                 w.name,
             )
     out.alias_updates = list(changed.values())

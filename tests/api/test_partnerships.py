@@ -433,7 +433,7 @@ def test_history_shows_who_what_and_old_to_new(world: World) -> None:
 
     # then the newest entry is the edit, with the change old → new
     entry = body["items"][0]
-    assert entry["who"] == "lead_admin"
+    assert entry["who"] == "lead_admin (Pemda Jawa Barat)"  # no full name set: the login
     assert entry["action"] == "changed"
     assert entry["object_type"] == "Partnership"
     assert entry["object_label"] == world.partnership.code

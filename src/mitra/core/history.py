@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,29 @@ class HistoryEntry:
     object_label: str
     version: int | None
     changes: list[FieldChange] = field(default_factory=list)
+    #: The user who made the change (None for the system), to name their organisation later.
+    user_id: int | None = None
+
+
+def person_name(user: Any) -> str:
+    """How a person is named in the history: their full name; the login only when none is set."""
+    if user is None:
+        return str(_("system"))
+    full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
+    return full or user.get_username()
+
+
+def with_organisations(
+    entries: Iterable[HistoryEntry], organisations: Mapping[int, str]
+) -> list[HistoryEntry]:
+    """The entries with each person's organisation after their name (``organisations``: user id
+    → organisation name, built by the caller, which knows which organisation matters here)."""
+    return [
+        replace(e, who=f"{e.who} ({organisations[e.user_id]})")
+        if e.user_id is not None and e.user_id in organisations
+        else e
+        for e in entries
+    ]
 
 
 def _display(record: Any, model_field: models.Field[Any, Any]) -> str:
@@ -89,13 +112,14 @@ def entries_from_records(
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=(user.get_username() if user else str(_("system"))),
+                    who=person_name(user),
                     action=record.history_type,
                     action_label=str(_ACTIONS[record.history_type]),
                     object_type=object_type,
                     object_label=label(record) if label else f"#{record.id}",
                     version=getattr(record, "version", None),
                     changes=changes,
+                    user_id=user.pk if user is not None else None,
                 )
             )
             previous = record

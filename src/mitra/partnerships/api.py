@@ -227,6 +227,7 @@ def partnership_fulfilment(request: HttpRequest, partnership_id: int = _id("Part
                 "pledged": row.pledged,
                 "delivered": row.delivered,
                 "gap": row.gap,
+                "hidden_commitments": row.hidden_commitments,
                 "pledged_pct": row.pledged_pct,
                 "delivered_pct": row.delivered_pct,
                 "commitments": [
@@ -444,7 +445,10 @@ def commitment_create(
     need = _need(request, need_id)
     data = payload.dict()
     member = services.acting_member(request.user, need.partnership, data.pop("organisation_id"))
-    commitment = services.commitment_create(actor=request.user, need=need, member=member, data=data)
+    confirm = bool(data.pop("confirm_over_pledge", False))
+    commitment = services.commitment_create(
+        actor=request.user, need=need, member=member, data=data, confirm_over_pledge=confirm
+    )
     return Status(201, commitment)
 
 
@@ -469,11 +473,13 @@ def commitment_update(
     request: HttpRequest, payload: CommitmentUpdateIn, commitment_id: int = _id("Commitment")
 ) -> Commitment:
     data, version = _update_data(payload)
+    confirm = bool(data.pop("confirm_over_pledge", False))
     return services.commitment_update(
         actor=request.user,
         commitment=_commitment(request, commitment_id),
         data=data,
         expected_version=version,
+        confirm_over_pledge=confirm,
     )
 
 

@@ -9,12 +9,13 @@ at most 9 × 10^16 (what `FixedDecimalField` stores); NaN and Infinity are refus
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, StrictBool, WithJsonSchema, field_validator
 
 from mitra.accounts.schemas import InSchema
 from mitra.core.choices import SDG, Confidentiality, Currency
@@ -66,12 +67,50 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 #: Out: a Decimal written as a plain string ("1000000000000000.00"), never a float, never "1E+3".
 DecimalStr = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str)]
-#: In: a positive amount or quantity (strings or numbers), two places, at most 9 × 10^16.
+#: In: a positive amount or quantity (strings or numbers), two places, at most 9 × 10^16. A string
+#: is digits with an optional point and one or two places ("1500000.50"): OpenAPI documents it as
+#: a pattern, and a string outside it is refused, so that what is documented is what is refused.
+POSITIVE_AMOUNT_PATTERN = (
+    r"^(?:(?:[1-9]\d{0,15}|[1-8]\d{16})(?:\.\d{1,2})?|0\.(?:[1-9]\d?|0[1-9])"
+    r"|90000000000000000(?:\.00?)?)$"
+)
+NON_NEGATIVE_AMOUNT_PATTERN = (
+    r"^(?:(?:0|[1-9]\d{0,15}|[1-8]\d{16})(?:\.\d{1,2})?|90000000000000000(?:\.00?)?)$"
+)
+
+
+def decimal_input(pattern: str, number: dict[str, Any], message: str) -> tuple[Any, Any]:
+    """A Decimal input's documented schema (a number within `number`, or a string matching
+    `pattern`) and the validator that refuses a string outside the pattern."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not compiled.fullmatch(value):
+            raise ValueError(message)
+        return value
+
+    schema = {"anyOf": [{"type": "number", **number}, {"type": "string", "pattern": pattern}]}
+    return BeforeValidator(check), WithJsonSchema(schema)
+
+
+_AMOUNT_MESSAGE = "Write digits with at most two decimal places after a point, e.g. 1500000.50."
 PositiveAmount = Annotated[
-    Decimal, Field(gt=0, le=MAX_VALUE, decimal_places=2, allow_inf_nan=False)
+    Decimal,
+    Field(gt=0, le=MAX_VALUE, decimal_places=2, allow_inf_nan=False),
+    *decimal_input(
+        POSITIVE_AMOUNT_PATTERN,
+        {"exclusiveMinimum": 0, "maximum": 9e16, "multipleOf": 0.01},
+        _AMOUNT_MESSAGE,
+    ),
 ]
 NonNegativeAmount = Annotated[
-    Decimal, Field(ge=0, le=MAX_VALUE, decimal_places=2, allow_inf_nan=False)
+    Decimal,
+    Field(ge=0, le=MAX_VALUE, decimal_places=2, allow_inf_nan=False),
+    *decimal_input(
+        NON_NEGATIVE_AMOUNT_PATTERN,
+        {"minimum": 0, "maximum": 9e16, "multipleOf": 0.01},
+        _AMOUNT_MESSAGE,
+    ),
 ]
 
 
@@ -208,6 +247,7 @@ class PartnershipCreateIn(InSchema):
         default_factory=list,
         max_length=len(GovernmentSupport.values),
         description="Government support and guarantees, each once.",
+        json_schema_extra={"uniqueItems": True},
     )
     concession_years: int | None = Field(None, ge=1, le=99, description="Concession years.")
     listing_status: ListingCode = Field("", description="drk, ppp_book or ''.")
@@ -255,6 +295,7 @@ class PartnershipUpdateIn(InSchema):
         None,
         max_length=len(GovernmentSupport.values),
         description="Government support and guarantees, each once.",
+        json_schema_extra={"uniqueItems": True},
     )
     concession_years: int | None = Field(None, ge=1, le=99, description="Concession years.")
     listing_status: ListingCode = Field(None, description="drk, ppp_book or ''.")
@@ -385,7 +426,7 @@ class CommitmentCreateIn(InSchema):
     due_date: date | None = Field(None, description="Due date.")
     confidentiality: ConfidentialityCode = Field("partners", description="Who may see it.")
     notes: str = Field("", max_length=MAX_TEXT, description="Notes.")
-    confirm_over_pledge: bool = Field(
+    confirm_over_pledge: StrictBool = Field(
         False,
         description="Confirms a pledge above ten times what the need still lacks (refused with "
         "422 on `quantity` and `confirm_over_pledge` without it).",
@@ -398,7 +439,7 @@ class CommitmentUpdateIn(InSchema):
     due_date: date | None = Field(None, description="Due date.")
     confidentiality: ConfidentialityCode = Field(None, description="Who may see it.")
     notes: str = Field(None, max_length=MAX_TEXT, description="Notes.")
-    confirm_over_pledge: bool = Field(
+    confirm_over_pledge: StrictBool = Field(
         False, description="Confirms a new amount above ten times what the need still lacks."
     )
 
@@ -554,11 +595,19 @@ class DocumentCreateIn(InSchema):
     title: str = Field(..., min_length=1, max_length=_max(Document, "title"), description="Title.")
     doc_type: DocumentTypeCode = Field(..., description="Kind of document.")
     revision: str = Field(
-        "1.0", min_length=1, max_length=_max(Document, "revision"), description="Document version."
+        "1.0",
+        max_length=_max(Document, "revision"),
+        description="Document version (left out or empty: 1.0).",
     )
     confidentiality: ConfidentialityCode = Field(
         "partners", description="public, partners, or owner (your organisation only)."
     )
+
+    @field_validator("organisation_id", mode="before")
+    @classmethod
+    def _form_null_is_none(cls, value: Any) -> Any:
+        # A form field cannot carry JSON null: OpenAPI tools send it as "null" (or leave it empty).
+        return None if value in ("", "null") else value
 
 
 class DocumentUpdateIn(InSchema):
@@ -583,7 +632,11 @@ class FieldChangeOut(Schema):
 
 class HistoryEntryOut(Schema):
     when: datetime = Field(..., description="When.")
-    who: str = Field(..., description="Username of who did it ('system' when nobody).")
+    who: str = Field(
+        ...,
+        description="Who did it: full name (the username when none is set) and organisation, "
+        "e.g. 'Budi Santoso (Kementerian PUPR)'; 'system' when nobody.",
+    )
     action: Literal["created", "changed", "deleted"] = Field(..., description="What happened.")
     action_label: str = Field(..., description="The action in the request language.")
     object_type: str = Field(..., description="Kind of object, in the request language.")

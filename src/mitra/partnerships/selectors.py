@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import Confidentiality
 from mitra.core.errors import NotFound, PermissionDenied
-from mitra.core.history import HistoryEntry, entries_from_records
+from mitra.core.history import HistoryEntry, entries_from_records, with_organisations
+from mitra.organisations.models import OrganisationMembership
 from mitra.organisations.permissions import user_organisation_ids
 
 from .history_sources import registered_history
@@ -30,6 +31,7 @@ from .models import (
     PartnershipMember,
     Stage,
     Visibility,
+    canonical_code,
 )
 from .permissions import can_view_internal, can_view_item, can_view_partnership
 
@@ -54,7 +56,7 @@ def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> Que
     if filters.get("q"):
         term = str(filters["q"]).strip()
         qs = qs.filter(
-            Q(code__icontains=term)
+            Q(code__icontains=canonical_code(term))
             | Q(title_ind__icontains=term)
             | Q(title_en__icontains=term)
             | Q(summary_ind__icontains=term)
@@ -90,7 +92,7 @@ def partnership_get(*, user: Any, pk: int | None = None, code: str | None = None
     """One partnership the user may see, with its members; `NotFound` otherwise (never 403)."""
     qs = with_members(Partnership.objects.select_related("created_by"))
     try:
-        partnership = qs.get(pk=pk) if pk is not None else qs.get(code=code)
+        partnership = qs.get(pk=pk) if pk is not None else qs.get(code=canonical_code(code or ""))
     except (Partnership.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Partnership not found.")) from None
     if not can_view_partnership(user, partnership):
@@ -129,11 +131,29 @@ class NeedRow:
     pledged: Decimal
     delivered: Decimal
     commitments: list[CommitmentRow]
+    #: Commitments against this need that the viewer may not see: counted, never summed, so
+    #: that the page says "commitments not shown: n" instead of a gap that may not exist.
+    hidden_commitments: int = 0
+
+    @property
+    def gap_known(self) -> bool:
+        """Whether the gap is the real one (the viewer sees every commitment of the need)."""
+        return self.hidden_commitments == 0
 
     @property
     def gap(self) -> Decimal:
         """What no partner has pledged yet (never below zero)."""
         return max(self.need.quantity - self.pledged, ZERO)
+
+    @property
+    def over_pledged(self) -> bool:
+        """More is pledged than the need asks for (shown as such, not as a bar past 100 %)."""
+        return self.pledged > self.need.quantity
+
+    @property
+    def excess(self) -> Decimal:
+        """Pledged beyond the need (zero when not over-pledged)."""
+        return max(self.pledged - self.need.quantity, ZERO)
 
     @property
     def pledged_pct(self) -> Decimal | None:
@@ -171,8 +191,9 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
 
     Commitments the viewer may not see (another organisation's confidential ones, or
     partners-only ones for the public) are left out of every figure, so that no total lets a
-    viewer work out a confidential amount; nor are they counted, which would reveal that they
-    exist. Three queries.
+    viewer work out a confidential amount. Their number is given per need
+    (``hidden_commitments``), never their amounts: without it a reader would see a gap, in red,
+    that the partners may already have closed. Three queries.
     """
     needs = list(partnership.needs.all().order_by("id"))
     commitments = list(
@@ -192,8 +213,10 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
     visible_by_need: dict[int, list[CommitmentRow]] = defaultdict(list)
     member_totals: dict[tuple[int, str], list[Decimal]] = {}
     member_by_id: dict[int, PartnershipMember] = {}
+    hidden: dict[int, int] = defaultdict(int)
     for c in commitments:
         if not can_view_item(user, partnership, c.confidentiality, c.member.organisation_id):
+            hidden[c.need_id] += 1
             continue
         delivered = sum((d.quantity for d in by_commitment[c.pk]), ZERO)
         row = CommitmentRow(commitment=c, delivered=delivered, deliveries=by_commitment[c.pk])
@@ -210,6 +233,7 @@ def fulfilment(*, user: Any, partnership: Partnership) -> Fulfilment:
             pledged=sum((r.commitment.quantity for r in visible_by_need[n.pk]), ZERO),
             delivered=sum((r.delivered for r in visible_by_need[n.pk]), ZERO),
             commitments=visible_by_need[n.pk],
+            hidden_commitments=hidden[n.pk],
         )
         for n in needs
     ]
@@ -443,8 +467,26 @@ def partnership_history(*, user: Any, partnership: Partnership) -> list[HistoryE
         hist_documents, object_type=str(_("Document")), label=lambda r: r.title
     )
     entries += registered_history(user, partnership)  # the capability apps' own tables
+    entries = with_organisations(entries, _acting_organisations(entries, set(orgs.values())))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _acting_organisations(entries: list[HistoryEntry], partner_ids: set[int]) -> dict[int, str]:
+    """User id → the organisation each person is named with in this partnership's history: the
+    one of theirs that is (or was) a partner here, else the first of theirs by name. One query."""
+    user_ids = {e.user_id for e in entries if e.user_id is not None}
+    if not user_ids:
+        return {}
+    rows = OrganisationMembership.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "organisation_id", "organisation__name"
+    )
+    chosen: dict[int, tuple[bool, str]] = {}
+    for user_id, organisation_id, name in rows:
+        rank = (organisation_id not in partner_ids, name)
+        if user_id not in chosen or rank < chosen[user_id]:
+            chosen[user_id] = rank
+    return {user_id: name for user_id, (_outside, name) in chosen.items()}
 
 
 # --- dashboard ----------------------------------------------------------------------------------------
@@ -501,8 +543,12 @@ def dashboard(*, user: Any) -> dict[str, Any]:
     )
     is_staff = bool(getattr(user, "is_staff", False))
     gaps: list[GapRow] = []
+    # Needs with commitments the user may not see: their gap may be closed already, so they are
+    # left out of the ranking (counted, for the line under the heading) rather than shown red.
+    gaps_left_out = 0
     for need in needs:
         pledged = ZERO
+        hidden = 0
         for c in need.commitments.all():
             if c.confidentiality == Confidentiality.OWNER:
                 ok = member_orgs.get(c.member_id) in orgs
@@ -512,12 +558,22 @@ def dashboard(*, user: Any) -> dict[str, Any]:
                 ok = True
             if ok:
                 pledged += c.quantity
+            else:
+                hidden += 1
         gap = max(need.quantity - pledged, ZERO)
-        if gap > 0:
+        if gap > 0 and hidden:
+            gaps_left_out += 1
+        elif gap > 0:
             gaps.append(GapRow(need, need.partnership, gap, _pct(pledged, need.quantity)))
     # Different units cannot be compared: rank by the share still unpledged, then by size.
     gaps.sort(key=lambda g: (g.pct_pledged or Decimal(0), -g.gap))
-    return {"mine": mine, "counts": counts, "total": total, "gaps": gaps[:8]}
+    return {
+        "mine": mine,
+        "counts": counts,
+        "total": total,
+        "gaps": gaps[:8],
+        "gaps_left_out": gaps_left_out,
+    }
 
 
 __all__ = [

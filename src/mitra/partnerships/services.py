@@ -17,7 +17,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.choices import unit_code
+from mitra.core.choices import unit_code, unit_label
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
 from mitra.core.money import format_money, format_number
@@ -74,7 +74,7 @@ PARTNERSHIP_FIELDS = (
     "agreement_type",
     "visibility",
 )
-MEMBER_FIELDS = ("roles", "joined_on", "left_on")
+MEMBER_FIELDS = ("roles", "joined_on", "left_on", "equity_share")
 NEED_FIELDS = ("title", "resource_type", "description", "quantity", "unit", "currency", "due_date")
 COMMITMENT_FIELDS = ("quantity", "due_date", "confidentiality", "notes")
 DELIVERY_FIELDS = ("delivered_on", "quantity", "evidence", "notes")
@@ -361,6 +361,7 @@ def member_add(
     organisation: Organisation,
     roles: list[str],
     joined_on: datetime.date | None = None,
+    equity_share: Decimal | None = None,
 ) -> PartnershipMember:
     _deny_unless(
         can_manage_partnership(actor, partnership),
@@ -375,6 +376,7 @@ def member_add(
         organisation=organisation,
         roles=list(roles),
         joined_on=joined_on or timezone.localdate(),
+        equity_share=equity_share,
     )
     return _member_save(member, actor)
 
@@ -525,17 +527,18 @@ def _check_pledge(
     if need.currency:
         lacking = format_money(missing, need.currency)
     else:
-        lacking = f"{format_number(missing)} {need.unit}".strip()
+        lacking = f"{format_number(missing)} {unit_label(need.unit)}".strip()
+    message = (
+        _(
+            "This pledge is more than ten times what the need still lacks "
+            "(%(missing)s). Check the amount."
+        )
+        if missing
+        else _("The commitments you can see already cover this need. Check the amount.")
+    )
     raise ValidationError(
         {
-            "quantity": ValidationError(
-                _(
-                    "This pledge is more than ten times what the need still lacks "
-                    "(%(missing)s). Check the amount."
-                ),
-                code="over_pledge",
-                params={"missing": lacking},
-            ),
+            "quantity": ValidationError(message, code="over_pledge", params={"missing": lacking}),
             "confirm_over_pledge": ValidationError(
                 _("Tick this box to pledge this amount anyway."), code="over_pledge"
             ),

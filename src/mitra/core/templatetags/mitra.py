@@ -12,9 +12,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from mitra.core.money import format_money, format_number
+from mitra.core.choices import unit_label
+from mitra.core.money import format_money, format_money_short, format_number
 from mitra.core.regions import subdivision_name
 
 register = template.Library()
@@ -24,6 +27,29 @@ register = template.Library()
 def money(amount: Decimal | None, currency: str | None = None) -> str:
     """`{{ value|money:"IDR" }}` → Rp 1.250.000.000,00 (id) / IDR 1,250,000,000.00 (en)."""
     return format_money(amount, currency)
+
+
+@register.filter
+def money_short(amount: Decimal | None, currency: str | None = None) -> str:
+    """`{{ value|money_short:"IDR" }}` → Rp 9,85 T (id) / IDR 9.85 trillion (en), text only."""
+    return format_money_short(amount, currency)
+
+
+@register.simple_tag(name="money_short")
+def money_short_tag(amount: Decimal | None, currency: str | None = None) -> SafeString | str:
+    """`{% money_short amount currency %}`: the short amount, the exact one on hover.
+
+    ``<span class="text-nowrap" title="Rp 9.850.000.000.000,00">Rp 9,85 T</span>``; the exact
+    amount is also what assistive technology reads (aria-label)."""
+    if amount is None:
+        return ""
+    exact = format_money(amount, currency)
+    return format_html(
+        '<span class="text-nowrap" title="{}" aria-label="{}">{}</span>',
+        exact,
+        exact,
+        format_money_short(amount, currency),
+    )
 
 
 @register.filter
@@ -40,7 +66,7 @@ def quantity(value: Decimal | None, need: Any) -> str:
     currency = getattr(need, "currency", "")
     if currency:
         return format_money(value, currency)
-    unit = getattr(need, "unit", "") or ""
+    unit = unit_label(getattr(need, "unit", "") or "")
     return f"{format_number(value)} {unit}".strip()
 
 
@@ -51,7 +77,13 @@ def measure_amount(value: Decimal | None, row: Any) -> str:
         return ""
     if getattr(row, "is_money", False):
         return format_money(value, row.measure)
-    return f"{format_number(value)} {row.measure or ''}".strip()
+    return f"{format_number(value)} {unit_label(row.measure or '')}".strip()
+
+
+@register.filter(name="unit_label")
+def unit_label_filter(code: str | None) -> str:
+    """A unit code in the reader's language (a currency code stays as it is)."""
+    return unit_label(code or "")
 
 
 @register.filter

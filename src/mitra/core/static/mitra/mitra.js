@@ -20,3 +20,19 @@ function mitraWidths(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { mitraWidths(document); });
 document.addEventListener("htmx:load", function (event) { mitraWidths(event.target); });
+
+// A tab bar wider than the screen scrolls sideways (mitra.css): bring the active tab into view,
+// so that on a phone the section you are in is not the one cut off at the edge.
+function mitraActiveTabs(root) {
+  (root || document).querySelectorAll(".nav-tabs").forEach(function (bar) {
+    var active = bar.querySelector(".nav-link.active");
+    if (!active || bar.scrollWidth <= bar.clientWidth) return;
+    var left = active.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+    var right = left + active.offsetWidth;
+    if (right > bar.scrollLeft + bar.clientWidth || left < bar.scrollLeft) {
+      bar.scrollLeft = Math.max(0, left - (bar.clientWidth - active.offsetWidth) / 2);
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { mitraActiveTabs(document); });
+document.addEventListener("htmx:load", function (event) { mitraActiveTabs(event.target); });

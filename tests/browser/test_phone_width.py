@@ -1,0 +1,144 @@
+"""A partnership on a phone (390 px): the tab bar scrolls instead of being cut or widening the
+page, amounts never wrap mid-number, and the main tables read as cards of "label: value" lines.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mitra.core.choices import Confidentiality
+from mitra.partnerships import services
+from tests.conftest import PASSWORD, build_world
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+PHONE = {"width": 390, "height": 844}
+
+#: Every visible amount is one line box: an inline element that wraps has several client rects.
+WRAPPED_AMOUNTS = """() => Array.from(document.querySelectorAll('.mitra-amount'))
+  .filter(el => el.offsetParent !== null)
+  .filter(el => el.getClientRects().length !== 1
+    || el.getBoundingClientRect().height > 1.6 * parseFloat(getComputedStyle(el).fontSize))
+  .map(el => el.textContent.trim())"""
+
+TAB_BAR = """() => { const bar = document.querySelector('#partnership-tabs .nav-tabs');
+  return {scroll: bar.scrollWidth, client: bar.clientWidth,
+          overflowX: getComputedStyle(bar).overflowX,
+          page: document.documentElement.scrollWidth}; }"""
+
+CARD_LABELS = """() => { const table = document.querySelector('[data-testid="commitments"]');
+  const cell = table.querySelector('tbody td[data-label]');
+  return {head: getComputedStyle(table.querySelector('thead')).position,
+          row: getComputedStyle(table.querySelector('tbody tr')).display,
+          label: getComputedStyle(cell, '::before').content}; }"""
+
+
+def _world_with_big_numbers() -> Any:
+    world = build_world()
+    lead = world.users["lead_admin"]
+    need = services.need_create(
+        actor=lead,
+        partnership=world.partnership,
+        data={
+            "title": "Pinjaman senior sindikasi",
+            "resource_type": "cash",
+            "quantity": Decimal("6895000000000.00"),
+            "currency": "IDR",
+        },
+    )
+    services.commitment_create(
+        actor=world.users["member"],
+        need=need,
+        member=world.partnership.members.get(organisation=world.company),
+        data={"quantity": Decimal("5500000000000.00"), "confidentiality": Confidentiality.PARTNERS},
+    )
+    return world
+
+
+def _sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#main button[type=submit]").first.click()
+    page.wait_for_url(base + "/")
+
+
+def test_partnership_reads_on_a_phone(browser: Any, live_server: Any, shoot: Any) -> None:
+    from playwright.sync_api import expect
+
+    world = _world_with_big_numbers()
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    _sign_in(page, base, "member")
+
+    # the needs tab of a partnership with seven tabs and trillions of rupiah
+    page.goto(f"{base}/partnerships/{world.partnership.pk}/needs/")
+    expect(page.get_by_test_id("commitments").first).to_be_visible()
+    shoot(page, "phone-needs")
+
+    # the tab bar scrolls sideways inside itself; the page does not
+    bar = page.evaluate(TAB_BAR)
+    assert bar["overflowX"] == "auto"
+    assert bar["scroll"] > bar["client"], bar
+    assert bar["page"] <= PHONE["width"], f"the page scrolls sideways ({bar['page']} px)"
+    # the active tab is scrolled into view
+    expect(page.locator("#tab-needs")).to_be_in_viewport()
+
+    # no amount wraps in the middle of the number (and there are amounts to check)
+    assert page.locator(".mitra-amount:visible").count() >= 8
+    assert page.evaluate(WRAPPED_AMOUNTS) == []
+    expect(page.get_by_test_id("needed").first).to_have_text("Rp 500.000.000,00")
+
+    # the commitments table is a stack of cards labelled by their column headings
+    cards = page.evaluate(CARD_LABELS)
+    assert cards["head"] == "absolute"
+    assert cards["row"] == "block"
+    assert cards["label"] == '"Mitra"'
+
+    # the other main tables also stay inside the screen
+    for tab in ("partners", "documents"):
+        page.goto(f"{base}/partnerships/{world.partnership.pk}/{tab}/")
+        expect(page.locator(f"#tab-{tab}")).to_have_attribute("aria-current", "page")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate(WRAPPED_AMOUNTS) == []
+    page.goto(f"{base}/partnerships/")
+    expect(page.get_by_test_id("partnership-table")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    assert violations == []
+    context.close()
+
+
+def test_amounts_stay_on_one_line_at_desktop_too(browser: Any, live_server: Any) -> None:
+    from playwright.sync_api import expect
+
+    world = _world_with_big_numbers()
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    _sign_in(page, base, "member")
+    page.goto(f"{base}/partnerships/{world.partnership.pk}/needs/")
+    expect(page.get_by_test_id("commitments").first).to_be_visible()
+    assert page.evaluate(WRAPPED_AMOUNTS) == []
+    # the action buttons of every commitment row are inside the visible table, not cut off
+    clipped = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.mitra-actions a')).filter(a => {
+             const box = a.closest('.table-responsive').getBoundingClientRect();
+             const r = a.getBoundingClientRect();
+             return r.right > box.right + 0.5 || r.left < box.left - 0.5; }).length"""
+    )
+    assert clipped == 0
+    context.close()

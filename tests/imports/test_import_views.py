@@ -46,6 +46,19 @@ def upload(client: Client, rows: list[dict[str, str]]) -> str:
     return response["Location"]
 
 
+def after_job(client: Client, url: str, capture: Any) -> str:
+    """Open a page whose content a background job prepares (the preview, the mapping builder):
+    the page queues the job and redirects to itself with the job's id; the job runs (here at
+    once, as the worker would) and the page then shows what it found."""
+    with capture(execute=True):
+        response = client.get(url)
+    assert response.status_code == 302, response.content[:500]
+    assert "job=" in response["Location"]
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
+
+
 def test_upload_preview_import_job_report(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -57,9 +70,7 @@ def test_upload_preview_import_job_report(
     stored = upload_dir() / f"{token}.csv"
     assert stored.is_file()  # under MEDIA_ROOT/imports/<random>, never served by URL
 
-    page = client.get(preview_url)
-    assert page.status_code == 200
-    html = page.content.decode()
+    html = after_job(client, preview_url, django_capture_on_commit_callbacks)
     assert 'data-testid="preview"' in html
     assert rows[0]["proyek_nama"] in html
     assert "Rp 6.359.000.000.000,00" in html  # the first row's capex, as Indonesian pages write it
@@ -72,7 +83,7 @@ def test_upload_preview_import_job_report(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("imports:start", args=[token]), {"mapping": KPBU})
     assert response.status_code == 302
-    job = Job.objects.get()
+    job = Job.objects.get(kind="imports.table")
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, (job.error, job.result)
@@ -89,12 +100,13 @@ def test_upload_preview_import_job_report(
     assert f"{len(rows)} kemitraan" in report.content.decode()
 
 
-def test_a_bad_file_shows_every_error_and_cannot_be_imported(world: Any) -> None:
+def test_a_bad_file_shows_every_error_and_cannot_be_imported(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     rows = read_rows(data_file(KPBU))
     rows[1]["proyek_nilai_capex"] = "lima triliun"
     client = login(world, "staff")
-    page = client.get(upload(client, rows))
-    html = page.content.decode()
+    html = after_job(client, upload(client, rows), django_capture_on_commit_callbacks)
     assert 'data-testid="errors"' in html
     # The report is translated (Indonesian is the default language): "baris 3, kolom ...".
     assert re.search(r"(row|baris) 3, (column|kolom) proyek_nilai_capex", html)
@@ -115,7 +127,7 @@ def test_a_refused_job_fails_with_its_report(
     bad.write_text(text, encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:start", args=[token]), {"mapping": KPBU})
-    job = Job.objects.get()
+    job = Job.objects.get(kind="imports.table")
     assert job.status == JobStatus.FAILED
     assert job.result["report"]["errors"][0]["value"] == "abc"
     assert (
@@ -143,6 +155,7 @@ def test_non_staff_get_403_on_every_import_page(world: Any, actor: str) -> None:
     posts = [
         reverse("imports:upload"),
         reverse("imports:start", args=[token]),
+        reverse("imports:discard", args=[token]),
         reverse("imports:review_decide", args=[review.pk]),
     ]
     for url in gets:
@@ -218,8 +231,19 @@ def test_build_a_mapping_for_other_columns(
         {"file": csv_upload(rows, "program.csv"), "mapping": KPBU},
     )
     token = response["Location"].split("/")[-3]
-    builder = reverse("imports:mapping_new", args=[token])
-    assert client.get(builder).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("imports:mapping_new", args=[token]))
+    builder = response["Location"]  # the builder with its job, which read the columns
+    page = client.get(builder)
+    assert page.status_code == 200
+    form = page.context["form"]
+    # A first choice guessed from the column names (kode, nama, nilai, provinsi).
+    assert [form[f"col_{i}"].value() for i in range(4)] == [
+        "id",
+        "title",
+        "estimated_value",
+        "province",
+    ]
     response = client.post(
         builder,
         {
@@ -235,11 +259,11 @@ def test_build_a_mapping_for_other_columns(
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert SavedMapping.objects.filter(name="program-desa").exists()
-    page = client.get(response["Location"])
-    assert "Program Air Bersih Desa" in page.content.decode()
+    html = after_job(client, response["Location"], django_capture_on_commit_callbacks)
+    assert "Program Air Bersih Desa" in html
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("imports:start", args=[token]), {"mapping": "program-desa"})
-    job = Job.objects.get()
+    job = Job.objects.get(kind="imports.table")
     assert job.status == JobStatus.SUCCEEDED, job.result
     a = Partnership.objects.get(source="program-desa", source_id="A1")
     assert str(a.estimated_value) == "2500500000.00" and a.province == "ID-BA" and a.form == "psp"

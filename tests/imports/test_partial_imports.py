@@ -22,7 +22,7 @@ from mitra.jobs.models import Job, JobStatus
 from mitra.organisations.models import Organisation
 from mitra.partnerships.models import Partnership
 
-from .test_import_views import login, upload
+from .test_import_views import after_job, login, upload
 from .test_kosovo import h2020_row
 from .test_tables import H2020, KPBU, data_file, read_rows, write_rows
 
@@ -152,12 +152,12 @@ def test_the_pages_offer_both_modes_and_list_the_rejected_rows(
     token = preview_url.split("/")[-3]
 
     # All or nothing (the default): errors, no Import button.
-    html = client.get(preview_url).content.decode()
+    html = after_job(client, preview_url, django_capture_on_commit_callbacks)
     assert 'name="mode"' in html and 'value="valid_rows"' in html
     assert 'data-testid="errors"' in html and 'data-testid="start"' not in html
 
     # Valid rows: the rejected rows listed, and an Import button that keeps the choice.
-    html = client.get(f"{preview_url}&mode=valid_rows").content.decode()
+    html = after_job(client, f"{preview_url}&mode=valid_rows", django_capture_on_commit_callbacks)
     assert 'data-testid="errors"' not in html
     assert 'data-testid="rejected"' in html and "lima triliun" in html
     assert 'data-testid="start"' in html and 'name="mode" value="valid_rows"' in html
@@ -168,7 +168,7 @@ def test_the_pages_offer_both_modes_and_list_the_rejected_rows(
             reverse("imports:start", args=[token]), {"mapping": KPBU, "mode": "valid_rows"}
         )
     assert response.status_code == 302
-    job = Job.objects.get()
+    job = Job.objects.get(kind="imports.table")
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, (job.error, job.result)
     assert Partnership.objects.filter(source=KPBU).count() == len(rows) - 2

@@ -10,7 +10,9 @@ raises :class:`~.report.ImportRefused` with every error, or writes it all in one
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -182,6 +184,125 @@ def upload_dir() -> Path:
     from django.conf import settings
 
     return Path(settings.MEDIA_ROOT) / "imports"
+
+
+#: An upload nobody imported or discarded is removed after this long (abandoned).
+UPLOAD_MAX_AGE = timedelta(days=2)
+
+
+def upload_discard(token: str) -> None:
+    """Remove an uploaded table and its metadata (imported, or abandoned by its uploader)."""
+    for suffix in ("csv", "xlsx", "json"):
+        (upload_dir() / f"{token}.{suffix}").unlink(missing_ok=True)
+
+
+def uploads_sweep(max_age: timedelta = UPLOAD_MAX_AGE) -> int:
+    """Remove the uploads older than ``max_age`` (abandoned: never imported nor discarded);
+    returns how many. Run at each upload, so the folder never keeps them for long."""
+    import time
+
+    folder = upload_dir()
+    if not folder.is_dir():
+        return 0
+    limit = time.time() - max_age.total_seconds()
+    removed: set[str] = set()
+    for path in folder.iterdir():  # the table and its metadata; an orphan of either too
+        try:
+            old = path.is_file() and path.stat().st_mtime < limit
+        except FileNotFoundError:
+            continue
+        if old:
+            path.unlink(missing_ok=True)
+            removed.add(path.stem)
+    return len(removed)
+
+
+def _uploaded_table(params: dict[str, Any]) -> Path:
+    path = upload_dir() / f"{params['token']}.{params['fmt']}"
+    if not path.is_file():
+        raise ApplicationError(
+            _(
+                "The uploaded file is no longer here: it was imported, discarded, or left "
+                "unused for more than %(days)d days. Upload it again."
+            )
+            % {"days": UPLOAD_MAX_AGE.days}
+        )
+    return path
+
+
+def _check_staff(actor: Any) -> None:
+    if not can_import(actor):
+        raise PermissionDenied(_("Only platform staff may import data."))
+
+
+def table_preview_job(job: Any, progress: Progress) -> dict[str, Any]:
+    """Job handler ``imports.preview``: the first partnerships of an uploaded table as the
+    mapping parses them, and the full report of a dry run (nothing written). Params: ``token``,
+    ``fmt``, ``mapping``, ``mode``. The upload is kept for the import."""
+    from .tables import import_table, load_mapping, preview_table
+
+    _check_staff(job.created_by)
+    params = job.params
+    path = _uploaded_table(params)
+    mapping = load_mapping(params["mapping"])
+    progress(0, 1)
+    preview = preview_table(path, fmt=params["fmt"], mapping=mapping)
+    report = import_table(
+        path,
+        fmt=params["fmt"],
+        mapping=mapping,
+        actor=job.created_by,
+        dry_run=True,
+        progress=progress,
+        mode=params.get("mode", ALL_OR_NOTHING),
+    )
+    # Amounts as exact text (the job's result is JSON): never a float.
+    preview = json.loads(json.dumps(preview, default=str))
+    return {"preview": preview, "report": report.to_dict()}
+
+
+#: Column names (normalised: lower case, words joined by "_") → the mapping builder's target.
+#: Indonesian and English names; a column matches when one of its words is a key.
+COLUMN_GUESSES = {
+    "id": ("id", "kode", "code", "rcn", "nomor"),
+    "title": ("nama", "name", "judul", "title"),
+    "summary": ("deskripsi", "description", "ringkasan", "summary", "uraian"),
+    "country": ("negara", "country"),
+    "province": ("provinsi", "province"),
+    "regency": ("kabupaten", "kota", "regency", "city", "kabupaten_kota"),
+    "start_date": ("mulai", "start", "start_date", "tanggal_mulai"),
+    "end_date": ("selesai", "end", "end_date", "tanggal_selesai"),
+    "estimated_value": ("nilai", "value", "biaya", "cost", "capex", "total_cost", "anggaran"),
+    "agency": ("pjpk", "agency", "instansi", "lembaga"),
+}
+
+
+def guess_targets(columns: list[str]) -> dict[str, str]:
+    """A first guess of the mapping builder: ``col_<i>`` → target, each target at most once,
+    from the column names alone (the person checks and changes it before saving)."""
+    guesses: dict[str, str] = {}
+    taken: set[str] = set()
+    for i, column in enumerate(columns):
+        name = "_".join(re.findall(r"[0-9a-z]+", column.casefold()))
+        words = {name, *name.split("_")}
+        for target, keys in COLUMN_GUESSES.items():
+            if target not in taken and words & set(keys):
+                guesses[f"col_{i}"] = target
+                taken.add(target)
+                break
+    return guesses
+
+
+def table_columns_job(job: Any, progress: Progress) -> dict[str, Any]:
+    """Job handler ``imports.columns``: the header of an uploaded table and a first guess of
+    the column each target reads, for the mapping builder. Params: ``token``, ``fmt``."""
+    from .tables import read_table
+
+    _check_staff(job.created_by)
+    progress(0, 1)
+    columns = read_table(_uploaded_table(job.params), job.params["fmt"]).header
+    progress(1, 1)
+    return {"columns": columns, "guesses": guess_targets(columns)}
 
 
 def table_import_job(job: Any, progress: Progress) -> dict[str, Any]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<str:token>/preview/", views.preview, name="preview"),
     path("<str:token>/start/", views.start, name="start"),
     path("<str:token>/mapping/", views.mapping_new, name="mapping_new"),
+    path("<str:token>/discard/", views.discard, name="discard"),
     path("jobs/<uuid:job_id>/report/", views.report, name="report"),
     path("jobs/<uuid:job_id>/rejected/", views.rejected, name="rejected"),
     path("reviews/", views.reviews, name="reviews"),

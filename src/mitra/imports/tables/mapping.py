@@ -116,6 +116,9 @@ def _semantic_problems(spec: dict[str, Any]) -> list[str]:
         for v in values:
             if v not in allowed:
                 problems.append(f"$.partnership.{name}: unknown value {v!r}")
+    for name in (spec.get("prefer_row") or {}).get("fields", []):
+        if name not in spec.get("partnership", {}):
+            problems.append(f"$.prefer_row.fields: {name!r} is not a partnership field")
     for i, m in enumerate(spec.get("members", [])):
         roles = list(m.get("roles", [])) + [r for rs in m.get("role_map", {}).values() for r in rs]
         problems += [f"$.members[{i}]: unknown role {r!r}" for r in roles if r not in Role.values]

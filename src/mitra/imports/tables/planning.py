@@ -17,7 +17,7 @@ from mitra.core.choices import Currency
 from mitra.organisations.models import Organisation, Sector
 from mitra.partnerships.models import DevelopmentSector, Partnership, Stage
 
-from ..report import ImportIssue, ImportReport
+from ..report import ImportIssue, ImportReport, _short
 from .cells import (
     NOT_PUBLISHED,
     Amount,
@@ -84,6 +84,17 @@ class PartnershipWant:
     series: list[dict[str, Any]] = field(default_factory=list)
     #: Table row numbers that fed this partnership (a partial import rejects them together).
     rows: list[int] = field(default_factory=list)
+    #: Whether ``fields`` come from the mapping's preferred row (``prefer_row``: the coordinator).
+    preferred: bool = False
+    #: Grouped rows: each partnership field as the first row gave it (key → column, value, text,
+    #: row), and the per-row fields as the first preferred row gave them; every later row of
+    #: the group must agree (docs/imports.md, "Grouped rows").
+    agreed: dict[str, tuple[str, Any, str, int]] = field(default_factory=dict)
+    agreed_preferred: dict[str, tuple[str, Any, str, int]] = field(default_factory=dict)
+    #: Grouped rows: each row's cells (spaces collapsed) → its row number, to find a row given
+    #: twice; and each identified partner → its row and values, to find a partner given twice.
+    row_texts: dict[tuple[str, ...], int] = field(default_factory=dict)
+    identified: dict[tuple[str, str, str], tuple[int, dict[str, Any]]] = field(default_factory=dict)
 
 
 class Planner:
@@ -109,10 +120,14 @@ class Planner:
         return index
 
     def err(self, row: int, column: str, message: str, value: Any = "") -> None:
-        self.report.error(
-            _("row %(row)d, column %(column)s") % {"row": row, "column": column}, message, value
-        )
-        self.row_errors.setdefault(row, []).append(self.report.errors[-1])
+        where = _("row %(row)d, column %(column)s") % {"row": row, "column": column}
+        found = self.row_errors.setdefault(row, [])
+        if any(
+            (e.where, e.message, e.value) == (where, str(message), _short(value)) for e in found
+        ):
+            return  # one cell read by two fields (a partner's country and the partnership's)
+        self.report.error(where, message, value)
+        found.append(self.report.errors[-1])
 
     def warn(self, row: int, column: str, message: str, value: Any = "") -> None:
         self.report.warn(
@@ -153,24 +168,111 @@ class Planner:
                     source_id,
                 )
                 continue
+            text = tuple(" ".join(cell.split()) for cell in row)
+            if want is not None and text in want.row_texts:
+                self.err(
+                    rownum,
+                    ", ".join(id_columns),
+                    _("The same row as row %(row)d: a row given twice.")
+                    % {"row": want.row_texts[text]},
+                    source_id,
+                )
+                continue
             preferred = bool(prefer) and self.p.raw(row, prefer["column"]) == prefer["value"]
-            if want is None or (preferred and not getattr(want, "_preferred", False)):
-                fields, code_year = self.partnership_fields(row, rownum)
+            # Every row of a group is parsed whole: a bad value or a value that contradicts
+            # the group's first row is an error of its row, never silently ignored.
+            takes_over = want is None or (preferred and not want.preferred)
+            fields, code_year, agreed = self.partnership_fields(row, rownum, quiet=not takes_over)
+            if want is None:
                 if fields is None:
                     continue
-                if want is None:
-                    want = PartnershipWant(source_id, rownum, fields, code_year)
-                    self.partnerships[source_id] = want
-                    seen_rows[source_id] = rownum
-                else:
+                want = PartnershipWant(source_id, rownum, fields, code_year)
+                self.partnerships[source_id] = want
+                seen_rows[source_id] = rownum
+            elif fields is not None:
+                self.check_group(want, agreed, rownum, preferred)
+                if takes_over:
+                    kept = want.fields["other_data"].get("unnamed_sponsors")
                     want.fields, want.code_year = fields, code_year
-                want._preferred = preferred  # type: ignore[attr-defined]
+                    if kept:
+                        fields["other_data"]["unnamed_sponsors"] = kept
+            if fields is not None:
+                self.remember_group(want, agreed, rownum, preferred)
+            want.preferred = want.preferred or preferred
+            want.row_texts.setdefault(text, rownum)
             want.rows.append(rownum)
             self.members(row, rownum, want)
             self.series_row(row, rownum, want)
         self.finish_series()
         if progress:
             progress(len(rows), total)
+
+    # -- grouped rows: one partnership, so one value per partnership field
+    def per_row_fields(self) -> set[str]:
+        """Partnership fields each row has its own value of (``prefer_row.fields``): the
+        partnership takes the preferred row's (the coordinator's country)."""
+        return set((self.spec.get("prefer_row") or {}).get("fields", []))
+
+    def remember_group(
+        self,
+        want: PartnershipWant,
+        agreed: dict[str, tuple[str, Any, str]],
+        rownum: int,
+        preferred: bool,
+    ) -> None:
+        per_row = self.per_row_fields()
+        for key, (column, value, text) in agreed.items():
+            if key not in per_row:
+                want.agreed.setdefault(key, (column, value, text, rownum))
+            elif preferred:
+                want.agreed_preferred.setdefault(key, (column, value, text, rownum))
+
+    def check_group(
+        self,
+        want: PartnershipWant,
+        agreed: dict[str, tuple[str, Any, str]],
+        rownum: int,
+        preferred: bool,
+    ) -> None:
+        """A later row of a group against the values its partnership already has."""
+        per_row = self.per_row_fields()
+        for key, (column, value, text) in agreed.items():
+            if key in per_row:
+                if not preferred or key not in want.agreed_preferred:
+                    continue
+                _col, first, first_text, first_row = want.agreed_preferred[key]
+                if first != value:
+                    prefer = self.spec["prefer_row"]
+                    self.err(
+                        rownum,
+                        column,
+                        _(
+                            "Differs from row %(row)d (%(other)s), which also has %(column)s "
+                            "“%(value)s”: the partnership can take only one."
+                        )
+                        % {
+                            "row": first_row,
+                            "other": first_text or "—",
+                            "column": prefer["column"],
+                            "value": prefer["value"],
+                        },
+                        text,
+                    )
+                continue
+            if key not in want.agreed:
+                continue
+            _col, first, first_text, first_row = want.agreed[key]
+            if first != value:
+                self.err(
+                    rownum,
+                    column,
+                    _(
+                        "Differs from row %(row)d of the same partnership (%(other)s): every "
+                        "row of one partnership must give the same value."
+                    )
+                    % {"row": first_row, "other": first_text or "—"},
+                    text,
+                )
 
     # -- rows kept one by one (row_series)
     def series_row(self, row: list[str], rownum: int, want: PartnershipWant) -> None:
@@ -223,11 +325,23 @@ class Planner:
                 # The sum of the known amounts only: said so next to it, never silently.
                 other[f"{name}_total_incomplete"] = True
 
-    def partnership_fields(self, row: list[str], rownum: int) -> tuple[dict[str, Any] | None, int]:
+    def partnership_fields(
+        self, row: list[str], rownum: int, *, quiet: bool = False
+    ) -> tuple[dict[str, Any] | None, int, dict[str, tuple[str, Any, str]]]:
+        """The partnership a row describes, its code year, and what the row says of each
+        field a column feeds (key → column, parsed value, cell text) for comparing the rows of
+        a group. ``quiet``: a later row of a group, whose warnings its first row already gave
+        (its errors are reported all the same)."""
         parsed: dict[str, Any] = {}
         other: dict[str, Any] = {}
         not_published: dict[str, str] = {}
+        agreed: dict[str, tuple[str, Any, str]] = {}
         ok = True
+
+        def warn(column: str, message: str, value: Any = "") -> None:
+            if not quiet:
+                self.warn(rownum, column, message, value)
+
         for name, fspec in self.spec["partnership"].items():
             try:
                 value = self.p.field(fspec, row, parsed)
@@ -235,13 +349,17 @@ class Planner:
                 self.err(rownum, fspec.get("column", name), exc.message, exc.value)
                 ok = False
                 continue
+            columns = fspec.get("columns") or ([fspec["column"]] if "column" in fspec else [])
+            if columns:
+                text = " ".join(self.p.raw(row, c) for c in columns)
+                compared = value.value if isinstance(value, Warned) else value
+                if isinstance(compared, Amount):
+                    compared = (compared.value, compared.currency)
+                agreed[name] = (", ".join(columns), compared, text)
+            elif "template" in fspec:
+                agreed[name] = (name, value, str(value))
             if isinstance(value, Warned):
-                self.warn(
-                    rownum,
-                    fspec.get("column", name),
-                    value.message,
-                    self.p.raw(row, fspec["column"]),
-                )
+                warn(fspec.get("column", name), value.message, self.p.raw(row, fspec["column"]))
                 value = value.value
             if isinstance(value, Amount):
                 parsed["currency"] = value.currency
@@ -253,7 +371,7 @@ class Planner:
                 value = value.value
             parsed[name] = value
         if not ok:
-            return None, 0
+            return None, 0, agreed
         code_year = parsed.pop("code_year", None) or timezone.localdate().year
         fields: dict[str, Any] = {
             "title_ind": parsed.get("title_ind") or parsed.get("title_en") or "",
@@ -277,7 +395,7 @@ class Planner:
                 self.spec["partnership"].get("title_ind", {}).get("column", "title"),
                 _("A title is required."),
             )
-            return None, 0
+            return None, 0, agreed
         fields["title_ind"] = fields["title_ind"][:250]
         fields["title_en"] = fields["title_en"][:250]
         if (
@@ -285,8 +403,7 @@ class Planner:
             and fields["end_date"]
             and fields["end_date"] < fields["start_date"]
         ):
-            self.warn(
-                rownum,
+            warn(
                 self.spec["partnership"].get("end_date", {}).get("column", "end_date"),
                 _("The end date is before the start date; the end date was left empty."),
                 fields["end_date"],
@@ -295,16 +412,19 @@ class Planner:
         odspec = self.spec.get("other_data", {})
         for column in odspec.get("columns", []):
             other[column] = self.p.cell(row, column)
+            agreed[f"other_data.{column}"] = (column, other[column], self.p.raw(row, column))
         for column, aspec in odspec.get("amounts", {}).items():
             text = self.p.cell(row, column)
             if text is None:
                 other[column] = {"amount": None, "currency": aspec["currency"], "note": "empty"}
+                agreed[f"other_data.{column}"] = (column, None, self.p.raw(row, column))
                 continue
             try:
                 amount = self.p.parse("amount", text, aspec)
             except CellError as exc:
                 self.err(rownum, column, exc.message, exc.value)
                 continue
+            agreed[f"other_data.{column}"] = (column, (amount.value, amount.currency), text)
             other[column] = {
                 "amount": None if amount.value is None else str(amount.value),
                 "currency": amount.currency,
@@ -322,7 +442,7 @@ class Planner:
         if not_published:
             other["not_published"] = not_published
         fields["other_data"] = other
-        return fields, int(code_year)
+        return fields, int(code_year), agreed
 
     # -- members
     def members(self, row: list[str], rownum: int, want: PartnershipWant) -> None:
@@ -412,10 +532,9 @@ class Planner:
             if text:
                 code = self.p.country(text, {"map": mspec.get("country_map", {})}, mspec)
                 if code is None:
-                    self.warn(
-                        rownum, mspec["country_column"], _("Unknown country; left empty."), text
-                    )
-                country = code or ""
+                    self.err(rownum, mspec["country_column"], _("Unknown country."), text)
+                    return
+                country = code
         key = ("id", mspec["scheme"], ident)
         org = self.orgs.get(key)
         if org is None:
@@ -444,6 +563,27 @@ class Planner:
                 data[f"{col}_currency"] = amount.currency
             else:
                 data[col] = text
+        values = {
+            mspec["sector_column"]: list(sector_kind),
+            mspec["role_column"]: list(roles),
+            **({mspec["country_column"]: country} if mspec.get("country_column") else {}),
+            **data,
+        }
+        seen = want.identified.get(key)
+        if seen is not None and seen[0] != rownum:
+            differ = [c for c in values if values[c] != seen[1].get(c)]
+            if differ:
+                message = _(
+                    "Organisation %(id)s is already a partner of this partnership on row "
+                    "%(row)d, with other values in: %(columns)s."
+                ) % {"id": ident, "row": seen[0], "columns": ", ".join(differ)}
+            else:
+                message = _(
+                    "Organisation %(id)s is already a partner of this partnership on row %(row)d."
+                ) % {"id": ident, "row": seen[0]}
+            self.err(rownum, column, message, ident)
+            return
+        want.identified.setdefault(key, (rownum, values))
         self.add_member(want, org, list(roles), None, data)
         if data:
             want.member_data.setdefault(ident, {}).update(data)

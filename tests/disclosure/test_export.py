@@ -24,8 +24,31 @@ from mitra.partnerships.models import Partnership, Stage, Visibility
 
 pytestmark = pytest.mark.django_db
 
-#: The custom party-role codes the demo export uses, and nothing else may warn.
-DEMO_CUSTOM_ROLES = {"leadPartner", "guarantor", "communityLiaison", "beneficiaryRepresentative"}
+#: The custom party-role codes the demo export uses, and nothing else may warn: the toll road
+#: (BPJT as regulator, the sponsor that is also EPC contractor, the independent engineer, PT PII,
+#: the NGO monitoring resettlement), the street-lighting KPBU in preparation (Simpul KPBU, Badan
+#: Penyiapan) and the TJSL programme (the regency's agriculture office, the cooperative).
+DEMO_CUSTOM_ROLES = {
+    "leadPartner",
+    "regulator",
+    "epcContractor",
+    "independentEngineer",
+    "guarantor",
+    "communityLiaison",
+    "independentMonitor",
+    "pppUnit",
+    "preparationAgency",
+    "technicalPartner",
+    "beneficiaryRepresentative",
+}
+#: OC4IDS holds the infrastructure projects only (the toll road and the street lighting), whose
+#: EPC contractor is a supplier there.
+DEMO_CUSTOM_ROLES_OC4IDS = DEMO_CUSTOM_ROLES - {
+    "epcContractor",
+    "independentMonitor",
+    "technicalPartner",
+    "beneficiaryRepresentative",
+}
 BROKEN = Path(__file__).with_name("broken_release_package.json")
 
 
@@ -42,13 +65,15 @@ def toll() -> Partnership:
 DEMO_CUSTOM_RISK_CATEGORIES = {"social", "political"}
 
 
-def assert_only_demo_custom_roles(result, risk_categories=DEMO_CUSTOM_RISK_CATEGORIES) -> None:
+def assert_only_demo_custom_roles(
+    result, risk_categories=DEMO_CUSTOM_RISK_CATEGORIES, custom_roles=DEMO_CUSTOM_ROLES
+) -> None:
     """Only the documented custom codes: party roles, and risk categories (OCDS only)."""
     assert result.errors == [], result.errors[:5]
     assert {w.kind for w in result.warnings} == {"codelist"}
     roles = [w for w in result.warnings if ".roles[" in w.path]
     risks = [w for w in result.warnings if ".roles[" not in w.path]
-    assert {str(w.value) for w in roles} == DEMO_CUSTOM_ROLES
+    assert {str(w.value) for w in roles} == custom_roles
     assert {str(w.value) for w in risks} == risk_categories
     assert all(".riskAllocation[" in w.path and w.path.endswith(".category") for w in risks)
     assert set(CUSTOM_CODES) >= DEMO_CUSTOM_ROLES
@@ -61,10 +86,13 @@ def assert_only_demo_custom_roles(result, risk_categories=DEMO_CUSTOM_RISK_CATEG
 def test_demo_release_package_validates_with_only_documented_custom_roles(demo, ocds_dir):
     package = roundtrip(services.ocds_release_package())
     assert_only_demo_custom_roles(validate_package(package, ocds_dir))
-    # the two published partnerships, one release each
-    assert sorted(r["planning"]["project"]["id"][:4] for r in package["releases"]) == [
+    # the four published partnerships, one release each: the toll road and the street-lighting
+    # KPBU, the school PSP and the TJSL programme
+    assert sorted(r["planning"]["project"]["id"].split("-")[0] for r in package["releases"]) == [
+        "CSR",
         "KPBU",
-        "KPSo",
+        "KPBU",
+        "KPSos",
     ]
 
 
@@ -76,26 +104,53 @@ def test_demo_record_package_validates_and_compiles(demo, ocds_dir):
     assert compiled["tag"] == ["compiled"]
     assert compiled["buyer"]["name"] == "Kementerian Pekerjaan Umum"
     assert compiled["planning"]["budget"]["amount"] == {
-        "amount": Decimal("9850000000000.00"),
+        "amount": Decimal("10800000000000.00"),
         "currency": "IDR",
     }
-    # a PPP under construction: tender complete, award and contract active with the BUP
+    # the public cash commitment, Kemenkeu's Dukungan Kelayakan, is a source of finance
+    finance = compiled["planning"]["budget"]["finance"]
+    assert [(f["financingParty"]["name"][:24], f["value"]["amount"]) for f in finance] == [
+        ("Kementerian Keuangan — D", Decimal("1800000000000.00"))
+    ]
+    # a PPP under construction: tender complete, award and contract active with the BUJT
     assert compiled["tender"]["status"] == "complete"
+    assert compiled["tender"]["procuringEntity"]["name"] == "Kementerian Pekerjaan Umum"
     assert compiled["contracts"][0]["status"] == "active"
     suppliers = {s["name"] for s in compiled["awards"][0]["suppliers"]}
-    assert suppliers == {"PT Marga Trans Priangan"}
+    assert suppliers == {"PT Mandalawangi Tol Priangan"}
     roles = {p["name"]: p["roles"] for p in compiled["parties"]}
-    assert roles["PT Marga Trans Priangan"] == ["privateParty", "supplier"]
+    assert roles["PT Mandalawangi Tol Priangan"] == ["privateParty"]
     assert roles["Kementerian Pekerjaan Umum"] == ["leadPartner", "buyer", "procuringEntity"]
-    assert roles["Bank Infrastruktur Nusantara"] == ["lender"]
+    assert roles["PT Bank Arunika Indonesia"] == ["lender"]
+    assert roles["PT Galih Rekayasa Konstruksi"] == ["equityInvestor", "epcContractor"]
+    assert roles[
+        "Kementerian Keuangan — Direktorat Jenderal Pengelolaan Pembiayaan dan Risiko"
+    ] == ["grantor"]
+    # the BUJT's shareholders, as fractions that add up to one
+    bujt = next(p for p in compiled["parties"] if p["name"] == "PT Mandalawangi Tol Priangan")
+    shares = {s["shareholder"]["name"]: s["shareholding"] for s in bujt["shareholders"]}
+    assert shares == {
+        "PT Galih Rekayasa Konstruksi": Decimal("0.4"),
+        "PT Sangkuriang Infrastruktur Investama": Decimal("0.35"),
+        "PT Prasarana Priangan (Perseroda)": Decimal("0.25"),
+    }
 
 
 def test_demo_oc4ids_package_validates_and_holds_infrastructure_only(demo, oc4ids_dir):
     package = roundtrip(services.oc4ids_project_package())
-    assert_only_demo_custom_roles(validate_package(package, oc4ids_dir), risk_categories=set())
-    # toll road: public infrastructure; hospital: partners-only; school PSP: not infrastructure
-    assert [p["id"] for p in package["projects"]] == [f"oc4ids-mitra0-{toll().code}"]
-    project = package["projects"][0]
+    assert_only_demo_custom_roles(
+        validate_package(package, oc4ids_dir),
+        risk_categories=set(),
+        custom_roles=DEMO_CUSTOM_ROLES_OC4IDS,
+    )
+    # toll road and street lighting: public infrastructure; hospital: partners-only; school PSP
+    # and TJSL programme: not infrastructure
+    lighting = Partnership.objects.get(development_sector="urban_facilities")
+    assert {p["id"] for p in package["projects"]} == {
+        f"oc4ids-mitra0-{toll().code}",
+        f"oc4ids-mitra0-{lighting.code}",
+    }
+    project = next(p for p in package["projects"] if p["id"].endswith(toll().code))
     assert project["sector"] == ["transport.road"]
     assert project["status"] == "implementation"
     assert project["publicAuthority"]["name"] == "Kementerian Pekerjaan Umum"
@@ -155,19 +210,37 @@ def test_only_public_partnerships_and_documents_are_exported(demo):
             assert p.code not in text and p.title_ind not in text and p.title_en not in text
         # owner-only and partners-only documents of public partnerships
         for title in (
-            "Model Keuangan BUP",
-            "Bukti Setoran Ekuitas",
+            "Model Keuangan BUJT",
+            "Bukti Setoran Modal",
+            "Perjanjian Regres",
+            "Perjanjian Kredit Sindikasi",
+            "Laporan Konsultan Independen",
+            "Prastudi Kelayakan (OBC)",
             "Laporan Pelatihan Guru",
             "Anggaran TJSL",
         ):
             assert title not in text
-        # partners-only and owner-only commitments (BUP equity, the senior loan, CSR funds)
-        for amount in ("2955000000000", "5500000000000", "5000000000"):
+        # partners-only and owner-only commitments (the sponsors' equity, the two loans, the
+        # company's CSR funds of the school partnership)
+        for amount in ("1080000000000", "945000000000", "675000000000", "4200000000000"):
+            assert f'"amount": {amount}.00' not in text
+        for amount in ("2100000000000", "5000000000"):
             assert f'"amount": {amount}.00' not in text
     ocds = texts[0]
-    assert "Perjanjian KPBU Jalan Tol" in ocds and "Nota Kesepahaman Sekolah Penggerak" in ocds
-    # the public cash commitment of the school partnership is a source of finance
-    assert '"amount": 10000000000.00' in ocds
+    for title in (
+        "Perjanjian Pengusahaan Jalan Tol (PPJT)",
+        "Persetujuan Menteri Keuangan atas Dukungan Kelayakan",
+        "Perjanjian Penjaminan Infrastruktur",
+        "Studi Pendahuluan KPBU PJU",
+        "Berita Acara Konsultasi Publik KPBU PJU",
+        "Nota Kesepahaman Sekolah Penggerak",
+        "Perjanjian Kerja Sama Pelaksanaan Program TJSL",
+    ):
+        assert title in ocds, title
+    # public cash commitments are sources of finance: the VGF, the school partnership's public
+    # funds, the regency's KPBU budget and the BUMN's TJSL funds
+    for amount in ("1800000000000", "10000000000", "850000000", "4800000000"):
+        assert f'"amount": {amount}.00' in ocds, amount
 
 
 def test_a_partnership_that_is_unpublished_disappears_from_every_export(demo):
@@ -186,7 +259,7 @@ def test_release_ids_are_stable_and_a_change_yields_a_new_release(demo):
     first = services.ocds_release_package()
     second = services.ocds_release_package()
     assert jsonio.dumps(first) == jsonio.dumps(second)
-    assert Release.objects.count() == 2
+    assert Release.objects.count() == Partnership.objects.published().count() == 4
     p = toll()
     actor = get_user_model().objects.get(username="pu-admin")
     partnership_services.partnership_update(
@@ -217,10 +290,11 @@ def test_release_ids_are_stable_and_a_change_yields_a_new_release(demo):
 
 def test_imported_ocid_and_configured_prefix(demo, settings):
     settings.MITRA_OCID_PREFIX = "ocds-abc123"
-    school = Partnership.objects.get(form="psp")
+    others = Partnership.objects.published().exclude(pk=toll().pk)
     Partnership.objects.filter(pk=toll().pk).update(ocid="ocds-213czf-000-00001")
     ocids = {r["ocid"] for r in services.ocds_release_package()["releases"]}
-    assert ocids == {"ocds-213czf-000-00001", f"ocds-abc123-{school.code}"}
+    assert ocids == {"ocds-213czf-000-00001"} | {f"ocds-abc123-{p.code}" for p in others}
+    assert len(ocids) == 4
 
 
 # --- mapping and merging -----------------------------------------------------------------------------

@@ -292,11 +292,12 @@ DOCUMENTS: dict[str, DocumentCodes] = {
     DocumentType.RECOURSE_AGREEMENT: DocumentCodes(
         "contractGuarantees", "contract", "contractGuarantees"
     ),
+    # financialAgreement is an OC4IDS code only; the PPP codelist has financeArrangements.
     DocumentType.LOAN_AGREEMENT: DocumentCodes(
-        "financialAgreement", "contract", "financialAgreement"
+        "financeArrangements", "contract", "financialAgreement"
     ),
     DocumentType.DIRECT_AGREEMENT: DocumentCodes(
-        "financialAgreement", "contract", "financialAgreement"
+        "financeArrangements", "contract", "financialAgreement"
     ),
     DocumentType.COOPERATION_AGREEMENT: DocumentCodes(
         "contractSigned", "contract", "contractSigned"
@@ -304,8 +305,10 @@ DOCUMENTS: dict[str, DocumentCodes] = {
     DocumentType.GRANT_AGREEMENT: DocumentCodes("contractSigned", "contract", "contractSigned"),
     DocumentType.SWAKELOLA_CONTRACT: DocumentCodes("contractSigned", "contract", "contractSigned"),
     DocumentType.CONTRACT: DocumentCodes("contractSigned", "contract", "contractSigned"),
-    DocumentType.VGF_APPROVAL: DocumentCodes("budgetApproval", "planning", "budgetApproval"),
-    DocumentType.DPRD_APPROVAL: DocumentCodes("budgetApproval", "planning", "budgetApproval"),
+    # budgetApproval is an OC4IDS code only: in the PPP codelist the VGF is a capital subsidy
+    # ("grants") and the DPRD approves the availability payments ("servicePayments").
+    DocumentType.VGF_APPROVAL: DocumentCodes("grants", "planning", "budgetApproval"),
+    DocumentType.DPRD_APPROVAL: DocumentCodes("servicePayments", "planning", "budgetApproval"),
     DocumentType.LOCATION_DECREE: DocumentCodes(None, "planning", None),
     DocumentType.ENVIRONMENTAL: DocumentCodes(
         "environmentalImpact", "planning", "environmentalImpact"

@@ -18,5 +18,5 @@ ORGANISATION_COLUMNS = (
     Column(
         _("Identifier"), lambda o: f"{o.identifier_scheme}:{o.identifier}" if o.identifier else ""
     ),
-    Column(_("Public partnerships"), lambda o: getattr(o, "partnership_count", None)),
+    Column(_("Published partnerships"), lambda o: getattr(o, "partnership_count", None)),
 )

@@ -1,8 +1,11 @@
 """Demo data of the risks app: the toll road's register, from its template, and one simulation.
 
-Base cash flows (IDR billion, year 1 = 2026) follow ``examples/risk/toll-road.json``'s logic:
-three construction years with land acquisition, then tolls (45,000 per trip, 10.2 million trips a
-year growing 3.5%, ramping up) less operation and maintenance. Illustrative, not a real project.
+Base cash flows (IDR billion, year 1 = the year construction started) follow
+``examples/risk/toll-road.json``'s logic: three construction years spending the project's capital
+cost, Rp 10,8 T (the partnership's estimated value, financed by equity, senior debt and
+Dukungan Kelayakan; see ``mitra.partnerships.demo``), then tolls (46,000 per trip, 12.5 million
+trips a year growing 3.5%, ramping up) less operation and maintenance. Illustrative, not a real
+project.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from mitra.partnerships.models import Partnership, Role
 from . import services, simulations, templating
 
 HORIZON = 30
-CAPEX = [2700.0, 2700.0, 1800.0]
+CAPEX = [3600.0, 4300.0, 2900.0]  # = 10,800: the estimated value, in IDR billion
 RAMP = [0.8, 0.9, 0.95]
 
 
@@ -27,8 +30,8 @@ def toll_road_flows() -> dict[str, list[float]]:
     opex, revenue = [0.0] * len(CAPEX), [0.0] * len(CAPEX)
     for s in range(HORIZON - len(CAPEX)):
         ramp = RAMP[s] if s < len(RAMP) else 1.0
-        opex.append(round(95 * 1.04**s, 1))
-        revenue.append(round(459.9 * (1.04 * 1.035) ** s * ramp, 1))
+        opex.append(round(110 * 1.04**s, 1))
+        revenue.append(round(575.0 * (1.04 * 1.035) ** s * ramp, 1))
     return {"capex": capex, "opex": opex, "revenue": revenue}
 
 
@@ -51,7 +54,7 @@ def load(created: dict[str, Any]) -> None:
             data={
                 "name": "Jalan tol Bandung–Garut Selatan",
                 "horizon_years": HORIZON,
-                "start_year": 2026,
+                "start_year": road.stage_since.year if road.stage_since else None,
                 "discount_rate": "0.08",
                 "cash_flows": toll_road_flows(),
                 "simulation": {"iterations": 20000, "seed": 2026},

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench soak lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 	$(BIN)/python bench/charts.py $(BENCH_ARGS)
 	$(BIN)/python bench/risks.py $(BENCH_ARGS)
+
+# The long part of the reliability suite: kill -9 of the web server and the worker (repeated),
+# races at scale, schemathesis with more examples; prints a table. SOAK_ARGS=--quick: one run each.
+soak: $(VENV)/.installed-dev
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -42,9 +42,11 @@ def test_an_admin_save_bumps_the_version_and_records_the_staff_user(superuser_cl
         url,
         {
             "partnership": need.partnership_id,
-            "title": "Equity (corrected)",
+            "title_ind": "Equity (corrected)",
+            "title_en": "",
             "resource_type": "cash",
-            "description": "",
+            "description_ind": "",
+            "description_en": "",
             "quantity": "500000000.00",
             "unit": "",
             "currency": "IDR",
@@ -82,9 +84,11 @@ def test_a_stale_admin_save_is_refused_and_changes_nothing(superuser_client, wor
         url,
         {
             "partnership": need.partnership_id,
-            "title": "Equity (staff)",
+            "title_ind": "Equity (staff)",
+            "title_en": "",
             "resource_type": "cash",
-            "description": "",
+            "description_ind": "",
+            "description_en": "",
             "quantity": "500000000.00",
             "unit": "",
             "currency": "IDR",
@@ -96,7 +100,7 @@ def test_a_stale_admin_save_is_refused_and_changes_nothing(superuser_client, wor
     assert response.status_code == 200
     assert (
         "Someone else saved" in response.content.decode()
-        or "Orang lain" in response.content.decode()
+        or "Data sudah diubah pengguna lain" in response.content.decode()
     )
     stored = Need.objects.get(pk=need.pk)
     assert (stored.title, stored.version) == ("Equity (lead)", 2)

@@ -144,6 +144,8 @@ def test_need_lifecycle(world: World) -> None:
         "id": body["id"],
         "partnership_id": pk,
         "title": "Land for the interchange",
+        "title_ind": "Land for the interchange",
+        "title_en": "",
         "resource_type": "land",
         "description": "Near Cileunyi",
         "quantity": "12.50",

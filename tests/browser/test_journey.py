@@ -113,9 +113,10 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     expect(page.get_by_test_id("estimated-value")).to_have_text("Rp 1.250.000.000,00")
     shoot(page, "03-overview-missing-sector")
 
-    # Try to move past planning: refused on the stage field, naming the missing sector.
+    # Try to move to construction: a KPBU needs its private side once the agreement is signed;
+    # refused on the stage field, naming the missing sector.
     page.get_by_role("link", name="Ubah kemitraan").click()
-    page.select_option("#id_stage", "preparation")
+    page.select_option("#id_stage", "construction")
     _submit(page)
     stage_error = page.locator("#id_stage_error")
     expect(stage_error).to_contain_text("Swasta (badan usaha)")
@@ -140,9 +141,9 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     page.goto(detail_url)
     expect(page.get_by_test_id("required-sectors")).not_to_contain_text("belum ada")
     page.get_by_role("link", name="Ubah kemitraan").click()
-    page.select_option("#id_stage", "preparation")
+    page.select_option("#id_stage", "construction")
     _submit(page)
-    expect(page.get_by_test_id("stage-badge")).to_have_text("Penyiapan")
+    expect(page.get_by_test_id("stage-badge")).to_have_text("Konstruksi")
 
     # Record a need, pledge against it (as pemda's own organisation), deliver part of it.
     page.get_by_role("link", name="Kebutuhan dan komitmen").click()
@@ -156,9 +157,9 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     expect(need.get_by_test_id("gap")).to_have_text("Rp 1.000.000.000,00")
     expect(need.get_by_test_id("pledged-pct")).to_have_text("0,0 %")
 
-    need.get_by_role("link", name="Janjikan").click()
-    page.get_by_label("Jumlah atau nilai yang dijanjikan").fill("400000000")
-    _submit(page, "Janjikan")
+    need.get_by_role("link", name="Ajukan komitmen").click()
+    page.get_by_label("Jumlah atau nilai komitmen").fill("400000000")
+    _submit(page, "Ajukan komitmen")
     need = page.locator("article").filter(has_text="Ekuitas proyek")
     expect(need.get_by_test_id("pledged")).to_have_text("Rp 400.000.000,00")
     expect(need.get_by_test_id("gap")).to_have_text("Rp 600.000.000,00")

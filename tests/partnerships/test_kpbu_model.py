@@ -404,3 +404,44 @@ def test_an_imported_kpbu_in_transaction_shows_its_source_stage_and_no_planning_
     assert shown and shown.group(1).endswith(" Penandatanganan dan Pembiayaan")
     # and the sector card agrees with the stage: nothing about leaving planning
     assert "cannot leave planning" not in page and "leave planning" not in page
+
+
+# --- needs in both languages --------------------------------------------------------------------
+
+
+def test_a_need_has_a_title_in_each_language_and_english_pages_show_the_english_one(
+    client: Any, world: Any
+) -> None:
+    api = client_for(world, "lead_admin")
+    created = api.post_json(
+        f"{API}/partnerships/{world.partnership.pk}/needs",
+        {
+            "title": "Lahan untuk trase",
+            "title_en": "Land for the alignment",
+            "resource_type": "land",
+            "quantity": "12.50",
+            "unit": "hectares",
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["title_ind"], body["title_en"], body["unit"]) == (
+        "Lahan untuk trase",
+        "Land for the alignment",
+        "ha",
+    )
+    client.force_login(world.users["lead_admin"])
+    english = client.get(f"/en/partnerships/{world.partnership.pk}/needs/").content.decode()
+    indonesian = client.get(f"/partnerships/{world.partnership.pk}/needs/").content.decode()
+    assert "Land for the alignment" in english and "Lahan untuk trase" not in english
+    assert "Lahan untuk trase" in indonesian and "Land for the alignment" not in indonesian
+    # a need written in Indonesian only falls back to it on English pages
+    assert world.need.title_ind and world.need.title_ind in english
+    # and a change of the English title is audited like any other
+    need = Need.objects.get(pk=body["id"])
+    changed = api.patch_json(
+        f"{API}/needs/{need.pk}", {"version": need.version, "title_en": "Land for the route"}
+    )
+    assert changed.status_code == 200, changed.content
+    last = Need.history.filter(id=need.pk).order_by("-history_date").first()
+    assert last.title_en == "Land for the route" and last.history_user == world.users["lead_admin"]

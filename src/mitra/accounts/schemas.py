@@ -29,14 +29,27 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _holds_objects(value: Any) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, dict) for item in value)
+    )
+
+
 class InSchema(Schema):
     """Base of every input schema: refuses NUL characters, which PostgreSQL cannot store."""
 
     @model_validator(mode="before")
     @classmethod
     def _no_nul_characters(cls, data: Any) -> Any:
-        # Ninja hands validators a DjangoGetter wrapping the raw input (`_obj`).
-        if _has_nul(getattr(data, "_obj", data)):
+        # Ninja hands validators a DjangoGetter wrapping the raw input (`_obj`). Only the fields
+        # this schema reads count: an unknown key is ignored, whatever it holds (OpenAPI allows
+        # additional properties), and the fields document the rule as a pattern (config.api).
+        # A nested object is an input schema of its own and checks its own fields.
+        raw = getattr(data, "_obj", data)
+        if isinstance(raw, dict):
+            names = {n for name, f in cls.model_fields.items() for n in (name, f.alias) if n}
+            raw = [v for k, v in raw.items() if k in names and not _holds_objects(v)]
+        if _has_nul(raw):
             raise ValueError("Text may not contain NUL (\\x00) characters.")
         return data
 

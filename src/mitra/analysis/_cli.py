@@ -16,8 +16,12 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mitra.analysis._i18n import _, ngettext, num
+from mitra.analysis._i18n import _, gettext_noop, ngettext, num
 from mitra.analysis._spec import SpecIssue
+
+#: Words translated inside f-strings below, marked here for the catalogue (xgettext does
+#: not read f-strings).
+_MARKED = (gettext_noop("interrupted"),)
 
 __all__ = [
     "add_output_options",

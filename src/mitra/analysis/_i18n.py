@@ -29,6 +29,7 @@ __all__ = [
     "activate",
     "active",
     "env_language",
+    "gettext_noop",
     "ngettext",
     "num",
     "split_lang_option",
@@ -126,3 +127,9 @@ def split_lang_option(args: Sequence[str]) -> tuple[str | None, list[str], str |
         rest.append(item)
         i += 1
     return language, rest, None
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue without translating it (used where the message is
+    translated later, e.g. inside an f-string, which xgettext does not read)."""
+    return message

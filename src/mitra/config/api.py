@@ -84,6 +84,28 @@ def with_request_language(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     return wrapped
 
 
+#: What a text field of any input accepts: anything but NUL, which PostgreSQL cannot store.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+def _document_no_nul(node: Any) -> None:
+    """Give every free text of an input schema (a string without enum, format or pattern of its
+    own) the NUL-free pattern, so that the documented constraint is the one refused."""
+    if isinstance(node, list):
+        for child in node:
+            _document_no_nul(child)
+        return
+    if not isinstance(node, dict) or "$ref" in node:
+        return
+    if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+        node["pattern"] = NO_NUL_PATTERN
+    for key in ("properties", "anyOf", "oneOf", "allOf", "items"):
+        child = node.get(key)
+        _document_no_nul(
+            list(child.values()) if isinstance(child, dict) and key == "properties" else child
+        )
+
+
 class MitraAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         """Ninja's schema, where an operation that lets anonymous visitors through (``PUBLIC``)
@@ -101,6 +123,18 @@ class MitraAPI(NinjaAPI):
             for operation in item.values():
                 if operation.get("operationId") in public and {} not in operation["security"]:
                     operation["security"] = [*operation["security"], {}]
+                # Every input refuses NUL characters (accounts.schemas.InSchema): say so.
+                for parameter in operation.get("parameters", []):
+                    _document_no_nul(parameter.get("schema"))
+                for content in operation.get("requestBody", {}).get("content", {}).values():
+                    _document_no_nul(content.get("schema"))
+                    # An empty file part is no file to Django (it is dropped): one byte at least.
+                    for prop in content.get("schema", {}).get("properties", {}).values():
+                        if prop.get("format") == "binary":
+                            prop.setdefault("minLength", 1)
+        for name, component in schema.get("components", {}).get("schemas", {}).items():
+            if name.endswith("In"):
+                _document_no_nul(component)
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:

@@ -7,17 +7,23 @@ described here for the OpenAPI document but not re-validated by Ninja.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
+from mitra.accounts.schemas import InSchema
 from mitra.partnerships.schemas import DevelopmentSectorCode, FormCode, StageCode
 
 PROVINCE_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
 
 
-class ReleasePackageFilters(Schema):
+#: pydantic would read a bare number as a Unix time; OpenAPI promises an RFC 3339 moment.
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+class ReleasePackageFilters(InSchema):
     model_config = ConfigDict(extra="forbid")
 
     code: str | None = Field(None, max_length=30, description="Only this partnership (code).")
@@ -34,6 +40,15 @@ class ReleasePackageFilters(Schema):
         None,
         description="Only releases made at or after this moment (RFC 3339; release package only).",
     )
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _moment_is_not_a_number(cls, value: Any) -> Any:
+        if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+            isinstance(value, str) and _NUMBER.fullmatch(value)
+        ):
+            raise ValueError("A moment is written as RFC 3339, e.g. 2026-12-31T00:00:00+07:00.")
+        return value
 
     def as_filters(self) -> dict[str, Any]:
         return {k: v for k, v in self.dict().items() if v is not None}

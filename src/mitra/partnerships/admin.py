@@ -35,10 +35,10 @@ class PartnershipAdmin(VersionedAdmin, TranslationAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(VersionedAdmin):
+class NeedAdmin(VersionedAdmin, TranslationAdmin):
     list_display = ["title", "partnership", "resource_type", "quantity", "unit", "currency"]
     list_filter = ["resource_type"]
-    search_fields = ["title", "partnership__code"]
+    search_fields = ["title_ind", "title_en", "partnership__code"]
 
 
 def _ever_owner_only(model: Any) -> QuerySet[Any]:

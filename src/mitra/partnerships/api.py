@@ -680,6 +680,12 @@ def document_create(
     partnership_id: int = _id("Partnership"),
 ) -> Any:
     """multipart/form-data with the file and its fields; owned by your organisation."""
+    # Each field is one value (OpenAPI): a field sent twice is refused, not read as its last copy.
+    repeated = [n for n in DocumentCreateIn.model_fields if len(request.POST.getlist(n)) > 1]
+    repeated += ["file"] if len(request.FILES.getlist("file")) > 1 else []
+    if repeated:
+        message = _("Send this field once.")
+        raise ValidationError({n: ValidationError(message, code="repeated") for n in repeated})
     partnership = _partnership(request, partnership_id)
     data = payload.dict()
     member = services.acting_member(request.user, partnership, data.pop("organisation_id"))

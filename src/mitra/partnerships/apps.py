@@ -10,12 +10,13 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         # History is registered here, not with a class attribute, so that the historical model
         # is built after modeltranslation has added the language columns (partnership.title_ind,
-        # _en): a class attribute would copy the fields before they exist and audit one language.
+        # _en; need.title_ind, _en): a class attribute would copy the fields before they exist and audit one language.
         from simple_history import register
 
-        from .models import Partnership
+        from .models import Need, Partnership
 
         register(Partnership, app=self.name)
+        register(Need, app=self.name)
 
         from .tabs import register as register_tabs
 

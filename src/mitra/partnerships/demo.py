@@ -723,6 +723,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Ekuitas BUJT (modal disetor sponsor)",
+                "title_en": "BUJT equity (sponsors' paid-in capital)",
                 "resource_type": "cash",
                 "quantity": TOLL_EQUITY,
                 "currency": "IDR",
@@ -775,6 +776,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pinjaman senior sindikasi",
+                "title_en": "Syndicated senior loan",
                 "resource_type": "cash",
                 "quantity": TOLL_DEBT,
                 "currency": "IDR",
@@ -800,6 +802,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Dukungan Kelayakan (VGF)",
+                "title_en": "Viability gap funding (VGF)",
                 "description": "Dibayarkan bertahap sesuai kemajuan konstruksi yang disertifikasi "
                 "konsultan independen.",
                 "resource_type": "cash",
@@ -823,6 +826,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Lahan untuk trase",
+                "title_en": "Land for the alignment",
                 "resource_type": "land",
                 "quantity": M("310.00"),
                 "unit": "ha",
@@ -841,6 +845,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pemantauan pemukiman kembali dan pemulihan mata pencaharian",
+                "title_en": "Monitoring of resettlement and livelihood restoration",
                 "resource_type": "expertise",
                 "quantity": M("480.00"),
                 "unit": "person-days",
@@ -863,6 +868,7 @@ def toll_road_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pengawasan konsultan independen",
+                "title_en": "Independent engineer's supervision",
                 "resource_type": "expertise",
                 "quantity": M("4400.00"),
                 "unit": "person-days",
@@ -964,6 +970,7 @@ def street_lighting_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Penyiapan proyek: OBC, FBC dan pendampingan transaksi",
+                "title_en": "Project preparation: OBC, FBC and transaction support",
                 "resource_type": "expertise",
                 "quantity": M("920.00"),
                 "unit": "person-days",
@@ -978,6 +985,7 @@ def street_lighting_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Data inventarisasi titik PJU dan tagihan listrik",
+                "title_en": "Street-light inventory and electricity bills",
                 "resource_type": "data_ip",
                 "quantity": M("1.00"),
                 "unit": "datasets",
@@ -992,6 +1000,7 @@ def street_lighting_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Konsultasi publik dan penjajakan minat pasar",
+                "title_en": "Public consultation and market sounding",
                 "resource_type": "network",
                 "quantity": M("4.00"),
                 "unit": "sessions",
@@ -1013,6 +1022,7 @@ def street_lighting_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Anggaran Simpul KPBU dan Tim KPBU",
+                "title_en": "Budget of the PPP unit and the KPBU team",
                 "resource_type": "cash",
                 "quantity": M("850000000.00"),
                 "currency": "IDR",
@@ -1101,6 +1111,7 @@ def hospital_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Alat kesehatan sesuai standar RS kelas C",
+                "title_en": "Medical equipment to class C hospital standards",
                 "resource_type": "equipment",
                 "quantity": M("1850.00"),
                 "unit": "units",
@@ -1109,6 +1120,7 @@ def hospital_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Tempat tidur rawat inap",
+                "title_en": "Inpatient beds",
                 "resource_type": "equipment",
                 "quantity": M("200.00"),
                 "unit": "beds",
@@ -1117,6 +1129,7 @@ def hospital_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pelatihan tenaga kesehatan untuk alat dan sistem baru",
+                "title_en": "Training of health workers on the new equipment and systems",
                 "resource_type": "expertise",
                 "quantity": M("1600.00"),
                 "unit": "person-days",
@@ -1128,6 +1141,7 @@ def hospital_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Lahan rumah sakit",
+                "title_en": "Hospital land",
                 "resource_type": "land",
                 "quantity": M("4.20"),
                 "unit": "ha",
@@ -1212,6 +1226,7 @@ def school_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Dana peningkatan sarana sekolah",
+                "title_en": "Funds to improve school facilities",
                 "resource_type": "cash",
                 "quantity": M("18000000000.00"),
                 "currency": "IDR",
@@ -1238,6 +1253,7 @@ def school_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pelatihan guru",
+                "title_en": "Teacher training",
                 "resource_type": "expertise",
                 "quantity": M("1800.00"),
                 "unit": "person-days",
@@ -1259,6 +1275,7 @@ def school_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Perangkat TIK untuk sekolah",
+                "title_en": "ICT equipment for schools",
                 "resource_type": "equipment",
                 "quantity": M("600.00"),
                 "unit": "units",
@@ -1344,6 +1361,7 @@ def tjsl_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Dana program: saprodi, demplot dan pendampingan",
+                "title_en": "Programme funds: farm inputs, demonstration plots and extension support",
                 "resource_type": "cash",
                 "quantity": M("4800000000.00"),
                 "currency": "IDR",
@@ -1366,6 +1384,7 @@ def tjsl_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pendampingan oleh penyuluh pertanian lapangan (PPL)",
+                "title_en": "Support by field extension officers (PPL)",
                 "resource_type": "expertise",
                 "quantity": M("720.00"),
                 "unit": "person-days",
@@ -1381,6 +1400,7 @@ def tjsl_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Petani peserta sekolah lapang",
+                "title_en": "Farmers in the farmer field school",
                 "resource_type": "network",
                 "quantity": M("1200.00"),
                 "unit": "people",
@@ -1396,6 +1416,7 @@ def tjsl_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Lahan demonstrasi (demplot)",
+                "title_en": "Demonstration plots",
                 "resource_type": "land",
                 "quantity": M("24.00"),
                 "unit": "ha",
@@ -1480,6 +1501,7 @@ def nutrition_csr_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Makanan tambahan bergizi dan kelas ibu balita",
+                "title_en": "Supplementary nutritious food and classes for mothers of young children",
                 "resource_type": "cash",
                 "quantity": M("2400000000.00"),
                 "currency": "IDR",
@@ -1509,6 +1531,7 @@ def nutrition_csr_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pelatihan kader posyandu",
+                "title_en": "Training of posyandu volunteers",
                 "resource_type": "expertise",
                 "quantity": M("900.00"),
                 "unit": "person-days",
@@ -1523,6 +1546,7 @@ def nutrition_csr_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Ibu hamil dan balita yang didampingi",
+                "title_en": "Pregnant women and young children supported",
                 "resource_type": "network",
                 "quantity": M("2500.00"),
                 "unit": "people",
@@ -1584,6 +1608,7 @@ def triple_helix_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Sensor tanah IoT",
+                "title_en": "IoT soil sensors",
                 "resource_type": "equipment",
                 "quantity": M("500.00"),
                 "unit": "units",
@@ -1598,6 +1623,7 @@ def triple_helix_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Riset agronomi",
+                "title_en": "Agronomy research",
                 "resource_type": "expertise",
                 "quantity": M("400.00"),
                 "unit": "person-days",
@@ -1606,6 +1632,7 @@ def triple_helix_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Data lahan dan panen",
+                "title_en": "Land and harvest data",
                 "resource_type": "data_ip",
                 "quantity": M("1.00"),
                 "unit": "datasets",
@@ -1653,6 +1680,7 @@ def pentahelix_spec(m: Any) -> dict[str, Any]:
         "needs": [
             {
                 "title": "Renovasi homestay",
+                "title_en": "Homestay renovation",
                 "resource_type": "cash",
                 "quantity": M("1500000000.00"),
                 "currency": "IDR",
@@ -1661,6 +1689,7 @@ def pentahelix_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Pelatihan pemandu wisata dan pengelola homestay",
+                "title_en": "Training of tour guides and homestay managers",
                 "resource_type": "expertise",
                 "quantity": M("120.00"),
                 "unit": "person-days",
@@ -1669,6 +1698,7 @@ def pentahelix_spec(m: Any) -> dict[str, Any]:
             },
             {
                 "title": "Liputan promosi",
+                "title_en": "Promotional coverage",
                 "resource_type": "network",
                 "quantity": M("24.00"),
                 "unit": "articles",

@@ -235,7 +235,13 @@ class ConfirmForm(forms.Form):
 
 
 class NeedForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title_ind = forms.CharField(label=_("Title (Indonesian)"), max_length=200)
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to show the Indonesian title in English pages."),
+    )
     resource_type = forms.ChoiceField(label=_("Resource type"), choices=ResourceType.choices)
     quantity = LocalizedDecimalField(label=_("Quantity or amount"), **AMOUNT)
     currency = forms.ChoiceField(
@@ -251,8 +257,15 @@ class NeedForm(forms.Form):
         help_text=_("For other resources: the unit in which it is counted."),
     )
     due_date = date_field(_("Needed by"))
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    description_ind = forms.CharField(
+        label=_("Description (Indonesian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = version_field()
 

@@ -533,7 +533,7 @@ class Need(BaseModel):
     )
     due_date = models.DateField(_("needed by"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    # history: registered in PartnershipsConfig.ready(), after the language columns exist
 
     class Meta:
         ordering = ["id"]

@@ -342,7 +342,9 @@ class MemberUpdateIn(InSchema):
 class NeedOut(Schema):
     id: int = Field(..., description="Need id.")
     partnership_id: int = Field(..., description="Partnership id.")
-    title: str = Field(..., description="What is needed.")
+    title: str = Field(..., description="What is needed, in the request language.")
+    title_ind: str | None = Field(None, description="Title in Indonesian.")
+    title_en: str | None = Field(None, description="Title in English (falls back to Indonesian).")
     resource_type: ResourceTypeCode = Field(..., description="Kind of resource.")
     description: str = Field(..., description="Details.")
     quantity: DecimalStr = Field(..., description="Amount (cash) or quantity needed.")
@@ -361,10 +363,17 @@ class NeedOut(Schema):
 
 class NeedCreateIn(InSchema):
     title: str = Field(
-        ..., min_length=1, max_length=_max(Need, "title"), description="What is needed."
+        ...,
+        min_length=1,
+        max_length=_max(Need, "title"),
+        description="What is needed, in Indonesian.",
+    )
+    title_en: str = Field(
+        "", max_length=_max(Need, "title"), description="What is needed, in English."
     )
     resource_type: ResourceTypeCode = Field(..., description="Kind of resource.")
-    description: str = Field("", max_length=MAX_TEXT, description="Details.")
+    description: str = Field("", max_length=MAX_TEXT, description="Details, in Indonesian.")
+    description_en: str = Field("", max_length=MAX_TEXT, description="Details, in English.")
     quantity: PositiveAmount = Field(..., description="Amount or quantity (> 0, 2 places).")
     unit: str = Field(
         "",
@@ -381,9 +390,13 @@ class NeedCreateIn(InSchema):
 
 class NeedUpdateIn(InSchema):
     version: Version = Field(..., description="The version you read.")
-    title: str = Field(None, min_length=1, max_length=_max(Need, "title"), description="Title.")
+    title: str = Field(
+        None, min_length=1, max_length=_max(Need, "title"), description="Title, in Indonesian."
+    )
+    title_en: str = Field(None, max_length=_max(Need, "title"), description="Title, in English.")
     resource_type: ResourceTypeCode = Field(None, description="Kind of resource.")
-    description: str = Field(None, max_length=MAX_TEXT, description="Details.")
+    description: str = Field(None, max_length=MAX_TEXT, description="Details, in Indonesian.")
+    description_en: str = Field(None, max_length=MAX_TEXT, description="Details, in English.")
     quantity: PositiveAmount = Field(None, description="Amount or quantity (> 0).")
     unit: str = Field(None, max_length=_max(Need, "unit"), description="Unit for non-cash.")
     currency: CurrencyOrBlank = Field(None, description="Currency for cash, or ''.")
@@ -608,6 +621,11 @@ class DocumentCreateIn(InSchema):
     def _form_null_is_none(cls, value: Any) -> Any:
         # A form field cannot carry JSON null: OpenAPI tools send it as "null" (or leave it empty).
         return None if value in ("", "null") else value
+
+    @field_validator("revision", mode="before")
+    @classmethod
+    def _empty_revision_is_the_first(cls, value: Any) -> Any:
+        return "1.0" if value == "" else value
 
 
 class DocumentUpdateIn(InSchema):

@@ -75,7 +75,17 @@ PARTNERSHIP_FIELDS = (
     "visibility",
 )
 MEMBER_FIELDS = ("roles", "joined_on", "left_on", "equity_share")
-NEED_FIELDS = ("title", "resource_type", "description", "quantity", "unit", "currency", "due_date")
+NEED_FIELDS = (
+    "title_ind",
+    "title_en",
+    "resource_type",
+    "description_ind",
+    "description_en",
+    "quantity",
+    "unit",
+    "currency",
+    "due_date",
+)
 COMMITMENT_FIELDS = ("quantity", "due_date", "confidentiality", "notes")
 DELIVERY_FIELDS = ("delivered_on", "quantity", "evidence", "notes")
 OBJECTIVE_FIELDS = ("text", "sdg", "weight", "confidentiality")
@@ -84,6 +94,16 @@ DOCUMENT_FIELDS = ("title", "doc_type", "revision", "confidentiality")
 
 def _pick(data: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in allowed}
+
+
+def _need_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A need's fields; a plain `title` or `description` (the API's and older callers' name) is
+    the Indonesian one unless that is given too."""
+    data = dict(data)
+    for name in ("title", "description"):
+        if name in data and f"{name}_ind" not in data:
+            data[f"{name}_ind"] = data[name]
+    return _with_unit_code(_pick(data, NEED_FIELDS))
 
 
 def _with_unit_code(fields: dict[str, Any]) -> dict[str, Any]:
@@ -432,7 +452,7 @@ def need_create(*, actor: Any, partnership: Partnership, data: dict[str, Any]) -
         can_manage_partnership(actor, partnership),
         _("Only administrators of the lead partner may record needs."),
     )
-    need = Need(partnership=partnership, **_with_unit_code(_pick(data, NEED_FIELDS)))
+    need = Need(partnership=partnership, **_need_data(data))
     need.full_clean()
     _audited(need, actor)
     need.save()
@@ -447,7 +467,7 @@ def need_update(
         can_manage_partnership(actor, need.partnership),
         _("Only administrators of the lead partner may change needs."),
     )
-    fields = _with_unit_code(_pick(data, NEED_FIELDS))
+    fields = _need_data(data)
     changes_measure = any(
         k in fields and fields[k] != getattr(need, k) for k in ("resource_type", "unit", "currency")
     )

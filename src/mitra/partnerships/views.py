@@ -406,13 +406,15 @@ def need_edit(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
     _require_manage(request, partnership)
     need = _need(request, partnership, need_pk)
     names = (
-        "title",
+        "title_ind",
+        "title_en",
         "resource_type",
         "quantity",
         "currency",
         "unit",
         "due_date",
-        "description",
+        "description_ind",
+        "description_en",
         "version",
     )
     form = NeedForm(post_data(request), initial={n: getattr(need, n) for n in names})

@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from mitra.accounts.schemas import InSchema
 from mitra.organisations.schemas import MAX_TEXT
-from mitra.partnerships.schemas import Id, Version
+from mitra.partnerships.schemas import Id, Version, decimal_input
 
 from .models import MitigationStatus, Phase, Risk, RiskCategory, RiskStatus
 from .services import MAX_ITERATIONS
@@ -47,7 +47,15 @@ SpecNumber = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=Fa
 #: A year of the model (its range is the spec's horizon, checked by the service).
 SpecYear = Annotated[int, BeforeValidator(_not_bool), Field(ge=-(2**31), le=2**31 - 1)]
 #: A share of a risk: an exact decimal from 0 to 1 (12 places at most).
-Share = Annotated[Decimal, Field(ge=0, le=1, max_digits=13, decimal_places=12, allow_inf_nan=False)]
+Share = Annotated[
+    Decimal,
+    Field(ge=0, le=1, max_digits=13, decimal_places=12, allow_inf_nan=False),
+    *decimal_input(
+        r"^(?:0(?:\.\d{1,12})?|1(?:\.0{1,12})?)$",
+        {"minimum": 0, "maximum": 1, "multipleOf": 1e-12},
+        "Write a share from 0 to 1 with a point, e.g. 0.25 (at most 12 places).",
+    ),
+]
 #: Out: a share as a plain decimal string without trailing zeros ("0.3", "1").
 ShareStr = Annotated[
     Decimal, PlainSerializer(lambda v: format(v.normalize(), "f"), return_type=str)

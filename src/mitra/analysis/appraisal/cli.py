@@ -34,11 +34,23 @@ from mitra.analysis._cli import (
     seed,
     unit_label,
 )
-from mitra.analysis._i18n import _, num
+from mitra.analysis._i18n import _, gettext_noop, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.appraisal.fiscal import FiscalResult, fiscal_burden
 from mitra.analysis.appraisal.stress import StressResult, stress_test
 from mitra.analysis.appraisal.vfm import Estimate, VfmResult, present_value, value_for_money
+
+#: Words translated inside f-strings below, marked here for the catalogue (xgettext does
+#: not read f-strings).
+_MARKED = (
+    gettext_noop("PV expected guarantee calls"),
+    gettext_noop("PV P95 guarantee calls"),
+    gettext_noop("metric"),
+    gettext_noop("base"),
+    gettext_noop("stressed"),
+    gettext_noop("delta"),
+    gettext_noop("not enough memory"),
+)
 
 __all__ = ["format_fiscal", "format_stress", "format_vfm", "main"]
 

@@ -25,11 +25,18 @@ from mitra.analysis._cli import (
     problems,
     unit_label,
 )
-from mitra.analysis._i18n import _, num
+from mitra.analysis._i18n import _, gettext_noop, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.finance.model import GOVERNMENT_FLOW_KEYS, FinanceResult, run_model
 from mitra.analysis.finance.solvers import Solution, SolveError, solve
 from mitra.analysis.finance.spec import load_model
+
+#: Words translated inside f-strings below, marked here for the catalogue (xgettext does
+#: not read f-strings).
+_MARKED = (
+    gettext_noop("debt at COD"),
+    gettext_noop("equity invested"),
+)
 
 __all__ = ["build_parser", "format_table", "main"]
 

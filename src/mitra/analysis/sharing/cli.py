@@ -27,10 +27,22 @@ from mitra.analysis._cli import (
     unit_label,
     whole,
 )
-from mitra.analysis._i18n import _, num
+from mitra.analysis._i18n import _, gettext_noop, num
 from mitra.analysis._spec import SpecError
 from mitra.analysis.sharing.fairness import ShareResult, analyse_game
 from mitra.analysis.sharing.spec import EXACT_PLAYER_LIMIT, load_game
+
+#: Words translated inside f-strings below, marked here for the catalogue (xgettext does
+#: not read f-strings).
+_MARKED = (
+    gettext_noop("party"),
+    gettext_noop("contrib."),
+    gettext_noop("proposed"),
+    gettext_noop("ratio"),
+    gettext_noop("propor."),
+    gettext_noop("walk-away"),
+    gettext_noop("ok"),
+)
 
 __all__ = ["build_parser", "format_table", "main"]
 

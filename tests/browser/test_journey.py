@@ -148,7 +148,7 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     # Record a need, pledge against it (as pemda's own organisation), deliver part of it.
     page.get_by_role("link", name="Kebutuhan dan komitmen").click()
     page.get_by_role("link", name="Catat kebutuhan").click()
-    page.get_by_label("Judul").fill("Ekuitas proyek")
+    page.get_by_label("Judul (bahasa Indonesia)").fill("Ekuitas proyek")
     page.select_option("#id_resource_type", "cash")
     page.get_by_label("Jumlah atau nilai").fill("1000000000")
     page.select_option("#id_currency", "IDR")
@@ -201,7 +201,7 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
 
     # History shows the edits.
     page.get_by_role("link", name="History").click()
-    expect(page.get_by_test_id("history")).to_contain_text("Preparation")
+    expect(page.get_by_test_id("history")).to_contain_text("Construction")
     shoot(page, "09-history-en")
 
     # Sign out (a POST form).

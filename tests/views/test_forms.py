@@ -127,7 +127,7 @@ def test_htmx_form_error_returns_the_form_partial(client: Any, world: Any) -> No
     sign_in(client, world, "lead_admin")
     response = client.post(
         reverse("partnerships:need_create", args=[world.partnership.pk]),
-        {"title": "", "resource_type": "cash", "quantity": "x"},
+        {"title_ind": "", "resource_type": "cash", "quantity": "x"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 400
@@ -140,7 +140,7 @@ def test_htmx_form_success_redirects_on_the_client(client: Any, world: Any) -> N
     sign_in(client, world, "lead_admin")
     response = client.post(
         reverse("partnerships:need_create", args=[world.partnership.pk]),
-        {"title": "Lahan", "resource_type": "land", "quantity": "12.5", "unit": "ha"},
+        {"title_ind": "Lahan", "resource_type": "land", "quantity": "12.5", "unit": "ha"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -246,7 +246,7 @@ def test_stale_edit_of_a_need(client: Any, world: Any) -> None:
     response = client.post(
         reverse("partnerships:need_edit", args=[world.partnership.pk, need.pk]),
         {
-            "title": "Modal",
+            "title_ind": "Modal",
             "resource_type": "cash",
             "quantity": "500000000",
             "currency": "IDR",
@@ -327,7 +327,7 @@ def test_need_validation_messages_are_on_fields(client: Any, world: Any) -> None
     sign_in(client, world, "lead_admin")
     response = client.post(
         reverse("partnerships:need_create", args=[world.partnership.pk]),
-        {"title": "Uang", "resource_type": "cash", "quantity": "0", "unit": "ha"},
+        {"title_ind": "Uang", "resource_type": "cash", "quantity": "0", "unit": "ha"},
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
@@ -339,7 +339,7 @@ def test_need_measure_cannot_change_after_commitments(client: Any, world: Any) -
     response = client.post(
         reverse("partnerships:need_edit", args=[world.partnership.pk, world.need.pk]),
         {
-            "title": "Equity",
+            "title_ind": "Equity",
             "resource_type": "land",
             "quantity": "5",
             "unit": "ha",

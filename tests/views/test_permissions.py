@@ -229,13 +229,13 @@ def _writes(world: Any) -> dict[str, tuple[str, dict[str, Any], tuple[int, ...]]
         ),
         "need_create": (
             reverse("partnerships:need_create", args=[p]),
-            {"title": "Land", "resource_type": "land", "quantity": "10", "unit": "ha"},
+            {"title_ind": "Land", "resource_type": "land", "quantity": "10", "unit": "ha"},
             MANAGE,
         ),
         "need_edit": (
             reverse("partnerships:need_edit", args=[p, world.need.pk]),
             {
-                "title": "Equity 2",
+                "title_ind": "Equity 2",
                 "resource_type": "cash",
                 "quantity": "600000000",
                 "currency": "IDR",

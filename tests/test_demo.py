@@ -278,3 +278,19 @@ def test_demo_refuses_a_database_with_data_and_if_empty_is_a_no_op(demo):
 def test_no_demo_data_without_the_command():
     assert not get_user_model().objects.filter(username="pemda").exists()
     assert not Partnership.objects.exists()
+
+
+def test_demo_people_have_names_and_the_history_names_them(demo):
+    from django.contrib.auth import get_user_model
+
+    from mitra.partnerships.selectors import partnership_history
+
+    users = get_user_model().objects.all()
+    assert users.exists() and not users.filter(first_name="").exists()
+    names = {(u.first_name, u.last_name) for u in users}
+    assert len(names) == users.count()  # distinct people
+    pu_admin = users.get(username="pu-admin")
+    toll = Partnership.objects.get(title_ind__startswith="KPBU Jalan Tol")
+    entries = partnership_history(user=pu_admin, partnership=toll)
+    whos = {str(getattr(e, "who", "")) for e in entries}
+    assert any(f"{pu_admin.first_name} {pu_admin.last_name} (" in who for who in whos), whos

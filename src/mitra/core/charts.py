@@ -68,6 +68,7 @@ THEME: dict[str, Any] = {
     "background": "white",
     "font": FONT,
     "aria": False,  # the whole SVG is one image (role="img") titled by the chart's title
+    "mark": {"aria": False},  # ... so no mark is an unnamed graphics-symbol inside it (axe)
     "view": {"stroke": None},
     "padding": {"left": 4, "right": 12, "top": 8, "bottom": 4},
     "axis": {

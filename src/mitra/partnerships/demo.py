@@ -423,6 +423,23 @@ def _pdf(title: str) -> ContentFile[bytes]:
     return ContentFile(out, name=f"{slugify(_ascii(title))[:60] or 'document'}.pdf")
 
 
+#: Fictional, common Indonesian names for the demo people (history names the person).
+_FIRST_NAMES = (
+    "Rina", "Bayu", "Sari", "Agus", "Wulan", "Hendra", "Nur", "Yusuf", "Maya", "Dimas",
+    "Fitri", "Teguh", "Lina", "Eko", "Ratna", "Arif", "Indah", "Fajar", "Putri", "Joko",
+)  # fmt: skip
+_LAST_NAMES = (
+    "Wulandari", "Setiawan", "Kusuma", "Prasetyo", "Handayani", "Gunawan", "Aisyah", "Hidayat",
+    "Kartika", "Saputra", "Rahayu", "Wibowo", "Marlina", "Nugroho", "Permata", "Hakim",
+    "Pratiwi", "Ramadhan", "Maharani", "Susilo", "Anggraini",
+)  # fmt: skip
+
+
+def _demo_name(number: int) -> tuple[str, str]:
+    """A distinct (first, last) name for the number-th demo user."""
+    return _FIRST_NAMES[number % len(_FIRST_NAMES)], _LAST_NAMES[number % len(_LAST_NAMES)]
+
+
 def _login_for(org_key: str) -> str:
     """The documented login of an organisation, else `<key>-admin` (same password)."""
     for username, key, *_ in DEMO_LOGINS:
@@ -1734,9 +1751,14 @@ def load_demo() -> dict[str, Any]:
     """Create the demo organisations, users and partnerships. Returns what was created."""
     User = get_user_model()
     users: dict[str, Any] = {}
-    for username, _key in all_logins():
+    for number, (username, _key) in enumerate(all_logins()):
+        first, last = _demo_name(number)
         users[username] = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, email=f"{username}@demo.mitra.invalid"
+            username=username,
+            password=DEMO_PASSWORD,
+            email=f"{username}@demo.mitra.invalid",
+            first_name=first,
+            last_name=last,
         )
     admin = users["admin"]
     admin.is_staff = admin.is_superuser = True

@@ -202,30 +202,8 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 
 def _partnership_initial(p: Partnership) -> dict[str, Any]:
-    names = (
-        "title_ind",
-        "title_en",
-        "summary_ind",
-        "summary_en",
-        "form",
-        "development_sector",
-        "province",
-        "regency",
-        "start_date",
-        "end_date",
-        "estimated_value",
-        "currency",
-        "sdgs",
-        "initiative",
-        "return_mechanism",
-        "government_support",
-        "concession_years",
-        "listing_status",
-        "agreement_type",
-        "visibility",
-        "stage",
-        "version",
-    )
+    # every field the service writes (the form shows those it has), and the version read
+    names = (*services.PARTNERSHIP_FIELDS, "version")
     return {name: getattr(p, name) for name in names}
 
 

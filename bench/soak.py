@@ -117,7 +117,9 @@ def pytest_run(scenario: str, path: str, env: dict[str, str]) -> dict[str, Any]:
     failed = int(m.group(1)) if (m := re.search(r"(\d+) failed", out)) else 0
     server_errors = len(re.findall(r"Server error|ST100|Status code: 5\d\d", out))
     if done.returncode:  # what failed, without the request logs around it
-        failures = [line for line in out.splitlines() if line.startswith(("  | ", "FAILED", "___", "E   "))]
+        failures = [
+            line for line in out.splitlines() if line.startswith(("  | ", "FAILED", "___", "E   "))
+        ]
         print("\n".join(failures[:200]), file=sys.stderr)
     return row(
         scenario,

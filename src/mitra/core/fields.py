@@ -91,24 +91,23 @@ class FixedDecimalField(models.BigIntegerField):
 
 def _separators() -> tuple[str, str]:
     """(decimal, grouping) separators of the active language: (",", ".") in Indonesian."""
-    from django.utils.translation import get_language
+    from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    return (".", ",") if (get_language() or "id")[:2] == "en" else (",", ".")
+    from mitra.core.money import current_locale
+
+    locale = current_locale()
+    return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
 def localized_decimal_text(value: Decimal | int) -> str:
     """A number as a person types it in the active language, exact (no rounding), grouped:
     1250000000000.00 → ``1.250.000.000.000,00`` (id) / ``1,250,000,000,000.00`` (en)."""
-    decimal_sep, group_sep = _separators()
-    text = format(Decimal(value), "f")
-    sign = "-" if text.startswith("-") else ""
-    whole, _dot, fraction = text.lstrip("-").partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + group_sep.join(groups) + (decimal_sep + fraction if fraction else "")
+    from mitra.core.money import format_number
+
+    number = Decimal(value)
+    exponent = number.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return format_number(number, places)
 
 
 def parse_localized_decimal(text: str) -> Decimal:

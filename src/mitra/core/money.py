@@ -83,3 +83,13 @@ def format_money_short(amount: Decimal | None, currency: str | None) -> str:
         return number
     symbol = currency if english else get_currency_symbol(currency, locale=locale)
     return f"{symbol} {number}"
+
+
+def format_quantity(value: Decimal, *, currency: str = "", unit: str = "") -> str:
+    """An amount in its measure: money when there is a currency, else the number and the unit
+    in the reader's language (``12,50 hektare (ha)``)."""
+    from mitra.core.choices import unit_label
+
+    if currency:
+        return format_money(value, currency)
+    return f"{format_number(value)} {unit_label(unit)}".strip()

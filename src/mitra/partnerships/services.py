@@ -17,10 +17,10 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.choices import unit_code, unit_label
+from mitra.core.choices import unit_code
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
-from mitra.core.money import format_money, format_number
+from mitra.core.money import format_number, format_quantity
 from mitra.organisations.models import Organisation, Sector
 from mitra.organisations.permissions import user_admin_organisation_ids, user_organisation_ids
 
@@ -544,10 +544,7 @@ def _check_pledge(
     missing = max(need.quantity - seen, Decimal(0))
     if quantity <= OVER_PLEDGE_FACTOR * missing:
         return
-    if need.currency:
-        lacking = format_money(missing, need.currency)
-    else:
-        lacking = f"{format_number(missing)} {unit_label(need.unit)}".strip()
+    lacking = format_quantity(missing, currency=need.currency, unit=need.unit)
     message = (
         _(
             "This pledge is more than ten times what the need still lacks "

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from mitra.core.choices import unit_label
-from mitra.core.money import format_money, format_money_short, format_number
+from mitra.core.money import format_money, format_money_short, format_number, format_quantity
 from mitra.core.regions import subdivision_name
 
 register = template.Library()
@@ -63,11 +63,9 @@ def quantity(value: Decimal | None, need: Any) -> str:
     """An amount in a need's measure: money for cash needs, number + unit otherwise."""
     if value is None:
         return ""
-    currency = getattr(need, "currency", "")
-    if currency:
-        return format_money(value, currency)
-    unit = unit_label(getattr(need, "unit", "") or "")
-    return f"{format_number(value)} {unit}".strip()
+    return format_quantity(
+        value, currency=getattr(need, "currency", "") or "", unit=getattr(need, "unit", "") or ""
+    )
 
 
 @register.filter
@@ -75,9 +73,9 @@ def measure_amount(value: Decimal | None, row: Any) -> str:
     """An amount of a per-member row (`is_money` + `measure`), e.g. fulfilment totals."""
     if value is None:
         return ""
-    if getattr(row, "is_money", False):
-        return format_money(value, row.measure)
-    return f"{format_number(value)} {unit_label(row.measure or '')}".strip()
+    money = getattr(row, "is_money", False)
+    measure = row.measure or ""
+    return format_quantity(value, currency=measure if money else "", unit="" if money else measure)
 
 
 @register.filter(name="unit_label")

@@ -40,8 +40,16 @@ from ninja.parser import Parser
 
 from mitra.accounts.api import router as accounts_router
 from mitra.accounts.auth import AUTHENTICATED, AnonymousAccess
+from mitra.benefits.api import STALE_RENDERERS as BENEFITS_RENDERERS
+from mitra.benefits.api import router as benefits_router
 from mitra.core.errors import ApplicationError, StaleEdit
 from mitra.disclosure.api import router as disclosure_router
+from mitra.finance.api import STALE_RENDERERS as FINANCE_RENDERERS
+from mitra.finance.api import router as finance_router
+from mitra.goals.api import STALE_RENDERERS as GOALS_RENDERERS
+from mitra.goals.api import router as goals_router
+from mitra.matching.api import STALE_RENDERERS as MATCHING_RENDERERS
+from mitra.matching.api import router as matching_router
 from mitra.organisations.api import STALE_RENDERERS as ORGANISATION_RENDERERS
 from mitra.organisations.api import router as organisations_router
 from mitra.partnerships.api import STALE_RENDERERS as PARTNERSHIP_RENDERERS
@@ -163,9 +171,21 @@ api.add_router("/v1/organisations", organisations_router)
 api.add_router("/v1", partnerships_router)
 api.add_router("/v1", disclosure_router)
 api.add_router("/v1", risks_router)
+api.add_router("/v1", finance_router)
+api.add_router("/v1", goals_router)
+api.add_router("/v1", benefits_router)
+api.add_router("/v1", matching_router)
 
 #: Render `StaleEdit.current` (a model instance) as the GET of that object shows it.
-STALE_RENDERERS = {**ORGANISATION_RENDERERS, **PARTNERSHIP_RENDERERS, **RISK_RENDERERS}
+STALE_RENDERERS = {
+    **ORGANISATION_RENDERERS,
+    **PARTNERSHIP_RENDERERS,
+    **RISK_RENDERERS,
+    **FINANCE_RENDERERS,
+    **GOALS_RENDERERS,
+    **BENEFITS_RENDERERS,
+    **MATCHING_RENDERERS,
+}
 
 #: Model field names whose API name differs (foreign keys are sent as ids).
 API_FIELD_NAMES = {

@@ -29,6 +29,10 @@ urlpatterns += i18n_patterns(
     path("open-data/", include("mitra.disclosure.urls")),
     path("imports/", include("mitra.imports.urls")),
     path("", include("mitra.risks.urls")),
+    path("", include("mitra.finance.urls")),
+    path("", include("mitra.goals.urls")),
+    path("", include("mitra.benefits.urls")),
+    path("", include("mitra.matching.urls")),
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "mitra.partnerships",
     "mitra.jobs",
     "mitra.risks",
+    "mitra.goals",
+    "mitra.finance",
+    "mitra.benefits",
+    "mitra.matching",
     "mitra.disclosure",
     "mitra.imports",
 ]

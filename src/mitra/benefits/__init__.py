@@ -1,0 +1,1 @@
+"""Benefits: valuing contributions and sharing the partnership's gains fairly (issue 13)."""

@@ -1,0 +1,2 @@
+"""Matching: the public needs board, offers on needs, suggested partners and funding sources
+(issue 17)."""

@@ -8,4 +8,7 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Finance")
 
     def ready(self) -> None:
-        pass
+        from . import appraisal_setup, report_setup
+
+        appraisal_setup.register()
+        report_setup.register()

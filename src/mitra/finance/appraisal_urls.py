@@ -1,0 +1,5 @@
+"""Pages of the finance tab's appraisal part (included by finance/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

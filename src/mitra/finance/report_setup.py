@@ -1,0 +1,5 @@
+"""What the report part registers when the app is ready (called from FinanceConfig.ready)."""
+
+
+def register() -> None:
+    pass

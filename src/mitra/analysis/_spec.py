@@ -18,10 +18,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:  # imported when a spec is first validated, not by a CLI's --help
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "SpecError",
@@ -83,6 +84,8 @@ _VALIDATORS: dict[str, Draft202012Validator] = {}
 def validator(name: str) -> Draft202012Validator:
     """The (cached) draft 2020-12 validator of the packaged schema ``name``."""
     if name not in _VALIDATORS:
+        from jsonschema import Draft202012Validator
+
         _VALIDATORS[name] = Draft202012Validator(packaged_schema(name))
     return _VALIDATORS[name]
 

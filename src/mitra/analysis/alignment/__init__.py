@@ -41,47 +41,7 @@ Decimal policy: levers are plain float64 in their own unit (a label only);
 unit says so, and then it is in that unit.
 """
 
-from mitra.analysis.alignment.compromise import (
-    AlignmentResult,
-    Compromise,
-    align,
-    maximin_compromise,
-)
-from mitra.analysis.alignment.conflicts import (
-    ConflictMatrix,
-    LeverRange,
-    conflict_matrix,
-    lever_ranges,
-    objectives_oppose,
-)
-from mitra.analysis.alignment.scores import objective_score, partner_satisfaction
-from mitra.analysis.alignment.spec import (
-    AlignmentSpec,
-    Lever,
-    Objective,
-    Partner,
-    alignment_schema,
-    load_alignment_spec,
-    validate_alignment_spec,
-)
+# Loaded on first use (lazy-loader; names in __init__.pyi, which type checkers read too).
+import lazy_loader as _lazy
 
-__all__ = [
-    "AlignmentResult",
-    "AlignmentSpec",
-    "Compromise",
-    "ConflictMatrix",
-    "Lever",
-    "LeverRange",
-    "Objective",
-    "Partner",
-    "align",
-    "alignment_schema",
-    "conflict_matrix",
-    "lever_ranges",
-    "load_alignment_spec",
-    "maximin_compromise",
-    "objective_score",
-    "objectives_oppose",
-    "partner_satisfaction",
-    "validate_alignment_spec",
-]
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -13,68 +13,7 @@ Builds on :mod:`mitra.analysis.risk` (risk draws) and :mod:`mitra.analysis.finan
 project-finance model); neither imports this subpackage.
 """
 
-from mitra.analysis.appraisal.fiscal import (
-    DIRECT_KEYS,
-    FiscalFlag,
-    FiscalResult,
-    FiscalSpec,
-    GuaranteeResult,
-    fiscal_burden,
-    fiscal_schema,
-    load_fiscal,
-    validate_fiscal,
-)
-from mitra.analysis.appraisal.stress import (
-    METRICS,
-    Scenario,
-    ScenarioResult,
-    Shock,
-    StressResult,
-    load_scenarios,
-    stress_schema,
-    stress_test,
-    validate_scenarios,
-)
-from mitra.analysis.appraisal.vfm import (
-    PAYMENT_KEYS,
-    Estimate,
-    GovernmentPayments,
-    VfmResult,
-    VfmSpec,
-    load_vfm,
-    present_value,
-    validate_vfm,
-    value_for_money,
-    vfm_schema,
-)
+# Loaded on first use (lazy-loader; names in __init__.pyi, which type checkers read too).
+import lazy_loader as _lazy
 
-__all__ = [
-    "DIRECT_KEYS",
-    "METRICS",
-    "PAYMENT_KEYS",
-    "Estimate",
-    "FiscalFlag",
-    "FiscalResult",
-    "FiscalSpec",
-    "GovernmentPayments",
-    "GuaranteeResult",
-    "Scenario",
-    "ScenarioResult",
-    "Shock",
-    "StressResult",
-    "VfmResult",
-    "VfmSpec",
-    "fiscal_burden",
-    "fiscal_schema",
-    "load_fiscal",
-    "load_scenarios",
-    "load_vfm",
-    "present_value",
-    "stress_schema",
-    "stress_test",
-    "validate_fiscal",
-    "validate_scenarios",
-    "validate_vfm",
-    "value_for_money",
-    "vfm_schema",
-]
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

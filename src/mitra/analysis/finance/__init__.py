@@ -12,72 +12,7 @@
 Imports no other subpackage of :mod:`mitra.analysis` (only the shared private helpers).
 """
 
-from mitra.analysis.finance.cashflows import (
-    IrrError,
-    discounted_payback,
-    irr,
-    irr_all,
-    mirr,
-    npv,
-    payback,
-    xirr,
-)
-from mitra.analysis.finance.model import (
-    GOVERNMENT_FLOW_KEYS,
-    PER_YEAR_FIELDS,
-    FinanceResult,
-    run_model,
-    with_adjustments,
-)
-from mitra.analysis.finance.solvers import Solution, SolveError, solve
-from mitra.analysis.finance.spec import (
-    AvailabilityPayment,
-    ConcessionFee,
-    Debt,
-    Deduction,
-    DiscountRates,
-    FinanceModel,
-    Guarantee,
-    Opex,
-    Subsidy,
-    Tax,
-    UserPays,
-    Vgf,
-    finance_model_schema,
-    load_model,
-    validate_model,
-)
+# Loaded on first use (lazy-loader; names in __init__.pyi, which type checkers read too).
+import lazy_loader as _lazy
 
-__all__ = [
-    "GOVERNMENT_FLOW_KEYS",
-    "PER_YEAR_FIELDS",
-    "AvailabilityPayment",
-    "ConcessionFee",
-    "Debt",
-    "Deduction",
-    "DiscountRates",
-    "FinanceModel",
-    "FinanceResult",
-    "Guarantee",
-    "IrrError",
-    "Opex",
-    "Solution",
-    "SolveError",
-    "Subsidy",
-    "Tax",
-    "UserPays",
-    "Vgf",
-    "discounted_payback",
-    "finance_model_schema",
-    "irr",
-    "irr_all",
-    "load_model",
-    "mirr",
-    "npv",
-    "payback",
-    "run_model",
-    "solve",
-    "validate_model",
-    "with_adjustments",
-    "xirr",
-]
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -9,72 +9,7 @@
 Imports no other subpackage of :mod:`mitra.analysis` (only the shared private helpers).
 """
 
-from mitra.analysis.risk.distributions import (
-    Distribution,
-    Lognormal,
-    Normal,
-    Pert,
-    PertQuantileTable,
-    Triangular,
-    Uniform,
-)
-from mitra.analysis.risk.montecarlo import (
-    BLOCK_SIZE,
-    ConvergencePoint,
-    CostSummary,
-    Histogram,
-    NpvSummary,
-    RiskSummary,
-    Samples,
-    SimulationResult,
-    Timing,
-    percentile_key,
-    sample,
-    simulate,
-)
-from mitra.analysis.risk.spec import (
-    BaseCashFlows,
-    Correlation,
-    Risk,
-    RiskModel,
-    SimulationSettings,
-    SpecError,
-    SpecIssue,
-    load_spec,
-    read_spec_file,
-    schema,
-    validate_spec,
-)
+# Loaded on first use (lazy-loader; names in __init__.pyi, which type checkers read too).
+import lazy_loader as _lazy
 
-__all__ = [
-    "BLOCK_SIZE",
-    "BaseCashFlows",
-    "ConvergencePoint",
-    "Correlation",
-    "CostSummary",
-    "Distribution",
-    "Histogram",
-    "Lognormal",
-    "Normal",
-    "NpvSummary",
-    "Pert",
-    "PertQuantileTable",
-    "Risk",
-    "RiskModel",
-    "RiskSummary",
-    "Samples",
-    "SimulationResult",
-    "SimulationSettings",
-    "SpecError",
-    "SpecIssue",
-    "Timing",
-    "Triangular",
-    "Uniform",
-    "load_spec",
-    "percentile_key",
-    "read_spec_file",
-    "sample",
-    "schema",
-    "simulate",
-    "validate_spec",
-]
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from mitra.analysis._cli import (
     add_output_options,
@@ -30,8 +30,9 @@ from mitra.analysis._cli import (
     unit_label,
 )
 from mitra.analysis._i18n import _, gettext_noop, num
-from mitra.analysis.risk.montecarlo import SimulationResult, simulate
-from mitra.analysis.risk.spec import SpecError, load_spec
+
+if TYPE_CHECKING:
+    from mitra.analysis.risk.montecarlo import SimulationResult
 
 #: Words translated inside f-strings below, marked here for the catalogue (xgettext does
 #: not read f-strings).
@@ -169,6 +170,11 @@ def main(args: list[str]) -> int:
     options = parse(build_parser(), args)
     if isinstance(options, int):
         return options
+    # The engine (NumPy, SciPy) is imported once there is something to run: --help and a usage
+    # error answer at once.
+    from mitra.analysis.risk.montecarlo import simulate
+    from mitra.analysis.risk.spec import SpecError, load_spec
+
     try:
         model = load_spec(options.spec)
     except SpecError as exc:

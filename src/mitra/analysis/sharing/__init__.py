@@ -19,63 +19,7 @@ Decimal policy: ``decimal.Decimal`` is not supported; every amount is float64
 in currency units (the caller's ``amount_unit`` of its currency).
 """
 
-from mitra.analysis.sharing.bargaining import nash_bargaining, nash_bargaining_general
-from mitra.analysis.sharing.core import BlockingCoalition, CoreCheck, core_check
-from mitra.analysis.sharing.fairness import (
-    FairnessReport,
-    PartyFairness,
-    ShareResult,
-    analyse_game,
-    fairness_report,
-    gini,
-)
-from mitra.analysis.sharing.shapley import (
-    MAX_EXACT_PLAYERS,
-    ShapleyEstimate,
-    coalition_values,
-    shapley,
-    shapley_sample,
-)
-from mitra.analysis.sharing.spec import (
-    EXACT_PLAYER_LIMIT,
-    SharePlayer,
-    SharingGame,
-    game_schema,
-    load_game,
-    validate_game,
-)
-from mitra.analysis.sharing.valuation import (
-    CONTRIBUTION_KINDS,
-    Contribution,
-    proportional_shares,
-    value_contribution,
-)
+# Loaded on first use (lazy-loader; names in __init__.pyi, which type checkers read too).
+import lazy_loader as _lazy
 
-__all__ = [
-    "CONTRIBUTION_KINDS",
-    "EXACT_PLAYER_LIMIT",
-    "MAX_EXACT_PLAYERS",
-    "BlockingCoalition",
-    "Contribution",
-    "CoreCheck",
-    "FairnessReport",
-    "PartyFairness",
-    "ShapleyEstimate",
-    "SharePlayer",
-    "ShareResult",
-    "SharingGame",
-    "analyse_game",
-    "coalition_values",
-    "core_check",
-    "fairness_report",
-    "game_schema",
-    "gini",
-    "load_game",
-    "nash_bargaining",
-    "nash_bargaining_general",
-    "proportional_shares",
-    "shapley",
-    "shapley_sample",
-    "validate_game",
-    "value_contribution",
-]
+__getattr__, __dir__, __all__ = _lazy.attach_stub(__name__, __file__)

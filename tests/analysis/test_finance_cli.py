@@ -36,7 +36,6 @@ def test_each_example_runs_as_json_and_as_a_table(
         "vgf",
         "land",
         "subsidy",
-        "guarantee_fee_income",
         "tax_receipts",
         "concession_fee",
     }

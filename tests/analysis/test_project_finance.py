@@ -128,8 +128,19 @@ def test_the_toll_road_example_has_what_the_brief_asks_for() -> None:
             ["$.debt: missing required field 'target_dscr' (repayment is 'sculpted')"],
         ),
         (
-            {"vgf": {"amount": 60}},
-            ["$.vgf.amount: must be at most max_share x capex total = 49, got 60"],
+            {"vgf": {"amount": 60}, "user_pays": {"tariff": 5, "demand": 3}},
+            [
+                "$.vgf.amount: must be at most max_share x construction cost including interest "
+                "during construction = 0.49 x (100 + IDC 0) = 49, got 60"
+            ],
+        ),
+        (
+            {"vgf": {"amount": 10}},
+            [
+                "$.vgf: VGF (Dukungan Kelayakan) is only for a project whose return comes from "
+                "user tariffs (PMK 223/PMK.011/2012), not from availability payments alone; this "
+                "project has no user charge ('user_pays' with a tariff and demand above 0)"
+            ],
         ),
         (
             {"other_costs": {"2030": 5}},
@@ -341,8 +352,11 @@ def test_availability_payment_with_performance_factor_and_deductions() -> None:
 
 
 def test_government_flows_signs_and_net_present_cost() -> None:
-    # given VGF 40, land 10, a subsidy, a concession fee, a guarantee fee and tax
+    # given VGF 40 (with a user charge, PMK 223/2012: revenue still 60 = AP 59 + tolls 1),
+    # land 10, a subsidy, a concession fee, a guarantee fee and tax
     result = run(
+        user_pays={"tariff": 1, "demand": 1},
+        availability_payment={"annual": 59},
         land_acquisition=[10],
         vgf={"amount": 40},
         subsidy={"annual": 5, "years": 1},
@@ -356,7 +370,9 @@ def test_government_flows_signs_and_net_present_cost() -> None:
     assert g["land"].tolist() == [10.0, 0.0, 0.0]
     assert g["subsidy"].tolist() == [0.0, 5.0, 0.0]
     assert g["concession_fee"].tolist() == [0.0, -2.0, -2.0]
-    assert g["guarantee_fee_income"].tolist() == [0.0, -1.0, -1.0]
+    # the guarantee fee is paid to PT PII, not to the government (issue 12)
+    assert "guarantee_fee_income" not in g
+    assert result.guarantee_fee.tolist() == [0.0, 1.0, 1.0]
     # VGF reduces the private capex: equity pays 60, depreciates 60 (30 a year)
     assert result.equity_flows[0] == -60.0
     # taxable 2027: 60 + 5 - 2 - 1 - 30 = 32 -> tax 8; 2028: 60 - 3 - 30 = 27 -> 6.75 (hand)
@@ -520,7 +536,10 @@ def test_solve_errors_are_clear() -> None:
     model = load_model(spec())
     with pytest.raises(SolveError, match="no user_pays tariff"):
         solve(model, unknown="tariff", target_equity_irr=0.1)
+    tolled = {"availability_payment": None, "user_pays": {"tariff": 1, "demand": 1}}
     with pytest.raises(SolveError, match="even the maximum VGF"):
+        solve(load_model(spec(**tolled)), unknown="vgf", target_equity_irr=0.1)
+    with pytest.raises(SolveError, match=r"PMK 223/PMK\.011/2012"):
         solve(
             load_model(spec(availability_payment={"annual": 1})),
             unknown="vgf",
@@ -528,7 +547,7 @@ def test_solve_errors_are_clear() -> None:
         )
     with pytest.raises(SolveError, match="no support is needed"):
         solve(
-            load_model(spec(availability_payment={"annual": 1})),
+            load_model(spec(**tolled)),
             unknown="vgf",
             target_equity_irr=-0.99,
         )

@@ -112,6 +112,7 @@ def test_fiscal_and_stress_json_output(tmp_path: Path, capsys: pytest.CaptureFix
         "eurostat_guarantees",
         "eurostat_construction_risk",
         "eurostat_availability_demand_risk",
+        "ipsas32_control",
         "fiscal_limit",
     }
     code = main(

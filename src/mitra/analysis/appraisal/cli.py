@@ -50,6 +50,10 @@ _MARKED = (
     gettext_noop("stressed"),
     gettext_noop("delta"),
     gettext_noop("not enough memory"),
+    # the frameworks of the fiscal flags (FiscalFlag.framework), shown in the report's language
+    gettext_noop("Eurostat (ESA 2010)"),
+    gettext_noop("IPSAS 32 / PSAP 16"),
+    gettext_noop("fiscal limit"),
 )
 
 __all__ = ["format_fiscal", "format_stress", "format_vfm", "main"]
@@ -243,11 +247,19 @@ def format_fiscal(result: FiscalResult) -> str:
             _("no budget figure for %(n)s year(s): %(span)s (shares not computed)")
             % {"n": len(years), "span": span}
         )
-    lines += ["", _("Flags")]
+    lines += [
+        "",
+        _("Flags"),
+        "  "
+        + _(
+            "Eurostat (statistics) asks who bears the risks; IPSAS 32 / PSAP 16 (the "
+            "government's accounts) asks who controls the asset: they may disagree."
+        ),
+    ]
     for flag in result.flags:
         state = {True: _("RAISED"), False: _("not raised"), None: _("undecided")}[flag.triggered]
         lines += [
-            f"  [{state}] {flag.id}: {flag.detail}",
+            f"  [{state}] {_(flag.framework)} · {flag.id}: {flag.detail}",
             "      " + _("rule: %(rule)s") % {"rule": flag.rule},
             "      " + _("source: %(source)s") % {"source": flag.source},
         ]

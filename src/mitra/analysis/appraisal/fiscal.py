@@ -10,8 +10,9 @@ and the facts the balance-sheet rules need. :func:`fiscal_burden` reports:
 * contingent liabilities: expected and P95 guarantee calls by year and in PV;
 * totals as a share of the budget by year (years without a budget figure are
   listed in ``missing_budget_years`` and their share is ``None``, never guessed);
-* balance-sheet and fiscal-limit flags, each with the rule it implements and
-  its source.
+* balance-sheet and fiscal-limit flags, each with its framework (Eurostat's
+  risk tests, the IPSAS 32 / PSAP 16 control test, the fiscal limit), the rule it
+  implements and its source.
 
 Decimal policy: ``decimal.Decimal`` is not supported; amounts are float64 in
 ``amount_unit`` of ``currency``; rates and shares are decimals.
@@ -78,6 +79,16 @@ EUROSTAT_2016 = (
     "EPEC and Eurostat (2016), A Guide to the Statistical Treatment of PPPs (September 2016), "
     "applying ESA 2010 and Eurostat's Manual on Government Deficit and Debt (PPP chapter)"
 )
+IPSAS_32 = (
+    "IPSAS 32 'Service Concession Arrangements: Grantor' (IPSASB, 2011), para. 9-10 and AG5-AG10; "
+    "adopted in Indonesia as PSAP 16 'Perjanjian Konsesi Jasa - Pemberi Konsesi' (Komite Standar "
+    "Akuntansi Pemerintahan)"
+)
+#: The framework each flag applies: the statistics (ESA 2010, risk-and-reward) and the
+#: accounts (IPSAS 32 / PSAP 16, control) may disagree, and a reader must see which is which.
+FRAMEWORK_EUROSTAT = "Eurostat (ESA 2010)"
+FRAMEWORK_IPSAS = "IPSAS 32 / PSAP 16"
+FRAMEWORK_LIMIT = "fiscal limit"
 EUROSTAT_2004 = (
     "Eurostat (2004), news release STAT/04/18 'Treatment of public-private partnerships' "
     "(11 February 2004); restated in EPEC and Eurostat (2016), A Guide to the Statistical "
@@ -127,6 +138,15 @@ class RiskBearing:
 
 
 @dataclass(frozen=True)
+class Control:
+    """Facts of the IPSAS 32 / PSAP 16 control test; ``None`` when not stated."""
+
+    services_and_prices: bool | None = None
+    residual_interest: bool | None = None
+    whole_of_life: bool | None = None
+
+
+@dataclass(frozen=True)
 class FiscalSpec:
     """A validated fiscal spec (build one with :func:`load_fiscal`)."""
 
@@ -147,6 +167,7 @@ class FiscalSpec:
     limit_share: float | None
     limit_basis: str
     limit_source: str | None
+    control: Control = field(default_factory=Control)
     risk_model: RiskModel | None = None
     risk_start_year: int | None = None
     iterations: int | None = None
@@ -361,6 +382,7 @@ def load_fiscal(source: FiscalSpec | Mapping[str, Any] | str | os.PathLike[str])
         limit_share=float(limit["max_share_of_budget"]) if limit else None,
         limit_basis=limit.get("basis", "direct"),
         limit_source=limit.get("source"),
+        control=Control(**data.get("control", {})),
         risk_model=model,
         risk_start_year=start,
         iterations=sim.get("iterations"),
@@ -427,7 +449,11 @@ class GuaranteeResult:
 
 @dataclass(frozen=True)
 class FiscalFlag:
-    """One rule applied: ``triggered`` is ``None`` when the data to decide are missing."""
+    """One rule applied: ``triggered`` is ``None`` when the data to decide are missing.
+
+    ``framework`` names the rulebook: ``Eurostat (ESA 2010)`` (statistics: who bears the
+    risks), ``IPSAS 32 / PSAP 16`` (accounts: who controls the asset) or ``fiscal limit``.
+    """
 
     id: str
     rule: str
@@ -436,11 +462,13 @@ class FiscalFlag:
     value: float | None
     threshold: float | None
     detail: str
+    framework: str = FRAMEWORK_EUROSTAT
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain types."""
         return {
             "id": self.id,
+            "framework": self.framework,
             "triggered": self.triggered,
             "value": self.value,
             "threshold": self.threshold,
@@ -583,7 +611,10 @@ def fiscal_burden(
     the year's total drawn calls plus the given P95 (else expected) series of
     the other guarantees. Share of budget ``D_y / B_y`` (and with calls).
 
-    Flags (each states its rule and source in the result):
+    Flags (each states its framework, rule and source in the result; the Eurostat flags
+    test who bears the risks, for the statistics, the IPSAS 32 one who controls the asset, for
+    the government's accounts: a KPBU can be off the balance sheet by one and on it by the
+    other):
 
     * ``eurostat_guarantees``: (sum of guarantees' ``covered_amount`` + VGF) /
       capital cost > 0.5, irrespective of the probability of a call. When no
@@ -592,6 +623,9 @@ def fiscal_burden(
     * ``eurostat_construction_risk``: government share of construction risk > 0.5.
     * ``eurostat_availability_demand_risk``: government share of both
       availability and demand risk > 0.5 (the partner bears neither).
+    * ``ipsas32_control`` (IPSAS 32 / PSAP 16): the government controls or regulates the
+      services and their prices AND controls the significant residual interest at the end
+      of the term (or the asset is used for its whole life); facts from ``control``.
     * ``fiscal_limit``: a year where commitments (``basis``) / budget exceed the
       user-set ``max_share_of_budget``.
 
@@ -599,7 +633,8 @@ def fiscal_burden(
     ----------
     IMF and World Bank (2016), *PFRAM User Guide*. EPEC and Eurostat (2016),
     *A Guide to the Statistical Treatment of PPPs*. Eurostat (2004), news release
-    STAT/04/18.
+    STAT/04/18. IPSASB (2011), *IPSAS 32 Service Concession Arrangements: Grantor*,
+    para. 9-10; KSAP, *PSAP 16 Perjanjian Konsesi Jasa - Pemberi Konsesi*.
 
     Examples
     --------
@@ -856,6 +891,7 @@ def _flags(
             f"government share of {shown}",
         )
     )
+    flags.append(_control_flag(fs.control))
     if fs.limit_share is not None:
         basis = {"direct": direct, "direct_plus_expected": total_expected}
         if total_p95 is not None:
@@ -868,7 +904,16 @@ def _flags(
         )
         if values is None:
             flags.append(
-                FiscalFlag("fiscal_limit", rule, source, None, None, fs.limit_share, "no P95 calls")
+                FiscalFlag(
+                    "fiscal_limit",
+                    rule,
+                    source,
+                    None,
+                    None,
+                    fs.limit_share,
+                    "no P95 calls",
+                    FRAMEWORK_LIMIT,
+                )
             )
         else:
             shares = _shares(values, budget)
@@ -887,6 +932,56 @@ def _flags(
                 f"; no budget for {', '.join(map(str, unknown))}" if unknown else ""
             )
             flags.append(
-                FiscalFlag("fiscal_limit", rule, source, triggered, worst, fs.limit_share, detail)
+                FiscalFlag(
+                    "fiscal_limit",
+                    rule,
+                    source,
+                    triggered,
+                    worst,
+                    fs.limit_share,
+                    detail,
+                    FRAMEWORK_LIMIT,
+                )
             )
     return flags
+
+
+def _control_flag(control: Control) -> FiscalFlag:
+    """The IPSAS 32 / PSAP 16 control test (para. 9-10): on the grantor's balance sheet when
+    it controls the services and prices AND the residual interest (or whole-of-life use)."""
+    services = control.services_and_prices
+    residual = control.residual_interest
+    whole = control.whole_of_life
+    # the second condition: residual interest, or use for the whole life (either is enough;
+    # whole-of-life use is the exception, so an unstated one counts as "no")
+    second: bool | None = True if (residual or whole) else (False if residual is False else None)
+    decided: bool | None
+    if services is False or second is False:
+        decided = False
+    elif services is True and second is True:
+        decided = True
+    else:
+        decided = None
+
+    def fact(value: bool | None) -> str:
+        return "not given" if value is None else ("yes" if value else "no")
+
+    detail = (
+        f"government controls services and prices: {fact(services)}; controls the residual "
+        f"interest: {fact(residual)}"
+        + ("" if whole is None else f"; asset used for its whole life: {fact(whole)}")
+    )
+    return FiscalFlag(
+        "ipsas32_control",
+        "the service concession asset is on the government's balance sheet (the grantor "
+        "recognises it, with a liability to the operator) when the government controls or "
+        "regulates what services the operator provides, to whom and at what price, and "
+        "controls any significant residual interest in the asset at the end of the term (or "
+        "the asset is used for its whole life), whoever bears the risks",
+        IPSAS_32,
+        decided,
+        None,
+        None,
+        detail,
+        FRAMEWORK_IPSAS,
+    )

@@ -90,7 +90,6 @@ PAYMENT_KEYS: tuple[str, ...] = (
     "subsidy",
     "guarantee_calls",
     "concession_fee",
-    "guarantee_fee_income",
     "tax_receipts",
     "other",
 )
@@ -103,7 +102,13 @@ DEFAULT_FINANCE_KEYS: tuple[str, ...] = (
     "land",
     "subsidy",
     "concession_fee",
-    "guarantee_fee_income",
+)
+#: A payment key a spec may not count: the guarantee fee is paid to the guarantor (PT PII, a
+#: state-owned enterprise), not to the government, so it is no income of the PPP option.
+GUARANTEE_FEE_KEY = "guarantee_fee_income"
+GUARANTEE_FEE_MESSAGE = (
+    "guarantee fees are paid to the guarantor (PT PII, a state-owned enterprise), not to the "
+    "government: they are not government income in the KPBU option; leave them out"
 )
 #: Tolerance on the sum of discrete outcome probabilities.
 PROBABILITY_TOLERANCE = 1e-9
@@ -446,7 +451,8 @@ class GovernmentPayments:
     """Government payments of the PPP option by calendar year (amount_unit).
 
     Sign convention (as ``finance.model``): positive = paid BY government;
-    receipts (concession fee, guarantee fee income, tax) are negative.
+    receipts (concession fee, tax) are negative. A guarantee fee is paid to PT PII, not to
+    the government, and is never one of them.
     """
 
     years: tuple[int, ...]
@@ -559,7 +565,7 @@ def validate_vfm(data: Any, base_dir: Path | None = None) -> list[SpecIssue]:
     series; outcome probabilities summing to 1; referenced risk and finance models
     valid; risk selections naming known parties and risks; no (party, risk) cost
     counted twice within the PSC or within the PPP option; inline payment arrays of
-    equal length.
+    equal length; no guarantee fee counted as government income (it is PT PII's).
 
     Examples
     --------
@@ -599,6 +605,11 @@ def payment_issues(
 ) -> list[SpecIssue]:
     """Problems of a ``by_year`` payments object or a ``finance_model`` reference."""
     if "finance_model" in payments:
+        fee = [
+            SpecIssue(json_path([*here, "include", k]), GUARANTEE_FEE_MESSAGE)
+            for k, key in enumerate(payments.get("include", ()))
+            if key == GUARANTEE_FEE_KEY
+        ]
         _, issues = resolve_reference(
             payments["finance_model"],
             base_dir,
@@ -606,8 +617,10 @@ def payment_issues(
             finance_loader,
             "finance model",
         )
-        return issues
+        return fee + issues
     by_year = payments["by_year"]
+    if GUARANTEE_FEE_KEY in by_year:
+        return [SpecIssue(json_path([*here, "by_year", GUARANTEE_FEE_KEY]), GUARANTEE_FEE_MESSAGE)]
     lengths = {k: len(v) for k, v in by_year.items() if k != "start_year"}
     if len(set(lengths.values())) > 1:
         sizes = ", ".join(f"{k}: {n}" for k, n in lengths.items())
@@ -822,7 +835,8 @@ def value_for_money(
     ``VfM = PSC - PPP``; ``VfM% = VfM / PSC``. With a risk model every risk term is
     a vector over the same iterations and the statistics are of ``VfM_i``.
     Payments from a finance model are its ``government_flows`` for the keys in
-    ``include`` (default: all but ``tax_receipts``).
+    ``include`` (default: all but ``tax_receipts``). A guarantee fee is never counted: it
+    is paid to the guarantor (PT PII), not to the government.
 
     References
     ----------

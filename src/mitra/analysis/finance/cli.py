@@ -162,6 +162,16 @@ def format_table(result: FinanceResult, solution: Solution | None = None) -> str
     for key in GOVERNMENT_FLOW_KEYS:
         pv = float(result.government_flows[key] @ factors)
         lines.append(f"  {key:<24}{num(pv, ',.1f'):>12}")
+    if result.guarantee_fee.any():
+        fee = float(result.guarantee_fee @ factors)
+        lines += [
+            "",
+            _(
+                "Guarantee fee paid to the guarantor (PT PII), PV %(pv)s: not government "
+                "income, left out of the government flows"
+            )
+            % {"pv": num(fee, ",.1f")},
+        ]
     if solution is not None:
         what = f"{solution.unknown.replace('_', ' ')} = {num(solution.value, ',.6g')}"
         if solution.unknown == "tariff":

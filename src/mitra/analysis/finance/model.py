@@ -54,10 +54,12 @@ GOVERNMENT_FLOW_KEYS = (
     "vgf",
     "land",
     "subsidy",
-    "guarantee_fee_income",
     "tax_receipts",
     "concession_fee",
 )
+#: Not a government flow: a guarantee fee (``guarantee_fee``) is paid by the private party to
+#: the guarantor, PT PII, a state-owned enterprise with its own balance sheet; it is neither
+#: APBN nor APBD income, so it never lowers the government's cost (issue 12).
 
 #: Per-year arrays of a result, in reporting order.
 PER_YEAR_FIELDS = (
@@ -99,7 +101,9 @@ class FinanceResult:
     (``-(private capex)`` in construction, CFADS in operation).
     ``government_flows`` (keys :data:`GOVERNMENT_FLOW_KEYS`): positive = paid
     by government, negative = received. ``dscr`` is NaN where there is no debt
-    service. Summary IRRs, DSCRs and LLCR are ``None`` where undefined.
+    service. Summary IRRs, DSCRs and LLCR are ``None`` where undefined. The guarantee fee
+    (``guarantee_fee``) is a private cost paid to the guarantor (PT PII), not a government
+    flow.
     """
 
     name: str
@@ -484,7 +488,6 @@ def run_model(model: FinanceModel) -> FinanceResult:
         "vgf": lines.vgf,
         "land": lines.land,
         "subsidy": lines.subsidy,
-        "guarantee_fee_income": -lines.guarantee_fee,
         "tax_receipts": -tax,
         "concession_fee": -lines.concession_fee,
     }

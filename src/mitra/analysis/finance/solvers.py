@@ -18,7 +18,13 @@ from typing import Literal, TypeAlias
 from scipy.optimize import brentq
 
 from mitra.analysis.finance.model import FinanceResult, _discount, run_model
-from mitra.analysis.finance.spec import FinanceModel, Vgf
+from mitra.analysis.finance.spec import (
+    VGF_USER_CHARGE_MESSAGE,
+    FinanceModel,
+    Vgf,
+    construction_interest,
+    has_user_charge,
+)
 
 __all__ = ["Solution", "SolveError", "solve"]
 
@@ -45,6 +51,30 @@ class Solution:
 
 
 # --------------------------------------------------------------------------- solver
+
+
+def vgf_ceiling(model: FinanceModel) -> float:
+    """The largest VGF the regulation allows (amount_unit).
+
+    ``V* = s (C + IDC(V*))`` with ``s`` = ``vgf.max_share`` (default 0.49) and ``C`` the
+    construction capex plus the other costs of the construction years. IDC falls linearly
+    as VGF replaces debt, ``IDC(V) = IDC(0) - k V``, so ``V* = s (C + IDC(0)) / (1 + s k)``
+    (PMK 223/PMK.011/2012: the cap is on construction cost including IDC).
+    """
+    share = model.vgf.max_share if model.vgf is not None else Vgf(0.0).max_share
+    c = model.construction_years
+    other = [model.other_costs.get(model.start_year + j, 0.0) for j in range(c)]
+    cost = math.fsum(model.capex) + math.fsum(other)
+    if model.debt is None:
+        return share * cost
+
+    def idc(v: float) -> float:
+        assert model.debt is not None
+        return construction_interest(model.capex, other, v, model.debt.share, model.debt.rate)
+
+    idc0 = idc(0.0)
+    k = idc0 - idc(1.0)
+    return share * (cost + idc0) / (1.0 + share * k)
 
 
 def _set_unknown(model: FinanceModel, unknown: str, value: float) -> FinanceModel:
@@ -87,7 +117,9 @@ def solve(model: FinanceModel, *, unknown: Unknown, target_equity_irr: float) ->
     SolveError
         When the model lacks the line to solve for, or no value in the feasible
         bracket reaches the target: ``[0, inf)`` for the availability payment
-        and the tariff, ``[0, vgf.max_share x capex total]`` for VGF.
+        and the tariff, ``[0, V*]`` for VGF with ``V*`` from :func:`vgf_ceiling` (the cap
+        measured on construction cost including IDC); VGF is refused outright for a
+        project without a user charge (PMK 223/PMK.011/2012).
 
     Notes
     -----
@@ -118,6 +150,8 @@ def solve(model: FinanceModel, *, unknown: Unknown, target_equity_irr: float) ->
         raise SolveError("the model has no user_pays tariff to solve for; add one")
     if unknown not in ("availability_payment", "vgf", "tariff"):
         raise SolveError(f"unknown must be availability_payment, vgf or tariff, got {unknown!r}")
+    if unknown == "vgf" and not has_user_charge(model.user_pays):
+        raise SolveError(VGF_USER_CHARGE_MESSAGE)
 
     def f(value: float) -> float:
         flows = run_model(_set_unknown(model, unknown, value)).equity_flows
@@ -136,11 +170,12 @@ def solve(model: FinanceModel, *, unknown: Unknown, target_equity_irr: float) ->
     capex_total = math.fsum(model.capex)
     if unknown == "vgf":
         share = model.vgf.max_share if model.vgf is not None else Vgf(0.0).max_share
-        hi = share * capex_total
+        hi = vgf_ceiling(model)
         if f(hi) < 0:
             raise SolveError(
-                f"even the maximum VGF ({share:.0%} of capex = {hi:,.6g}) does not reach the "
-                f"target equity IRR {target_equity_irr:.4%}"
+                f"even the maximum VGF ({share:.0%} of construction cost including interest "
+                f"during construction = {hi:,.6g}) does not reach the target equity IRR "
+                f"{target_equity_irr:.4%}"
             )
     else:
         current = (

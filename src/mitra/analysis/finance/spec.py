@@ -44,7 +44,8 @@ SPEC_VERSION = "1.0"
 
 #: Default cap on VGF as a share of construction cost. Indonesia's VGF
 #: regulation (PMK 223/PMK.011/2012) caps the support at 49 % of the
-#: construction cost; a spec may state another cap.
+#: construction cost, which includes interest during construction and excludes land;
+#: a spec may state another cap.
 DEFAULT_VGF_MAX_SHARE = 0.49
 
 #: Default loss carry-forward in years (Indonesia, UU PPh art. 6(2): five years).
@@ -130,7 +131,11 @@ class ConcessionFee:
 
 @dataclass(frozen=True)
 class Vgf:
-    """Viability-gap funding: ``amount`` (amount_unit) paid pro rata to construction capex."""
+    """Viability-gap funding: ``amount`` (amount_unit) paid pro rata to construction capex.
+
+    Only for a project with a user charge; at most ``max_share`` of the construction cost
+    including interest during construction (PMK 223/PMK.011/2012).
+    """
 
     amount: float
     max_share: float = DEFAULT_VGF_MAX_SHARE
@@ -336,7 +341,8 @@ def validate_model(data: Any) -> list[SpecIssue]:
     ``capex`` and ``land_acquisition`` with one value per construction year
     and a positive capex total; a revenue source (``user_pays`` or
     ``availability_payment``); ``other_costs`` keys inside the concession;
-    VGF at most ``max_share`` of the capex total; debt ``grace_years <
+    VGF only with a user charge (PMK 223/PMK.011/2012) and at most ``max_share`` of the
+    construction cost including interest during construction; debt ``grace_years <
     tenor_years``, the loan repaid by the hand-back year, and ``target_dscr``
     when the repayment is sculpted.
 
@@ -346,6 +352,94 @@ def validate_model(data: Any) -> list[SpecIssue]:
     ["$: missing required field 'amount_unit'"]
     """
     return validate(data, _SCHEMA, _semantic_issues)
+
+
+#: Why a project with no user charge gets no VGF (``$.vgf``).
+VGF_USER_CHARGE_MESSAGE = (
+    "VGF (Dukungan Kelayakan) is only for a project whose return comes from user tariffs "
+    "(PMK 223/PMK.011/2012), not from availability payments alone; this project has no user "
+    "charge ('user_pays' with a tariff and demand above 0)"
+)
+
+
+def has_user_charge(user_pays: Mapping[str, Any] | UserPays | None) -> bool:
+    """Whether users pay a tariff: ``user_pays`` with a tariff and a demand above 0.
+
+    PMK 223/PMK.011/2012 gives VGF (Dukungan Kelayakan) only to a KPBU whose return comes
+    from the users' tariffs; a project paid by availability payments alone gets none.
+    """
+    if user_pays is None:
+        return False
+    if isinstance(user_pays, UserPays):
+        return user_pays.tariff > 0 and user_pays.demand > 0
+    return float(user_pays["tariff"]) > 0 and float(user_pays["demand"]) > 0
+
+
+def construction_interest(
+    capex: Iterable[float],
+    other: Iterable[float],
+    vgf_amount: float,
+    debt_share: float,
+    debt_rate: float,
+) -> float:
+    """Interest during construction (IDC, amount_unit) of the senior debt.
+
+    Parameters
+    ----------
+    capex : iterable of float
+        Construction capex by construction year (amount_unit).
+    other : iterable of float
+        Other costs falling in the same construction years (amount_unit).
+    vgf_amount : float
+        VGF (amount_unit), paid pro rata to capex.
+    debt_share, debt_rate : float
+        Gearing (share of private capex drawn as debt) and debt rate (decimal per year).
+
+    Returns
+    -------
+    float
+        ``IDC = sum_j share K_j ((1 + r)^(c - 1 - j) - 1)`` with private capex
+        ``K_j = capex_j + other_j - VGF capex_j / sum capex``: a draw at the end of year ``j``
+        capitalises interest until COD, as in :func:`~mitra.analysis.finance.run_model`.
+
+    Notes
+    -----
+    The loan is drawn at its gearing share; when a sculpted loan is sized down by its
+    target DSCR the model's IDC is that of the smaller loan (lower), so a VGF within this cap
+    is within the regulation's.
+
+    Examples
+    --------
+    >>> round(construction_interest([100, 100], [0, 0], 0.0, 0.7, 0.10), 12)
+    7.0
+    """
+    k = list(capex)
+    extra = list(other)
+    total = math.fsum(k)
+    c = len(k)
+    idc = 0.0
+    for j, amount in enumerate(k):
+        private = amount + extra[j] - (vgf_amount * amount / total if total else 0.0)
+        idc += debt_share * private * ((1.0 + debt_rate) ** (c - 1 - j) - 1.0)
+    return idc
+
+
+def vgf_construction_cost(spec: Mapping[str, Any], vgf_amount: float) -> tuple[float, float]:
+    """Construction cost including IDC, and the IDC, of a schema-valid spec (amount_unit).
+
+    The VGF cap of PMK 223/PMK.011/2012 is a share of the construction cost, which includes
+    the interest during construction and excludes land: ``capex + other costs of the
+    construction years + IDC(VGF)``.
+    """
+    start, c = int(spec["start_year"]), int(spec["construction_years"])
+    capex = [float(v) for v in spec["capex"]]
+    others = {int(y): float(v) for y, v in spec.get("other_costs", {}).items()}
+    other = [others.get(start + j, 0.0) for j in range(c)]
+    debt = spec.get("debt")
+    idc = 0.0
+    if debt is not None and len(capex) == c:
+        idc = construction_interest(capex, other, vgf_amount, debt["share"], debt["rate"])
+    return math.fsum(capex) + math.fsum(other) + idc, idc
 
 
 def _issue(parts: Iterable[str | int], message: str) -> SpecIssue:
@@ -394,13 +488,19 @@ def _semantic_issues(spec: Mapping[str, Any]) -> list[SpecIssue]:
                 )
             )
     vgf = spec.get("vgf")
-    if vgf is not None and capex_total > 0:
-        cap = vgf.get("max_share", DEFAULT_VGF_MAX_SHARE) * capex_total
+    if vgf is not None and vgf["amount"] > 0 and not has_user_charge(spec.get("user_pays")):
+        issues.append(_issue(["vgf"], VGF_USER_CHARGE_MESSAGE))
+    elif vgf is not None and capex_total > 0:
+        share = vgf.get("max_share", DEFAULT_VGF_MAX_SHARE)
+        cost, idc = vgf_construction_cost(spec, vgf["amount"])
+        cap = share * cost
         if vgf["amount"] > cap * (1 + 1e-12):
             issues.append(
                 _issue(
                     ["vgf", "amount"],
-                    f"must be at most max_share x capex total = {cap:.6g}, got {vgf['amount']:.6g}",
+                    f"must be at most max_share x construction cost including interest during "
+                    f"construction = {share:g} x ({cost - idc:.6g} + IDC {idc:.6g}) = {cap:.6g}, "
+                    f"got {vgf['amount']:.6g}",
                 )
             )
     debt = spec.get("debt")

@@ -8,7 +8,9 @@
   are monaco input variables and the Cholesky factor is applied in ``preprocess``).
 
 Both return ``(mean NPV, {party: mean cost})`` so the bench can check that they
-agree with the engine.
+agree with the engine. :func:`numpy_reference_total` adds, straightforwardly, the summary the
+engine's total includes (percentiles of NPV, total and party costs, VaR and CVaR per party, and
+the Spearman tornado of every risk against NPV), so that totals are compared with totals.
 """
 
 from __future__ import annotations
@@ -53,6 +55,53 @@ def numpy_reference(model: RiskModel, n: int, seed: int) -> tuple[float, dict[st
     npv = model.base_npv - costs.sum(axis=1)
     party = (costs @ model.allocation_matrix).mean(axis=0)
     return float(npv.mean()), dict(zip(model.party_ids, party.tolist(), strict=True))
+
+
+PERCENTILES = (1, 5, 10, 25, 50, 75, 90, 95, 99)
+
+
+def numpy_reference_total(
+    model: RiskModel, n: int, seed: int, var_confidence: float = 0.95
+) -> dict[str, Any]:
+    """The straightforward version's sampling plus the same summary the engine reports."""
+    rng = np.random.default_rng(seed)
+    r = len(model.risks)
+    occurs = rng.random((n, r)) < model.probabilities
+    z = rng.standard_normal((n, r)) @ np.linalg.cholesky(model.correlation_matrix).T
+    u = ndtr(z)
+    x = np.empty((n, r))
+    for i, risk in enumerate(model.risks):
+        x[:, i] = frozen(risk.impact).ppf(u[:, i])
+    costs = occurs * x * model.pv_factors
+    total = costs.sum(axis=1)
+    npv = model.base_npv - total
+    parties = costs @ model.allocation_matrix
+
+    def summary(values: np.ndarray) -> dict[str, Any]:
+        var = float(np.percentile(values, 100 * var_confidence))
+        tail = values[values >= var]
+        return {
+            "mean": float(values.mean()),
+            "sd": float(values.std(ddof=1)),
+            "percentiles": np.percentile(values, PERCENTILES).tolist(),
+            "var": var,
+            "cvar": float(tail.mean()),
+        }
+
+    npv_ranks = stats.rankdata(npv)
+    tornado = [
+        float(stats.pearsonr(stats.rankdata(costs[:, i]), npv_ranks)[0])
+        if costs[:, i].std() > 0
+        else 0.0
+        for i in range(r)
+    ]
+    return {
+        "npv": {**summary(npv), "histogram": np.histogram(npv, bins=40)[0].tolist()},
+        "total": summary(total),
+        "parties": [summary(parties[:, j]) for j in range(parties.shape[1])],
+        "risks": [float(costs[:, i].mean()) for i in range(r)],
+        "tornado": tornado,
+    }
 
 
 def monaco_reference(model: RiskModel, n: int, seed: int) -> tuple[float, dict[str, float]]:

@@ -188,3 +188,27 @@ def test_no_warning_once_the_base_cash_flows_are_in(client, world, register):
     assert 'data-testid="flows-empty"' not in client.get(tab).content.decode()
     url = f"/en/partnerships/{world.partnership.pk}/risks/template/"
     assert "still empty" not in client.get(url).content.decode()
+
+
+def test_the_heat_map_download_on_the_tab_gives_the_chart_numbers_not_the_register(
+    client, world, register
+):
+    from mitra.risks import templating
+
+    templating.template_apply(
+        actor=world.users["lead_admin"], partnership=world.partnership, key="toll-road"
+    )
+    sign_in(client, world, "lead_admin")
+    tab = f"/en/partnerships/{world.partnership.pk}/risks/"
+    page = client.get(tab).content.decode()
+    assert 'href="?export=csv&amp;chart=heat-map"' in page
+    response = client.get(tab + "?export=csv&chart=heat-map")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content if response.streaming else [response.content])
+    head = body.decode("utf-8-sig").splitlines()[0]
+    # The chart's columns (impact, likelihood, score, the risks in the cell), not the register's.
+    assert head.split(",")[:2] == ["Impact", "Likelihood"], head
+    assert "Id" not in head.split(",")
+    assert client.get(tab + "?export=csv&chart=no-such-chart").status_code == 404
+    sign_in(client, world, "outsider")
+    assert client.get(tab + "?export=csv&chart=heat-map").status_code == 404

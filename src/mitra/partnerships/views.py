@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.accounts.ratelimits import limited, too_many
+from mitra.core.charts import Chart, chart_download
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.exports import export_format, table_response
 from mitra.core.templatetags.mitra import quantity
@@ -137,6 +138,12 @@ def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> Ht
     except LookupError:
         raise NotFound(_("A partnership has no such section.")) from None
     fmt = export_format(request)
+    if fmt and request.GET.get("chart"):
+        # A chart's own numbers (core/chart.html links them relative to the page it is on).
+        download = chart_download(request, _charts_in(current.context(request, partnership)))
+        if download is None:
+            raise NotFound(_("This section has no such chart."))
+        return download
     if fmt and current.export is not None:
         return table_response(
             rows=list(current.export.rows(request, partnership)),
@@ -145,6 +152,18 @@ def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> Ht
             filename=f"{partnership.code}-{current.label}",
         )
     return render_tab(request, partnership, current, current.context(request, partnership))
+
+
+def _charts_in(context: dict[str, Any]) -> list[Chart]:
+    """The charts a tab's context holds, as values or inside lists, tuples and dicts."""
+    found: list[Chart] = []
+    for value in context.values():
+        items = value.values() if isinstance(value, dict) else value
+        if isinstance(value, Chart):
+            found.append(value)
+        elif isinstance(value, list | tuple | dict):
+            found.extend(item for item in items if isinstance(item, Chart))
+    return found
 
 
 # --- create and edit a partnership ---------------------------------------------------------------

@@ -72,6 +72,12 @@ class Op:
     multipart: bool = False
 
 
+def _player_key(w: World) -> str:
+    from mitra.benefits.selectors import players_of
+
+    return players_of(w.partnership)[0].key
+
+
 def _extra_need(w: World) -> Need:
     return services.need_create(
         actor=w.users["lead_admin"],
@@ -259,6 +265,38 @@ OPS: dict[str, Op] = {
     ),
     "start simulation": Op("POST", lambda w: f"{P}/{w.partnership.pk}/simulations", lambda w: {}),
     "get simulation": Op("GET", lambda w: "/simulations/999999"),
+    # goals (issue 13)
+    "get alignment spec": Op("GET", lambda w: f"{P}/{w.partnership.pk}/alignment-spec"),
+    "get alignment": Op("GET", lambda w: f"{P}/{w.partnership.pk}/alignment"),
+    "list levers": Op("GET", lambda w: f"{P}/{w.partnership.pk}/levers"),
+    "create lever": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/levers", lambda w: {"catalogue_key": "tariff"}
+    ),
+    "put objective": Op(
+        "PUT",
+        lambda w: f"{P}/{w.partnership.pk}/levers/999999/objective",
+        lambda w: {"direction": "target", "preferred": 5, "acceptable_min": 1, "acceptable_max": 9},
+    ),
+    "list negotiation": Op("GET", lambda w: f"{P}/{w.partnership.pk}/negotiation"),
+    "create negotiation entry": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/negotiation",
+        lambda w: {"kind": "proposal", "subject": "Tariff review", "value_text": "every two years"},
+    ),
+    # benefits (issue 13)
+    "get sharing game": Op("GET", lambda w: f"{P}/{w.partnership.pk}/sharing-game"),
+    "put sharing game": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/sharing-game", lambda w: {}),
+    "get sharing": Op("GET", lambda w: f"{P}/{w.partnership.pk}/sharing"),
+    "put unit values": Op(
+        "PUT",
+        lambda w: f"{P}/{w.partnership.pk}/sharing/unit-values",
+        lambda w: {"resource_type": "expertise", "unit": "person-days", "value": "1500000"},
+    ),
+    "put coalitions": Op(
+        "PUT",
+        lambda w: f"{P}/{w.partnership.pk}/sharing/coalitions",
+        lambda w: {"members": [_player_key(w)], "worth": "100"},
+    ),
 }
 
 # Expected status per actor. Order: anonymous, outsider, member, lead_admin, staff.
@@ -338,6 +376,18 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "put risk model": (401, 404, 403, 200, 403),
     "start simulation": (401, 404, 400, 400, 403),
     "get simulation": (401, 404, 404, 404, 404),
+    "get alignment spec": (401, 404, 404, 404, 404),
+    "get alignment": (401, 404, 404, 404, 404),
+    "list levers": (401, 404, 200, 200, 200),
+    "create lever": (401, 404, 201, 201, 403),
+    "put objective": (401, 404, 404, 404, 404),
+    "list negotiation": (401, 404, 200, 200, 200),
+    "create negotiation entry": (401, 404, 201, 201, 403),
+    "get sharing game": (401, 404, 200, 200, 200),
+    "put sharing game": (401, 404, 422, 422, 403),
+    "get sharing": (401, 404, 200, 200, 200),
+    "put unit values": (401, 404, 200, 200, 403),
+    "put coalitions": (401, 404, 200, 200, 403),
 }
 
 CASES = [

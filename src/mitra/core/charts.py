@@ -864,3 +864,282 @@ def bars(
         places=(None, *(places for _n in names)),
         language=language,
     )
+
+
+def intervals(
+    key: str,
+    title: str,
+    caption: str,
+    *,
+    items: Sequence[Mapping[str, Any]],
+    x_label: str,
+    y_label: str | None = None,
+    names: Mapping[str, str] | None = None,
+    shared: tuple[Number, Number] | None = None,
+    gap: tuple[Number, Number] | None = None,
+    limits: tuple[Number, Number] | None = None,
+    places: int = 0,
+    language: str | None = None,
+) -> Chart:
+    """One row per item on one axis: a bar from ``low`` to ``high`` (e.g. a partner's acceptable
+    range), a thin whisker out to ``outer`` (e.g. its walk-away point) and a tick at ``point``
+    (e.g. its preferred value); ``shared`` (lo, hi) shades in green the span every bar covers,
+    ``gap`` (lo, hi) in red the span between bars that miss each other. An item without
+    ``low``/``high`` (a value the reader may not see) keeps its row, empty. ``names`` label the
+    parts (``range``, ``point``, ``outer``, ``shared``, ``gap``) in the legend and the table;
+    ``limits`` (e.g. the values a lever can take) keep the axis inside them.
+    Rows: label, low, high, point, outer."""
+    name = {
+        "range": _("Range"),
+        "point": _("Point"),
+        "outer": _("Outer limit"),
+        "shared": _("Common to all"),
+        "gap": _("No common value"),
+        **(names or {}),
+    }
+    data = []
+    for item in items:
+        low, high, outer = _f(item.get("low")), _f(item.get("high")), _f(item.get("outer"))
+        reach_lo = reach_hi = None
+        if outer is not None and low is not None and high is not None:
+            reach_lo, reach_hi = (outer, low) if outer < low else (high, outer)
+        data.append(
+            {
+                "label": str(item["label"]),
+                "low": low,
+                "high": high,
+                "point": _f(item.get("point")),
+                "reach_lo": reach_lo,
+                "reach_hi": reach_hi,
+            }
+        )
+    has = {
+        "range": any(d["low"] is not None for d in data),
+        "point": any(d["point"] is not None for d in data),
+        "outer": any(d["reach_lo"] is not None for d in data),
+        "shared": shared is not None,
+        "gap": gap is not None,
+    }
+    style = {
+        "range": (PRIMARY, "square"),
+        "point": (DARK, "M0,-1V1"),
+        "outer": (GREY, "M-1,0H1"),
+        "shared": (GREEN, "square"),
+        "gap": (RED, "square"),
+    }
+    parts = [p for p in ("range", "point", "outer", "shared", "gap") if has[p]]
+    legend_names = [name[p] for p in parts]
+    color = alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=legend_names, range=[style[p][0] for p in parts]),
+        legend=alt.Legend(symbolSize=110, symbolOpacity=1, columns=_legend_columns(legend_names)),
+    )
+    values = [d[k] for d in data for k in ("low", "high", "point", "reach_lo", "reach_hi")]
+    values += [*(shared or ()), *(gap or ())]
+    lo, hi = _domain(_f(v) for v in values)
+    pad = ((hi - lo) or abs(hi) or 1.0) * 0.04
+    start, end = lo - pad, hi + pad
+    if limits is not None:
+        start, end = max(start, float(limits[0])), min(end, float(limits[1]))
+    x_scale = alt.Scale(domain=[start, end], zero=False, nice=limits is None)
+    y = alt.Y("label:N", sort=[d["label"] for d in data], title=y_label or None)
+    base = _base(data)
+
+    def x(f: str) -> alt.X:
+        return alt.X(f"{f}:Q", title=x_label, scale=x_scale, axis=_axis(places))
+
+    def kind(chart: alt.Chart, part: str) -> alt.Chart:
+        return chart.transform_calculate(kind=json.dumps(name[part]))
+
+    # Every row keeps its place, also one with nothing to draw (a hidden value).
+    layers: list[alt.Chart] = [base.mark_point(opacity=0).encode(y=y)]
+    for part, span in (("shared", shared), ("gap", gap)):
+        if span is not None:
+            layers.append(
+                kind(_base([{"a": _f(span[0]), "b": _f(span[1])}]), part)
+                .mark_rect(opacity=0.18)
+                .encode(x=x("a"), x2="b:Q", color=color)
+            )
+    if has["outer"]:
+        layers.append(
+            kind(base.transform_filter("datum.reach_lo != null"), "outer")
+            .mark_rule(strokeWidth=1.6, strokeDash=[4, 3])
+            .encode(y=y, x=x("reach_lo"), x2="reach_hi:Q", color=color)
+        )
+    layers.append(
+        kind(base.transform_filter("datum.low != null"), "range")
+        .mark_bar(size=14)
+        .encode(y=y, x=x("low"), x2="high:Q", color=color)
+    )
+    if has["point"]:
+        layers.append(
+            kind(base.transform_filter("datum.point != null"), "point")
+            .mark_tick(thickness=3, size=22)
+            .encode(y=y, x=x("point"), color=color)
+        )
+    spec = _size(alt.layer(*layers), {"step": 40})
+    rows = [
+        (str(i["label"]), i.get("low"), i.get("high"), i.get("point"), i.get("outer"))
+        for i in items
+    ]
+    return _chart(
+        key,
+        title,
+        caption,
+        spec,
+        columns=[
+            y_label or _("Item"),
+            _("%(range)s: from") % {"range": name["range"]},
+            _("%(range)s: to") % {"range": name["range"]},
+            name["point"],
+            name["outer"],
+        ],
+        rows=rows,
+        places=(None, places, places, places, places),
+        language=language,
+    )
+
+
+def waterfall(
+    key: str,
+    title: str,
+    caption: str,
+    *,
+    steps: Sequence[tuple[str, Number, bool]],
+    x_label: str,
+    y_label: str,
+    places: int = 1,
+    language: str | None = None,
+) -> Chart:
+    """A waterfall: ``steps`` of (label, amount, is_total) from left to right. A step that is not
+    a total adds its amount (positive green, negative red) to the running total; a total (blue)
+    is drawn from zero to its amount and restarts the running total there. Rows: one per step:
+    the label, the amount, the running total after it."""
+    data: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    running = 0.0
+    for label, amount, is_total in steps:
+        value = float(amount)
+        if is_total:
+            start, end, kind = 0.0, value, "total"
+            running = value
+        else:
+            start, end = running, running + value
+            kind = "up" if value >= 0 else "down"
+            running = end
+        data.append({"label": str(label), "start": start, "end": end, "kind": kind})
+        rows.append((str(label), amount, running))
+    labels = [d["label"] for d in data]
+    step = (WIDTH - 80) / max(len(labels), 1)
+    fits = max((len(s) for s in labels), default=0) * _CHAR_PX < step - 6
+    x = alt.X(
+        "label:N",
+        title=x_label,
+        sort=labels,
+        axis=alt.Axis(labelAngle=0 if fits else -35, labelLimit=160),
+    )
+    colour = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=["total", "up", "down"], range=[PRIMARY, GREEN, RED]),
+        legend=None,
+    )
+    bars_layer = (
+        _base(data)
+        .mark_bar()
+        .encode(
+            x=x, y=alt.Y("start:Q", title=y_label, axis=_axis(places)), y2="end:Q", color=colour
+        )
+    )
+    zero = _base([{"zero": 0}]).mark_rule(color=DARK, strokeWidth=1).encode(y="zero:Q")
+    spec = _size(alt.layer(bars_layer, zero), HEIGHT)
+    return _chart(
+        key,
+        title,
+        caption,
+        spec,
+        columns=[x_label, y_label, _("Running total")],
+        rows=rows,
+        places=(None, places, places),
+        language=language,
+    )
+
+
+def stacked_bars_with_lines(
+    key: str,
+    title: str,
+    caption: str,
+    *,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[Number]],
+    lines: Mapping[str, Sequence[Number | None]],
+    x_label: str,
+    y_label: str,
+    places: int = 1,
+    language: str | None = None,
+) -> Chart:
+    """Stacked vertical bars per category (``series``: name → one value per category) with
+    ``lines`` drawn over them (name → one value per category, ``None`` for a gap), e.g.
+    commitments by year against a budget limit. Rows: the category, each series, each line."""
+    names, line_names = list(series), list(lines)
+    for n in names:
+        if len(series[n]) != len(categories):
+            raise ValueError(f"series {n!r} needs one value per category")
+    for n in line_names:
+        if len(lines[n]) != len(categories):
+            raise ValueError(f"line {n!r} needs one value per category")
+    data = [
+        {"category": str(c), "series": n, "value": _f(series[n][i])}
+        for i, c in enumerate(categories)
+        for n in names
+    ]
+    line_data = [
+        {"category": str(c), "series": n, "value": _f(lines[n][i])}
+        for i, c in enumerate(categories)
+        for n in line_names
+        if lines[n][i] is not None
+    ]
+    step = (WIDTH - 80) / max(len(categories), 1)
+    fits = max((len(str(c)) for c in categories), default=0) * _CHAR_PX < step - 6
+    sort = [str(c) for c in categories]
+    x = alt.X(
+        "category:N",
+        title=x_label,
+        sort=sort,
+        axis=alt.Axis(labelAngle=0 if fits else -45, labelLimit=140, labelOverlap=True),
+    )
+    everything = [*names, *line_names]
+    colours = [CATEGORY[i % len(CATEGORY)] for i in range(len(names))] + [
+        [RED, DARK, PURPLE][i % 3] for i in range(len(line_names))
+    ]
+    colour = alt.Color(
+        "series:N",
+        sort=everything,
+        scale=alt.Scale(domain=everything, range=colours),
+        legend=alt.Legend(title=None, symbolType="square", columns=_legend_columns(everything)),
+    )
+    y = alt.Y("value:Q", title=y_label, axis=_axis(places))
+    bars = _base(data).mark_bar().encode(x=x, y=y, color=colour)
+    layers: list[Any] = [bars]
+    if line_data:
+        layers.append(
+            _base(line_data)
+            .mark_line(strokeDash=[6, 3], strokeWidth=2, point=alt.OverlayMarkDef(size=14))
+            .encode(x=x, y=alt.Y("value:Q"), color=colour)
+        )
+    zero = _base([{"zero": 0}]).mark_rule(color=DARK, strokeWidth=1).encode(y="zero:Q")
+    spec = _size(alt.layer(*layers, zero), HEIGHT)
+    rows = [
+        (c, *(series[n][i] for n in names), *(lines[n][i] for n in line_names))
+        for i, c in enumerate(categories)
+    ]
+    return _chart(
+        key,
+        title,
+        caption,
+        spec,
+        columns=[x_label, *names, *line_names],
+        rows=rows,
+        places=(None, *(places for _n in everything)),
+        language=language,
+    )

@@ -52,6 +52,9 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 	$(BIN)/python bench/charts.py $(BENCH_ARGS)
 	$(BIN)/python bench/risks.py $(BENCH_ARGS)
+	$(BIN)/python bench/finance_page.py $(BENCH_ARGS)
+	$(BIN)/python bench/report.py $(BENCH_ARGS)
+	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 
 # The long part of the reliability suite: kill -9 of the web server and the worker (repeated),
 # races at scale, schemathesis with more examples; prints a table. SOAK_ARGS=--quick: one run each.

@@ -49,3 +49,32 @@ def test_public_reads_declare_that_anonymous_access_is_allowed():
     assert {} not in history["security"]  # partners only: credentials required
     create = schema["paths"]["/api/v1/partnerships"]["post"]
     assert {} not in create["security"]
+
+
+def test_no_two_api_schemas_share_a_name():
+    # The OpenAPI document names its components after the schema classes: two classes with one
+    # name (e.g. an ObjectiveOut in two apps) silently document one app's operations with the
+    # other's schema, and clients and schemathesis then check the wrong fields.
+    import importlib
+    import inspect
+    import pkgutil
+    from collections import defaultdict
+
+    import ninja
+
+    import mitra
+
+    owners: dict[str, set[str]] = defaultdict(set)
+    for info in pkgutil.walk_packages(mitra.__path__, "mitra."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if not (leaf in {"api", "schemas"} or leaf.endswith("_api")):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, ninja.Schema)
+                and value.__module__ == info.name
+            ):
+                owners[name].add(info.name)
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}

@@ -297,6 +297,47 @@ OPS: dict[str, Op] = {
         lambda w: f"{P}/{w.partnership.pk}/sharing/coalitions",
         lambda w: {"members": [_player_key(w)], "worth": "100"},
     ),
+    # finance (issue 12)
+    "get finance model": Op("GET", lambda w: f"{P}/{w.partnership.pk}/finance-model"),
+    "put finance model": Op(
+        "PUT", lambda w: f"{P}/{w.partnership.pk}/finance-model", lambda w: {"spec_version": "9"}
+    ),
+    "get finance results": Op("GET", lambda w: f"{P}/{w.partnership.pk}/finance-results"),
+    "get vfm": Op("GET", lambda w: f"{P}/{w.partnership.pk}/vfm"),
+    "put vfm": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/vfm", lambda w: {}),
+    "put vfm checklist": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/vfm/checklist", lambda w: {}),
+    "get fiscal": Op("GET", lambda w: f"{P}/{w.partnership.pk}/fiscal"),
+    "put fiscal": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/fiscal", lambda w: {}),
+    "add guarantee": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees", lambda w: {}
+    ),
+    "update guarantee": Op(
+        "PUT", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees/999999", lambda w: {}
+    ),
+    "delete guarantee": Op("DELETE", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees/999999"),
+    "list stress tests": Op("GET", lambda w: f"{P}/{w.partnership.pk}/stress-tests"),
+    "add stress test": Op("POST", lambda w: f"{P}/{w.partnership.pk}/stress-tests", lambda w: {}),
+    "run stress tests": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/stress-tests/run", lambda w: {}
+    ),
+    "update stress test": Op(
+        "PUT", lambda w: f"{P}/{w.partnership.pk}/stress-tests/999999", lambda w: {}
+    ),
+    "delete stress test": Op("DELETE", lambda w: f"{P}/{w.partnership.pk}/stress-tests/999999"),
+    "get budget": Op("GET", lambda w: f"/organisations/{w.pemda.pk}/budget"),
+    "put budget": Op("PUT", lambda w: f"/organisations/{w.pemda.pk}/budget", lambda w: {}),
+    "get fiscal portfolio": Op("GET", lambda w: f"/organisations/{w.pemda.pk}/fiscal-portfolio"),
+    "download report pdf": Op("GET", lambda w: f"{P}/{w.partnership.pk}/report.pdf"),
+    "download report xlsx": Op("GET", lambda w: f"{P}/{w.partnership.pk}/report.xlsx"),
+    # matching (issue 17)
+    "needs board": Op("GET", lambda w: "/needs/open"),
+    "offer on a need": Op("POST", lambda w: f"/needs/{w.need.pk}/offers", lambda w: {}),
+    "get offer": Op("GET", lambda w: "/offers/999999"),
+    "update offer": Op("PATCH", lambda w: "/offers/999999", lambda w: {}),
+    "accept offer": Op("POST", lambda w: "/offers/999999/accept", lambda w: {}),
+    "decline offer": Op("POST", lambda w: "/offers/999999/decline", lambda w: {}),
+    "withdraw offer": Op("POST", lambda w: "/offers/999999/withdraw", lambda w: {}),
+    "matches of a need": Op("GET", lambda w: f"/needs/{w.need.pk}/matches"),
 }
 
 # Expected status per actor. Order: anonymous, outsider, member, lead_admin, staff.
@@ -388,6 +429,35 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "get sharing": (401, 404, 200, 200, 200),
     "put unit values": (401, 404, 200, 200, 403),
     "put coalitions": (401, 404, 200, 200, 403),
+    "get finance model": (404, 404, 404, 404, 404),
+    "put finance model": (401, 404, 403, 422, 403),
+    "get finance results": (404, 404, 404, 404, 404),
+    "get vfm": (401, 404, 200, 200, 200),
+    "put vfm": (401, 422, 422, 422, 422),
+    "put vfm checklist": (401, 422, 422, 422, 422),
+    "get fiscal": (401, 404, 200, 200, 200),
+    "put fiscal": (401, 422, 422, 422, 422),
+    "add guarantee": (401, 422, 422, 422, 422),
+    "update guarantee": (401, 422, 422, 422, 422),
+    "delete guarantee": (401, 404, 404, 404, 404),
+    "list stress tests": (401, 404, 200, 200, 200),
+    "add stress test": (401, 422, 422, 422, 422),
+    "run stress tests": (401, 404, 403, 400, 403),
+    "update stress test": (401, 422, 422, 422, 422),
+    "delete stress test": (401, 404, 404, 404, 404),
+    "get budget": (401, 200, 200, 200, 200),
+    "put budget": (401, 422, 422, 422, 422),
+    "get fiscal portfolio": (401, 200, 200, 200, 200),
+    "download report pdf": (401, 404, 200, 200, 200),
+    "download report xlsx": (401, 404, 200, 200, 200),
+    "needs board": (200, 200, 200, 200, 200),
+    "offer on a need": (401, 422, 422, 422, 422),
+    "get offer": (401, 404, 404, 404, 404),
+    "update offer": (401, 422, 422, 422, 422),
+    "accept offer": (401, 422, 422, 422, 422),
+    "decline offer": (401, 422, 422, 422, 422),
+    "withdraw offer": (401, 422, 422, 422, 422),
+    "matches of a need": (401, 404, 404, 200, 404),
 }
 
 CASES = [

@@ -52,15 +52,19 @@ def extra_tab(test_templates):
 
 
 def test_partnership_tabs_come_from_the_registration_point():
-    # the partnership app's own six tabs are registered like any capability's (risks is one),
-    # history last
+    # the partnership app's own six tabs are registered like any capability's (risks, goals,
+    # finance, benefit sharing and matching's offers), history last
     assert TABS.keys() == [
         "overview",
         "partners",
         "needs",
         "objectives",
+        "goals",
         "documents",
         "risks",
+        "finance",
+        "sharing",
+        "offers",
         "history",
     ]
 

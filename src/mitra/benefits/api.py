@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
-from mitra.accounts.schemas import ErrorOut, StaleOut
+from mitra.accounts.schemas import ErrorOut, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.schemas import MAX_ID
@@ -30,16 +30,6 @@ from .models import UnitValue
 router = Router(tags=["Benefit sharing"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-class SpecIssueOut(Schema):
-    path: str = Field(description="JSON path of the problem in the sharing-game spec.")
-    message: str = Field(description="What is wrong.")
-
-
-class SpecErrorOut(Schema):
-    detail: str = Field(description="What went wrong, in the request's language.")
-    issues: list[SpecIssueOut] = Field(description="Every problem, with its JSON path.")
 
 
 class UnitValueIn(Schema):

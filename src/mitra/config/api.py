@@ -168,13 +168,14 @@ api = MitraAPI(
 )
 api.add_router("/v1/auth", accounts_router)
 api.add_router("/v1/organisations", organisations_router)
+# Before the partnerships router: its /needs/{need_id} would take "open" for a need id.
+api.add_router("/v1", matching_router)
 api.add_router("/v1", partnerships_router)
 api.add_router("/v1", disclosure_router)
 api.add_router("/v1", risks_router)
 api.add_router("/v1", finance_router)
 api.add_router("/v1", goals_router)
 api.add_router("/v1", benefits_router)
-api.add_router("/v1", matching_router)
 
 #: Render `StaleEdit.current` (a model instance) as the GET of that object shows it.
 STALE_RENDERERS = {

@@ -27,7 +27,7 @@ from mitra.partnerships.workspace import my_members
 from . import selectors, services
 from .catalogue import lever_entry
 from .models import EntryKind, LeverObjective, NegotiationEntry
-from .schemas import EntryIn, EntryOut, LeverIn, LeverOut, ObjectiveIn, ObjectiveOut
+from .schemas import EntryIn, EntryOut, LeverIn, LeverObjectiveIn, LeverObjectiveOut, LeverOut
 
 router = Router(tags=["Goals"])
 
@@ -196,12 +196,12 @@ def lever_create(
 
 @router.put(
     "/partnerships/{partnership_id}/levers/{lever_id}/objective",
-    response={200: ObjectiveOut, **WRITE},
+    response={200: LeverObjectiveOut, **WRITE},
     summary="State or change your objective on a lever",
 )
 def objective_put(
     request: HttpRequest,
-    payload: ObjectiveIn,
+    payload: LeverObjectiveIn,
     partnership_id: int = _id("Partnership"),
     lever_id: int = _id("Lever"),
 ) -> Any:

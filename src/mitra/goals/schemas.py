@@ -21,7 +21,7 @@ KindCode = Literal[tuple(EntryKind.values)]  # type: ignore[valid-type]
 Value = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
 
 
-class ObjectiveOut(Schema):
+class LeverObjectiveOut(Schema):
     id: int = Field(..., description="Objective id.")
     member: int = Field(..., description="The partner (membership id) whose objective it is.")
     partner: str = Field(..., description="The partner organisation's name.")
@@ -54,7 +54,7 @@ class LeverOut(Schema):
     direction: DirectionCode = Field(..., description="Usual direction.")
     catalogue_key: str = Field("", description="The catalogue entry it came from, if any.")
     version: int = Field(..., description="Edit version.")
-    objectives: list[ObjectiveOut] = Field(..., description="The partners' objectives on it.")
+    objectives: list[LeverObjectiveOut] = Field(..., description="The partners' objectives on it.")
 
 
 class LeverIn(InSchema):
@@ -73,7 +73,7 @@ class LeverIn(InSchema):
     direction: DirectionCode | None = Field(None, description="Usual direction.")
 
 
-class ObjectiveIn(InSchema):
+class LeverObjectiveIn(InSchema):
     member: Id | None = Field(
         None,
         description="The partner (membership id) to state it for; default: the caller's own "

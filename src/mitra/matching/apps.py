@@ -8,4 +8,17 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self) -> None:
-        pass
+        # History after modeltranslation's language columns exist (see partnerships.apps).
+        from simple_history import register as register_history
+
+        from mitra.core.demo import register_demo_step
+
+        from .models import MatchingProfile, Offer
+
+        for model in (MatchingProfile, Offer):
+            register_history(model, app=self.name)
+
+        from .tabs import register
+
+        register()
+        register_demo_step("matching", 170, "mitra.matching.demo.load")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
-from mitra.accounts.schemas import ErrorOut, Pagination, StaleOut
+from mitra.accounts.schemas import ErrorOut, Pagination, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.jobs.models import JobStatus
 from mitra.partnerships.models import Partnership, PartnershipMember
@@ -37,7 +37,6 @@ from .schemas import (
     RiskUpdateIn,
     SimulationIn,
     SimulationOut,
-    SpecErrorOut,
 )
 
 router = Router()

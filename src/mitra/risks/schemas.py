@@ -330,25 +330,6 @@ class RiskUpdateIn(InSchema):
 # --- the risk-model spec --------------------------------------------------------------------------
 
 
-class SpecIssueOut(Schema):
-    path: str = Field(..., description="Where in the spec, as a JSON path: $.risks[0].allocation.")
-    message: str = Field(..., description="What is wrong there.")
-
-
-class SpecErrorOut(Schema):
-    """An invalid spec (`issues`), or invalid input as everywhere (`detail` a list)."""
-
-    detail: str | list[dict[str, Any]] = Field(
-        ..., description="A message, or for invalid input a list of {loc, msg, type} field errors."
-    )
-    issues: list[SpecIssueOut] | None = Field(
-        None, description="Every problem of the spec, with its JSON path; nothing was changed."
-    )
-
-
-# --- simulations --------------------------------------------------------------------------------
-
-
 class SimulationIn(InSchema):
     iterations: int | None = Field(
         None,

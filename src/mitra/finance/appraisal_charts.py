@@ -1,0 +1,221 @@
+"""The charts of the appraisal pages (``mitra.core.charts``: server-side SVG, each with its
+numbers and a sentence in plain words)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from mitra.core import charts
+from mitra.core.templatetags.mitra import number
+
+from . import appraisal_selectors as sel
+
+
+def component_label(key: str) -> str:
+    return {
+        "raw": _("Raw PSC"),
+        "competitive_neutrality": _("Competitive neutrality"),
+        "transferable_risk": _("Transferable risk"),
+        "retained_risk": _("Retained risk"),
+        "availability_payment": _("Availability payment"),
+        "vgf": _("Viability gap funding"),
+        "land": _("Land"),
+        "subsidy": _("Subsidy"),
+        "other": _("Other payments"),
+        "concession_fee": _("Concession fee (received)"),
+        "guarantee_fee_income": _("Guarantee fee"),
+        "tax_receipts": _("Tax receipts"),
+        "guarantee_calls": _("Guarantee calls"),
+        "other_costs": _("Other costs"),
+    }.get(key, key)
+
+
+def vfm_chart(view: sel.VfmView) -> charts.Chart:
+    """PSC against the KPBU option, each a stack of its components (present values)."""
+    r = view.result
+    psc_label, ppp_label = _("PSC"), _("KPBU option")
+    series: dict[str, list[float]] = {}
+    for key, est in r.psc.items():
+        series[_("PSC: %(c)s") % {"c": component_label(key)}] = [est.mean or 0.0, 0.0]
+    for key, est in r.ppp.items():
+        if not est.mean:
+            continue
+        series[_("KPBU: %(c)s") % {"c": component_label(key)}] = [0.0, est.mean]
+    series = {k: v for k, v in series.items() if any(v)}
+    return charts.bars(
+        "vfm",
+        _("Public sector comparator against the KPBU option (present value)"),
+        _(
+            "Each bar stacks what the option costs the government in present value; the lower "
+            "bar is the cheaper option. Tolls or fees the government would collect count below zero."
+        ),
+        categories=[psc_label, ppp_label],
+        series=series or {_("Total"): [r.psc_total.mean or 0.0, r.ppp_total.mean or 0.0]},
+        x_label=_("Option"),
+        y_label=_("Present value (%(unit)s)") % {"unit": view.unit},
+        stacked=True,
+    )
+
+
+def fiscal_charts(view: sel.FiscalView) -> list[charts.Chart]:
+    r = view.result
+    years = [str(y) for y in r.years]
+    series: dict[str, list[float]] = {}
+    for key, values in r.direct.items():
+        if any(values):
+            series[component_label(key)] = list(values)
+    if any(r.contingent_expected):
+        series[_("Expected guarantee calls")] = list(r.contingent_expected)
+    lines: dict[str, list[Any]] = {}
+    limit = view.inputs.limit_share if view.inputs is not None else None
+    budget_in_unit = [row["budget"] for row in view.rows]
+    if limit is not None and any(b is not None for b in budget_in_unit):
+        lines[_("Limit: %(x)s%% of the budget") % {"x": number(float(limit) * 100, 2)}] = [
+            float(b * Decimal(limit)) if b is not None else None for b in budget_in_unit
+        ]
+    if r.contingent_p95 is not None and any(r.contingent_p95):
+        lines[_("Direct + P95 calls")] = [
+            d + p for d, p in zip(r.direct_total, r.contingent_p95, strict=True)
+        ]
+    peak_i = max(range(len(r.years)), key=lambda i: r.total_expected[i]) if r.years else 0
+    caption = (
+        _("Commitments peak in %(year)s at %(x)s %(unit)s (direct %(d)s, expected calls %(c)s).")
+        % {
+            "year": r.years[peak_i],
+            "x": number(r.total_expected[peak_i], 1),
+            "unit": view.unit,
+            "d": number(r.direct_total[peak_i], 1),
+            "c": number(r.contingent_expected[peak_i], 1),
+        }
+        if r.years
+        else ""
+    )
+    out = [
+        charts.stacked_bars_with_lines(
+            "fiscal-commitments",
+            _("What the partnership commits the budget to, by year"),
+            caption,
+            categories=years,
+            series=series or {_("Direct commitments"): list(r.direct_total)},
+            lines=lines,
+            x_label=_("Year"),
+            y_label=_("Amount (%(unit)s)") % {"unit": view.unit},
+        )
+    ]
+    shares = [(y, s) for y, s in zip(r.years, r.share_total_expected, strict=True) if s is not None]
+    if shares:
+        share_series = {
+            _("Direct"): [
+                (y, 100 * s) for y, s in zip(r.years, r.share_direct, strict=True) if s is not None
+            ],
+            _("Direct + expected calls"): [(y, 100 * s) for y, s in shares],
+        }
+        if r.share_total_p95 is not None:
+            share_series[_("Direct + P95 calls")] = [
+                (y, 100 * s)
+                for y, s in zip(r.years, r.share_total_p95, strict=True)
+                if s is not None
+            ]
+        worst = max(shares, key=lambda p: p[1])
+        rules = [(_("limit"), float(limit) * 100)] if limit is not None else None
+        caption = _("The highest share is %(x)s%% of the budget, in %(year)s.") % {
+            "x": number(100 * worst[1], 3),
+            "year": worst[0],
+        }
+        if limit is not None:
+            caption += " " + (
+                _("That is above the limit of %(l)s%%.")
+                if worst[1] > float(limit)
+                else _("That is within the limit of %(l)s%%.")
+            ) % {"l": number(float(limit) * 100, 2)}
+        out.append(
+            charts.line(
+                "fiscal-share",
+                _("Share of the PJPK's budget, by year"),
+                caption,
+                series=share_series,
+                x_label=_("Year"),
+                y_label=_("% of the budget"),
+                rules=rules,
+                x_is_year=True,
+                places=3,
+            )
+        )
+    return out
+
+
+STRESS_CHART_METRICS = ("government_npc", "vfm", "fiscal_pv_direct", "project_npv", "equity_npv")
+
+
+def stress_chart(view: sel.StressView) -> charts.Chart | None:
+    """The change of each money metric per scenario, side by side."""
+    ran = [s for s in view.scenarios if getattr(s, "shown", None)]
+    if not ran:
+        return None
+    names = {
+        "government_npc": _("Government net cost"),
+        "vfm": _("Value for money"),
+        "fiscal_pv_direct": _("Direct commitments (PV)"),
+        "project_npv": _("Project NPV"),
+        "equity_npv": _("Equity NPV"),
+    }
+    series: dict[str, list[float]] = {}
+    for key in STRESS_CHART_METRICS:
+        values = [((s.shown.get(key) or {}).get("delta")) for s in ran]  # type: ignore[attr-defined]
+        if any(v is not None for v in values):
+            series[str(names[key])] = [v or 0.0 for v in values]
+    if not series:
+        return None
+    npc = [((s.shown.get("government_npc") or {}).get("delta")) or 0.0 for s in ran]  # type: ignore[attr-defined]
+    worst = max(range(len(ran)), key=lambda i: npc[i])
+    caption = _(
+        "Each bar is the change from the base case. For the government, '%(name)s' costs most: "
+        "%(x)s %(unit)s more in present value."
+    ) % {"name": ran[worst].name, "x": number(npc[worst], 1), "unit": view.unit}
+    return charts.bars(
+        "stress",
+        _("Change from the base case, by scenario"),
+        caption,
+        categories=[s.name for s in ran],
+        series=series,
+        x_label=_("Scenario"),
+        y_label=_("Change (%(unit)s)") % {"unit": view.unit},
+    )
+
+
+def portfolio_chart(portfolio: sel.Portfolio, key: str = "portfolio") -> charts.Chart | None:
+    if not portfolio.years:
+        return None
+    scale = Decimal("1e9")
+    unit = sel.unit_label(portfolio.currency, 1e9)
+    rows = portfolio.rows
+    lines: dict[str, list[Any]] = {}
+    budget = [r["budget"] for r in rows]
+    if any(b is not None for b in budget):
+        lines[_("1% of the budget")] = [
+            float(b / scale / 100) if b is not None else None for b in budget
+        ]
+    peak = max(rows, key=lambda r: r["total"])
+    caption = _("Commitments peak in %(year)s at %(x)s %(unit)s.") % {
+        "year": peak["year"],
+        "x": number(peak["total"] / scale, 1),
+        "unit": unit,
+    }
+    if peak["share"] is not None:
+        caption += " " + _("That is %(s)s%% of the budget.") % {"s": number(100 * peak["share"], 3)}
+    return charts.stacked_bars_with_lines(
+        key,
+        _("Direct and contingent commitments by year, all partnerships"),
+        caption,
+        categories=[str(y) for y in portfolio.years],
+        series={
+            _("Direct commitments"): [float(v / scale) for v in portfolio.direct],
+            _("Expected guarantee calls"): [float(v / scale) for v in portfolio.contingent],
+        },
+        lines=lines,
+        x_label=_("Year"),
+        y_label=_("Amount (%(unit)s)") % {"unit": unit},
+    )

@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from mitra.core.charts import Chart
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -281,7 +281,7 @@ def build_partners(user: Any, partnership: Partnership) -> Section:
                     _("Sector"),
                     _("Roles"),
                     _("Joined"),
-                    _("Left"),
+                    pgettext("partner left the partnership", "Left"),
                     _("Equity share (%)"),
                 ],
                 rows=rows,

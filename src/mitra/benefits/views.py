@@ -18,7 +18,6 @@ from mitra.core.choices import Currency, Unit, unit_label
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.core.views import (
     add_service_errors,
-    handle_form,
     post_data,
     redirect_after_save,
     service_errors,
@@ -26,7 +25,7 @@ from mitra.core.views import (
 from mitra.organisations.models import ResourceType
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import page_context, render_tab, tab_url
+from mitra.partnerships.workspace import render_tab, tab_form, tab_url
 
 from . import selectors, services
 from .charts import unit_label as amounts_label
@@ -53,22 +52,18 @@ def _form_page(
     success_message: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    return handle_form(
+    return tab_form(
         request,
+        partnership,
+        TAB,
         form,
         save=save,
         success_url=_url(partnership),
         success_message=success_message,
-        context={
-            **page_context(request, partnership, TAB),
-            "tab_template": template,
-            "page_title": title,
-            "intro": intro,
-            "cancel_url": _url(partnership),
-            **(extra or {}),
-        },
-        template="partnerships/detail.html",
-        partial="partnerships/partials/tabs.html",
+        title=title,
+        template=template,
+        intro=intro,
+        extra=extra,
     )
 
 

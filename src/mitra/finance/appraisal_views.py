@@ -25,7 +25,7 @@ from mitra.core.views import (
 from mitra.organisations.models import Organisation
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import page_context, render_tab
+from mitra.partnerships.workspace import render_tab, tab_form
 
 from . import appraisal_charts as charts
 from . import appraisal_forms as forms
@@ -64,24 +64,20 @@ def _form_page(
     submit_label: str | None = None,
     success_message: str | None = None,
 ) -> HttpResponse:
-    return handle_form(
+    return tab_form(
         request,
+        partnership,
+        TAB,
         form,
         save=save,
         success_url=success_url,
         success_message=success_message,
-        context={
-            **page_context(request, partnership, TAB),
-            "tab_template": FORM_PANEL,
-            "active": active,
-            "finance_active": active,
-            "page_title": title,
-            "intro": intro,
-            "cancel_url": success_url,
-            "submit_label": submit_label,
-        },
-        template="partnerships/detail.html",
-        partial="partnerships/partials/tabs.html",
+        title=title,
+        template=FORM_PANEL,
+        intro=intro,
+        submit_label=submit_label,
+        cancel_url=success_url,
+        extra={"active": active, "finance_active": active},
     )
 
 

@@ -20,7 +20,6 @@ from mitra.core.charts import chart_download
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied, StaleEdit
 from mitra.core.views import (
     add_service_errors,
-    handle_form,
     mark_stale,
     post_data,
     redirect_after_save,
@@ -28,7 +27,7 @@ from mitra.core.views import (
 )
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import page_context, render_tab, tab_url
+from mitra.partnerships.workspace import render_tab, tab_form, tab_url
 
 from . import charts, selectors, services, spec_files
 from .forms import FinanceModelForm, ImportForm, SolveForm, field_for_path, initial_from_spec
@@ -301,22 +300,17 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     title = _("Enter the finance model") if stored is None else _("Edit the finance model")
-    return handle_form(
+    return tab_form(
         request,
+        partnership,
+        TAB,
         form,
         save=save,
         success_url=_results_url(partnership),
         success_message=_("The finance model is saved."),
-        context={
-            **page_context(request, partnership, TAB),
-            "tab_template": "finance/model_form.html",
-            "finance_nav": subnav(partnership),
-            "finance_active": "model",
-            "page_title": title,
-            "cancel_url": _url(partnership),
-        },
-        template="partnerships/detail.html",
-        partial="partnerships/partials/tabs.html",
+        title=title,
+        template="finance/model_form.html",
+        extra={"finance_nav": subnav(partnership), "finance_active": "model"},
     )
 
 

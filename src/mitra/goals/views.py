@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from mitra.core.charts import chart_download
 from mitra.core.errors import PermissionDenied
-from mitra.core.views import handle_form, post_data, redirect_after_save, service_errors
+from mitra.core.views import post_data, redirect_after_save, service_errors
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import my_members, page_context, render_tab, tab_url
+from mitra.partnerships.workspace import my_members, render_tab, tab_form, tab_url
 
 from . import selectors, services
 from .catalogue import levers_for
@@ -49,21 +49,17 @@ def _form_page(
     intro: str = "",
     success_message: Any = None,
 ) -> HttpResponse:
-    return handle_form(
+    return tab_form(
         request,
+        partnership,
+        TAB,
         form,
         save=save,
         success_url=_url(partnership),
         success_message=success_message,
-        context={
-            **page_context(request, partnership, TAB),
-            "tab_template": FORM_PANEL,
-            "page_title": title,
-            "intro": intro,
-            "cancel_url": _url(partnership),
-        },
-        template="partnerships/detail.html",
-        partial="partnerships/partials/tabs.html",
+        title=title,
+        template=FORM_PANEL,
+        intro=intro,
     )
 
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from mitra.core.choices import SDG, Confidentiality
 from mitra.core.registry import Registry
-from mitra.core.views import render_page
+from mitra.core.views import handle_form, render_page
 from mitra.organisations.models import ResourceType, Sector
 from mitra.organisations.permissions import user_organisation_ids
 
@@ -154,4 +154,44 @@ def render_tab(
         {**page, **context},
         partial="partnerships/partials/tabs.html",
         status=status,
+    )
+
+
+def tab_form(
+    request: HttpRequest,
+    partnership: Any,
+    tab: Tab,
+    form: Any,
+    *,
+    save: Callable[[Any], Any],
+    success_url: Any,
+    title: Any,
+    template: str,
+    intro: Any = "",
+    submit_label: Any = None,
+    success_message: Any = None,
+    cancel_url: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A capability's form inside its tab on the partnership page (``core.views.handle_form``):
+    ``template`` is the tab panel showing the form (with ``page_title``, ``intro``,
+    ``cancel_url`` and ``submit_label``); invalid input answers 400 with the page, a stale edit
+    409, a saved one redirects to ``success_url``."""
+    return handle_form(
+        request,
+        form,
+        save=save,
+        success_url=success_url,
+        success_message=success_message,
+        context={
+            **page_context(request, partnership, tab),
+            "tab_template": template,
+            "page_title": title,
+            "intro": intro,
+            "cancel_url": cancel_url or tab_url(partnership, tab.key),
+            "submit_label": submit_label,
+            **(extra or {}),
+        },
+        template="partnerships/detail.html",
+        partial="partnerships/partials/tabs.html",
     )

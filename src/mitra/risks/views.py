@@ -22,14 +22,13 @@ from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.core.fields import plain_number_text
 from mitra.core.views import (
     add_service_errors,
-    handle_form,
     post_data,
     redirect_after_save,
     service_errors,
 )
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import my_members, render_tab, tab_url
+from mitra.partnerships.workspace import my_members, render_tab, tab_form, tab_url
 
 from . import charts, selectors, services, simulations, spec_files, templating
 from .catalogue import load_template
@@ -87,28 +86,19 @@ def _form_page(
     template: str = FORM_PANEL,
     success_message: Any = None,
 ) -> HttpResponse:
-    return handle_form(
+    return tab_form(
         request,
+        partnership,
+        TAB,
         form,
         save=save,
         success_url=success_url,
         success_message=success_message,
-        context={
-            **_tab_context(request, partnership, template),
-            "page_title": title,
-            "intro": intro,
-            "cancel_url": _url(partnership),
-            "submit_label": submit_label,
-        },
-        template="partnerships/detail.html",
-        partial="partnerships/partials/tabs.html",
+        title=title,
+        template=template,
+        intro=intro,
+        submit_label=submit_label,
     )
-
-
-def _tab_context(request: HttpRequest, partnership: Partnership, template: str) -> dict[str, Any]:
-    from mitra.partnerships.workspace import page_context
-
-    return {**page_context(request, partnership, TAB), "tab_template": template}
 
 
 # --------------------------------------------------------------------------- the register

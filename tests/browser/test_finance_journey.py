@@ -1,12 +1,14 @@
 """A PJPK official builds the project-finance model of the hospital KPBU: loads the business case
 from a file, corrects a figure in the form (a wrong entry is refused field by field), solves the
 availability payment for the investors' return, is told plainly when the lenders' cover falls
-short, applies it and reads the charts in Indonesian and English.
-
-(The lead extends this journey with value for money, fiscal commitments and the PDF report.)"""
+short, applies it and reads the charts in Indonesian and English; then enters the Public Sector
+Comparator and sees value for money, states the PJPK for the fiscal commitments and sees them by
+year, in both languages, and downloads the report as PDF, whose pages are turned into PNG."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from django.contrib.auth import get_user_model
 
 from mitra.finance.models import FinanceModel
 from mitra.partnerships.demo import load_demo
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-finance-journey"
@@ -35,7 +38,7 @@ def _sign_in(page: Any, url: str, username: str, prefix: str = "/en") -> None:
 
 
 def test_a_pjpk_official_models_the_hospital_and_solves_the_availability_payment(
-    browser: Any, live_server: Any, shoot: Any
+    browser: Any, live_server: Any, shoot: Any, tmp_path: Path
 ) -> None:
     created = load_demo()
     hospital = next(p for p in created["partnerships"] if p.development_sector == "health")
@@ -106,6 +109,54 @@ def test_a_pjpk_official_models_the_hospital_and_solves_the_availability_payment
         figure = page.inner_text("[data-figure=min_dscr] dd")
         assert "," in figure and "." not in figure
         shoot(page, "finance-results-id")
+
+        # value for money: the PJPK enters the Public Sector Comparator; the KPBU option's
+        # payments come from the model just solved
+        page.goto(base + "vfm/edit/")
+        page.wait_for_selector("#main-form")
+        page.fill("[name=psc_capex]", "250; 300")
+        page.fill("[name=psc_opex]", "; ".join(["45"] * 15))
+        page.fill("[name=transferable_risk]", "150")
+        page.fill("[name=retained_risk]", "14")
+        page.click("#main-form button[type=submit]")
+        page.wait_for_url(base + "vfm/")
+        assert page.locator("#chart-vfm svg").count() == 1
+        assert "PSC" in page.inner_text("[data-testid=vfm-verdict]")
+        shoot(page, "finance-vfm-en")
+        page.goto(f"{live_server.url}/partnerships/{hospital.pk}/finance/vfm/")
+        assert page.locator("#chart-vfm svg").count() == 1
+        assert "Pembanding Sektor Publik" in page.inner_text("main")
+        shoot(page, "finance-vfm-id")
+
+        # fiscal commitments: the PJPK is Pemkab Sidoarjo; the commitments come from the model
+        page.goto(base + "fiscal/edit/")
+        page.wait_for_selector("#main-form")
+        pjpk = next(m for m in hospital.members.all() if "contracting_agency" in m.roles)
+        page.select_option("[name=pjpk]", label=pjpk.organisation.name)
+        page.click("#main-form button[type=submit]")
+        page.wait_for_url(base + "fiscal/")
+        assert page.locator("#chart-fiscal-commitments svg").count() == 1
+        shoot(page, "finance-fiscal-en")
+        page.goto(f"{live_server.url}/partnerships/{hospital.pk}/finance/fiscal/")
+        assert page.locator("#chart-fiscal-commitments svg").count() == 1
+        shoot(page, "finance-fiscal-id")
+
+        # the report as PDF, in Indonesian, turned into pictures of its pages
+        page.goto(f"{live_server.url}/partnerships/{hospital.pk}/finance/report/")
+        with page.expect_download() as download:
+            page.click("[data-testid=report-download-pdf]")
+        pdf = tmp_path / "report.pdf"
+        download.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        if shutil.which("pdftoppm"):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "40", str(pdf), str(tmp_path / "page")], check=True
+            )
+            pages = sorted(tmp_path.glob("page-*.png"))
+            assert len(pages) >= 3
+            ARTIFACTS.mkdir(exist_ok=True)
+            for number, png in enumerate(pages[:3], 1):
+                shutil.copy(png, ARTIFACTS / f"finance-report-page-{number}.png")
 
         # the BUP reads the government's model (every partner does) but may not change it
         _sign_in(page, live_server.url, "lssb-admin")

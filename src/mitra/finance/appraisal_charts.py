@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mitra.core import charts
 from mitra.core.templatetags.mitra import number
@@ -219,3 +220,52 @@ def portfolio_chart(portfolio: sel.Portfolio, key: str = "portfolio") -> charts.
         x_label=_("Year"),
         y_label=_("Amount (%(unit)s)") % {"unit": unit},
     )
+
+
+#: The balance-sheet and fiscal-limit tests of ``mitra.analysis`` (``FiscalFlag.id``) in words:
+#: a short name, and the rule in a sentence (the core's own wording is English, for the CLI).
+FLAG_WORDS: dict[str, tuple[Any, Any]] = {
+    "eurostat_guarantees": (
+        gettext_lazy("Guarantees and VGF against the capital cost"),
+        gettext_lazy(
+            "The asset counts on the government's balance sheet when government guarantees "
+            "and VGF together cover more than half of the capital cost."
+        ),
+    ),
+    "eurostat_construction_risk": (
+        gettext_lazy("Construction risk borne by the government"),
+        gettext_lazy(
+            "The asset counts on the government's balance sheet when the government bears "
+            "most of the construction risk."
+        ),
+    ),
+    "eurostat_availability_demand_risk": (
+        gettext_lazy("Availability and demand risk borne by the government"),
+        gettext_lazy(
+            "Off the balance sheet only if the partner bears the construction risk and at least "
+            "one of availability and demand risk; flagged when the government bears most of both."
+        ),
+    ),
+    "ipsas32_control": (
+        gettext_lazy("Control of the services, prices and residual interest"),
+        gettext_lazy(
+            "In the government's accounts the asset is the government's when it controls which "
+            "services are provided, to whom and at what price, and the asset at the end of the "
+            "term, whoever bears the risks."
+        ),
+    ),
+    "fiscal_limit": (
+        gettext_lazy("Yearly commitments against the fiscal limit"),
+        gettext_lazy("Each year's commitments must stay within the stated share of the budget."),
+    ),
+}
+
+
+def flag_label(flag_id: str) -> str:
+    """The short name of a balance-sheet or fiscal-limit test, in the reader's language."""
+    return str(FLAG_WORDS[flag_id][0]) if flag_id in FLAG_WORDS else flag_id
+
+
+def flag_rule(flag: Any) -> str:
+    """The rule of a test in a sentence, in the reader's language (the core's text otherwise)."""
+    return str(FLAG_WORDS[flag.id][1]) if flag.id in FLAG_WORDS else flag.rule

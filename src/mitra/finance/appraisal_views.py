@@ -227,6 +227,11 @@ def fiscal_page(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": chart_list,
             "chains": chains,
             "direct_labels": [charts.component_label(k) for k in shown_keys],
+            "flags": [
+                (flag, charts.flag_label(flag.id), charts.flag_rule(flag))
+                for flag in (view.result.flags if view.result is not None else [])
+                if flag.id != "fiscal_limit"
+            ],
             "active": "fiscal",
         },
     )

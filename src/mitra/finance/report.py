@@ -613,18 +613,6 @@ def _unit(view: Any) -> str:
     return str(unit_label(view.currency, view.amount_unit))
 
 
-#: The balance-sheet and fiscal-limit tests of ``mitra.analysis`` (``FiscalFlag.id``) in words.
-FLAG_LABELS: dict[str, Any] = {
-    "eurostat_guarantees": gettext_lazy("Guarantees and VGF against the capital cost"),
-    "eurostat_construction_risk": gettext_lazy("Construction risk borne by the government"),
-    "eurostat_availability_demand_risk": gettext_lazy(
-        "Availability and demand risk borne by the government"
-    ),
-    "ipsas32_control": gettext_lazy("Control of the services, prices and residual interest"),
-    "fiscal_limit": gettext_lazy("Yearly commitments against the fiscal limit"),
-}
-
-
 def build_fiscal(user: Any, partnership: Partnership) -> Section:
     title = _("Fiscal commitments and contingent liabilities")
     modules = _appraisal()
@@ -682,7 +670,7 @@ def build_fiscal(user: Any, partnership: Partnership) -> Section:
             rows=[
                 [
                     _(getattr(f, "framework", "")),
-                    str(FLAG_LABELS.get(f.id, f.id)),
+                    appraisal_charts.flag_label(f.id),
                     status[f.triggered],
                     f.detail,
                 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from mitra.benefits import selectors
 from mitra.core.errors import PermissionDenied
@@ -78,6 +79,7 @@ def test_outsiders_and_the_public_do_not_read_the_game(world, game):
             selectors.game_spec(user=world.actor(actor), partnership=world.partnership)
 
 
+@translation.override("en")  # the labels compared are the English ones
 def test_changes_show_on_the_history_tab_with_who_made_them(world, game):
     from mitra.partnerships.selectors import partnership_history
 

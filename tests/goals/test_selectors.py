@@ -153,6 +153,7 @@ def test_the_compromise_and_conflicts_when_the_ranges_meet(world: World, tariff:
     assert "pull hardest" in report.conflict_sentence
 
 
+@translation.override("en")  # the labels compared are the English ones
 def test_the_download_leaves_hidden_figures_out(world: World, tariff: Lever, rf: object) -> None:
     request = rf.get("/")  # type: ignore[attr-defined]
     request.user = world.users["ngo_user"]
@@ -165,6 +166,7 @@ def test_the_download_leaves_hidden_figures_out(world: World, tariff: Lever, rf:
     assert values[4] == "hidden constraint"
 
 
+@translation.override("en")  # the labels compared are the English ones
 def test_the_history_hides_the_figures_of_a_hidden_objective(world: World, tariff: Lever) -> None:
     entries = goals_history(world.users["ngo_user"], world.partnership)
     hidden = [e for e in entries if "hidden constraint" in e.object_label]

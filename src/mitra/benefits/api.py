@@ -21,7 +21,7 @@ from ninja import Field, Path, Router, Schema, Status
 from mitra.accounts.schemas import ErrorOut, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.schemas import MAX_ID
+from mitra.partnerships.schemas import MAX_ID, NonNegativeAmount
 from mitra.partnerships.selectors import partnership_get
 
 from . import selectors, services
@@ -37,7 +37,9 @@ class UnitValueIn(Schema):
     unit: str = Field(
         description="Unit code (person-days, m2, units, ...); for cash, its ISO 4217 currency."
     )
-    value: Decimal = Field(description="Value of one unit in the sharing currency (>= 0).")
+    value: NonNegativeAmount = Field(
+        description="Value of one unit in the sharing currency (>= 0)."
+    )
     basis: str = Field("", max_length=300, description="How the value was set.")
     version: int | None = Field(
         None, description="The version read; required to change an existing unit value."
@@ -59,7 +61,7 @@ class CoalitionIn(Schema):
     members: list[str] = Field(
         min_length=1, description="Player ids (as in the sharing-game spec) of the group."
     )
-    worth: Decimal | None = Field(
+    worth: NonNegativeAmount | None = Field(
         description="What the group could achieve on its own, in amount_unit of the currency; "
         "null removes the estimate (the default rule applies)."
     )

@@ -43,7 +43,7 @@ router = Router(tags=["Finance"])
 router.add_router("", appraisal_router)
 router.add_router("", report_router)
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 SPEC_BODY = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": SPEC_SCHEMA}}},
     "parameters": [

@@ -167,6 +167,20 @@ def lever_create(
     partnership = _partnership(request, partnership_id)
     data = payload.dict(exclude_none=True)
     key = data.pop("catalogue_key", "")
+    own = ("name_ind", "unit", "min_value", "max_value")
+    if not key and not all(data.get(name) not in (None, "") for name in own):
+        # Either a catalogue lever or one described whole: a rule across fields, not a schema.
+        raise ValidationError(
+            {
+                "catalogue_key": ValidationError(
+                    _(
+                        "Choose a lever from the catalogue, or give your own its Indonesian "
+                        "name, unit and range."
+                    ),
+                    code="catalogue_or_own",
+                )
+            }
+        )
     if key:
         try:
             entry = lever_entry(key)

@@ -10,15 +10,25 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from mitra.accounts.schemas import InSchema
-from mitra.partnerships.schemas import DecimalStr, Id, Version
+from mitra.partnerships.schemas import DecimalStr, Id, Version, decimal_input
 
 from .models import UNIT_CHOICES, Direction, EntryKind
 
 DirectionCode = Literal[tuple(Direction.values)]  # type: ignore[valid-type]
 UnitCode = Literal[tuple(code for code, _label in UNIT_CHOICES)]  # type: ignore[valid-type]
 KindCode = Literal[tuple(EntryKind.values)]  # type: ignore[valid-type]
-#: In: a lever value, a JSON number or a decimal string, at most 4 places.
-Value = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
+#: In: a lever value, a JSON number or a decimal string ("-12.5"), at most 16 digits before the
+#: point and 4 after; documented as a pattern, so that what is documented is what is refused.
+VALUE_PATTERN = r"^-?(?:0|[1-9]\d{0,15})(?:\.\d{1,4})?$"
+Value = Annotated[
+    Decimal,
+    Field(max_digits=20, decimal_places=4, allow_inf_nan=False, gt=-(10**16), lt=10**16),
+    *decimal_input(
+        VALUE_PATTERN,
+        {"exclusiveMinimum": -(10**16), "exclusiveMaximum": 10**16, "multipleOf": 0.0001},
+        "Write digits with at most four decimal places after a point, e.g. 1250.5.",
+    ),
+]
 
 
 class LeverObjectiveOut(Schema):

@@ -92,6 +92,10 @@ class ErrorOut(Schema):
     )
 
 
+#: The error answers every API operation documents (its own 409, 429, ... added where it has them).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
 class SpecIssueOut(Schema):
     path: str = Field(..., description="Where in the spec, as a JSON path: $.risks[0].allocation.")
     message: str = Field(..., description="What is wrong there.")

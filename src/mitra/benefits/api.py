@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
-from mitra.accounts.schemas import ErrorOut, SpecErrorOut, StaleOut
+from mitra.accounts.schemas import ERRORS, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.schemas import MAX_ID, NonNegativeAmount
@@ -28,8 +28,6 @@ from . import selectors, services
 from .models import UnitValue
 
 router = Router(tags=["Benefit sharing"])
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class UnitValueIn(Schema):

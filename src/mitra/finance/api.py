@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 
 from mitra.accounts.auth import PUBLIC
-from mitra.accounts.schemas import ErrorOut, SpecErrorOut, StaleOut
+from mitra.accounts.schemas import ERRORS, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.schemas import MAX_ID
@@ -43,7 +43,6 @@ router = Router(tags=["Finance"])
 router.add_router("", appraisal_router)
 router.add_router("", report_router)
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 SPEC_BODY = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": SPEC_SCHEMA}}},
     "parameters": [

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Status
 from pydantic import BeforeValidator
 
-from mitra.accounts.schemas import ErrorOut, InSchema, StaleOut
+from mitra.accounts.schemas import ERRORS, InSchema, StaleOut
 from mitra.core.errors import NotFound
 from mitra.organisations.models import Organisation
 from mitra.partnerships.models import Partnership
@@ -46,7 +46,6 @@ from .appraisal_models import (
 
 router = Router(tags=["Finance"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**ERRORS, 409: StaleOut}
 
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Path, Router
 
-from mitra.accounts.schemas import ErrorOut
+from mitra.accounts.schemas import ERRORS
 from mitra.partnerships.schemas import MAX_ID
 from mitra.partnerships.selectors import partnership_get
 
@@ -24,8 +24,6 @@ from . import report
 router = Router(tags=["Finance"])
 
 STALE_RENDERERS: dict = {}
-
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _file(request: HttpRequest, partnership_id: int, fmt: str) -> HttpResponse:

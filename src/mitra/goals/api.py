@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 
-from mitra.accounts.schemas import ErrorOut, StaleOut
+from mitra.accounts.schemas import ERRORS, StaleOut
 from mitra.core.errors import NotFound
 from mitra.partnerships.models import Partnership
 from mitra.partnerships.schemas import MAX_ID
@@ -31,7 +31,6 @@ from .schemas import EntryIn, EntryOut, LeverIn, LeverObjectiveIn, LeverObjectiv
 
 router = Router(tags=["Goals"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**ERRORS, 409: StaleOut}
 SPEC = {"description": "An alignment spec (alignment.schema.json, spec version 1.0)."}
 

@@ -19,7 +19,7 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from mitra.accounts.auth import PUBLIC
-from mitra.accounts.schemas import ErrorOut, Pagination, StaleOut
+from mitra.accounts.schemas import ERRORS, Pagination, StaleOut
 from mitra.core.errors import NotFound
 from mitra.organisations import selectors as organisation_selectors
 from mitra.partnerships.schemas import MAX_ID
@@ -40,7 +40,6 @@ from .schemas import (
 
 router = Router(tags=["Matching"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**ERRORS, 409: StaleOut}
 
 

@@ -10,7 +10,7 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from mitra.accounts.auth import PUBLIC
-from mitra.accounts.schemas import ErrorOut, Pagination, StaleOut
+from mitra.accounts.schemas import ERRORS, Pagination, StaleOut
 
 from . import selectors, services
 from .models import Organisation
@@ -26,7 +26,6 @@ router = Router(tags=["organisations"])
 #: Largest id accepted in a path (int64); larger ones are a 422, never a database error.
 MAX_ID = 2**63 - 1
 Id = Path(..., ge=1, le=MAX_ID, description="Organisation id.")
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get(

@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from mitra.accounts.auth import PUBLIC
-from mitra.accounts.schemas import ErrorOut, Pagination, StaleOut
+from mitra.accounts.schemas import ERRORS, ErrorOut, Pagination, StaleOut
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.organisations import selectors as organisation_selectors
 from mitra.organisations.models import Organisation
@@ -56,7 +56,6 @@ from .schemas import (
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 READ_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**ERRORS, 409: StaleOut}
 

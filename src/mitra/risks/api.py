@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Router, Status
 from ninja.pagination import paginate
 
-from mitra.accounts.schemas import ErrorOut, Pagination, SpecErrorOut, StaleOut
+from mitra.accounts.schemas import ERRORS, Pagination, SpecErrorOut, StaleOut
 from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.jobs.models import JobStatus
 from mitra.partnerships.models import Partnership, PartnershipMember
@@ -41,7 +41,6 @@ from .schemas import (
 
 router = Router()
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE = {**ERRORS, 409: StaleOut}
 
 #: The request body of PUT .../risk-model, for the OpenAPI document (it is read by hand).

@@ -42,20 +42,30 @@ from mitra.accounts.api import router as accounts_router
 from mitra.accounts.auth import AUTHENTICATED, AnonymousAccess
 from mitra.benefits.api import STALE_RENDERERS as BENEFITS_RENDERERS
 from mitra.benefits.api import router as benefits_router
+from mitra.coordination.api import STALE_RENDERERS as COORDINATION_RENDERERS
+from mitra.coordination.api import router as coordination_router
 from mitra.core.errors import ApplicationError, StaleEdit
 from mitra.disclosure.api import router as disclosure_router
+from mitra.disputes.api import STALE_RENDERERS as DISPUTES_RENDERERS
+from mitra.disputes.api import router as disputes_router
 from mitra.finance.api import STALE_RENDERERS as FINANCE_RENDERERS
 from mitra.finance.api import router as finance_router
 from mitra.goals.api import STALE_RENDERERS as GOALS_RENDERERS
 from mitra.goals.api import router as goals_router
 from mitra.matching.api import STALE_RENDERERS as MATCHING_RENDERERS
 from mitra.matching.api import router as matching_router
+from mitra.notifications.api import STALE_RENDERERS as NOTIFICATIONS_RENDERERS
+from mitra.notifications.api import router as notifications_router
 from mitra.organisations.api import STALE_RENDERERS as ORGANISATION_RENDERERS
 from mitra.organisations.api import router as organisations_router
 from mitra.partnerships.api import STALE_RENDERERS as PARTNERSHIP_RENDERERS
 from mitra.partnerships.api import router as partnerships_router
+from mitra.results.api import STALE_RENDERERS as RESULTS_RENDERERS
+from mitra.results.api import router as results_router
 from mitra.risks.api import STALE_RENDERERS as RISK_RENDERERS
 from mitra.risks.api import router as risks_router
+from mitra.workplan.api import STALE_RENDERERS as WORKPLAN_RENDERERS
+from mitra.workplan.api import router as workplan_router
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +186,11 @@ api.add_router("/v1", risks_router)
 api.add_router("/v1", finance_router)
 api.add_router("/v1", goals_router)
 api.add_router("/v1", benefits_router)
+api.add_router("/v1", notifications_router)
+api.add_router("/v1", coordination_router)
+api.add_router("/v1", workplan_router)
+api.add_router("/v1", results_router)
+api.add_router("/v1", disputes_router)
 
 #: Render `StaleEdit.current` (a model instance) as the GET of that object shows it.
 STALE_RENDERERS = {
@@ -186,6 +201,11 @@ STALE_RENDERERS = {
     **GOALS_RENDERERS,
     **BENEFITS_RENDERERS,
     **MATCHING_RENDERERS,
+    **NOTIFICATIONS_RENDERERS,
+    **COORDINATION_RENDERERS,
+    **WORKPLAN_RENDERERS,
+    **RESULTS_RENDERERS,
+    **DISPUTES_RENDERERS,
 }
 
 #: Model field names whose API name differs (foreign keys are sent as ids).

@@ -33,6 +33,11 @@ urlpatterns += i18n_patterns(
     path("", include("mitra.goals.urls")),
     path("", include("mitra.benefits.urls")),
     path("", include("mitra.matching.urls")),
+    path("", include("mitra.notifications.urls")),
+    path("", include("mitra.coordination.urls")),
+    path("", include("mitra.workplan.urls")),
+    path("", include("mitra.results.urls")),
+    path("", include("mitra.disputes.urls")),
     path("", include("mitra.partnerships.urls")),
     prefix_default_language=False,
 )

@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "mitra.finance",
     "mitra.benefits",
     "mitra.matching",
+    "mitra.notifications",
+    "mitra.coordination",
+    "mitra.workplan",
+    "mitra.results",
+    "mitra.disputes",
     "mitra.disclosure",
     "mitra.imports",
 ]

@@ -1,0 +1,1 @@
+"""Disputes, grievances, political events and exposure (issue 16)."""

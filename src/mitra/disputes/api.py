@@ -1,0 +1,12 @@
+"""The disputes API, mounted under /api/v1/ in config/api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Router
+
+router = Router(tags=["Disputes"])
+
+#: Render `StaleEdit.current` of this app's models as their GET shows them.
+STALE_RENDERERS: dict[type, Any] = {}

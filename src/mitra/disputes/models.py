@@ -1,0 +1,1 @@
+"""Disputes: data and constraints."""

@@ -1,0 +1,1 @@
+"""In-app and e-mail notifications and the activity feed (issue 14)."""

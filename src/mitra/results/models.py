@@ -1,0 +1,1 @@
+"""Results: data and constraints."""

@@ -1,0 +1,1 @@
+"""Workplan, meetings and decisions of a partnership (issue 14)."""

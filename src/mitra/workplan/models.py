@@ -1,0 +1,1 @@
+"""Workplan: data and constraints."""

@@ -4,7 +4,9 @@ numbers as a table and a caption in plain words) and the figures the results pag
 Rendering a chart is the slow part of the page (Vega in an embedded engine): the charts of a
 result are kept by (spec hash, lenders' minimum, language) in memory and in Django's cache (shared
 by the server's processes), so a page shown again, or to another reader of the same model, is not
-drawn twice.
+drawn twice. Saving a model draws them at once in every language (:func:`prerender`, called by
+``services.model_save`` after the commit), so the first reader after an edit does not wait for
+them either: the saving request pays for it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -118,7 +122,9 @@ def waterfall_steps(result: FinanceResult) -> list[tuple[str, float, bool]]:
 
 def result_charts(result: FinanceResult, *, spec_key: str, lender_min_dscr: Decimal) -> list[Chart]:
     """The four charts of a model's results, in the reader's language."""
-    key = (spec_key, str(lender_min_dscr), _language())
+    # 1.2 and 1.20 (as typed, as stored: two places) are one minimum
+    minimum = Decimal(str(lender_min_dscr)).quantize(Decimal("0.01"))
+    key = (spec_key, str(minimum), _language())
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -138,6 +144,19 @@ def result_charts(result: FinanceResult, *, spec_key: str, lender_min_dscr: Deci
     _remember(key, charts)
     cache.set(shared_key, charts, SHARED_SECONDS)
     return charts
+
+
+def prerender(spec: dict[str, Any], lender_min_dscr: Decimal) -> None:
+    """Draw a saved model's result charts now, in every language (the saver's first), into the
+    caches :func:`result_charts` reads."""
+    from .selectors import run_spec, spec_hash
+
+    result = run_spec(spec)
+    key = spec_hash(spec)
+    codes = sorted((code for code, _name in settings.LANGUAGES), key=lambda c: c != _language())
+    for code in codes:
+        with translation.override(code):
+            result_charts(result, spec_key=key, lender_min_dscr=lender_min_dscr)
 
 
 def _remember(key: tuple[Any, ...], charts: list[Chart]) -> None:

@@ -10,6 +10,7 @@ field errors (:func:`mitra.finance.forms.field_for_path`), the API answers 422 w
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -131,7 +132,14 @@ def model_save(
         if shared_with is not None:
             _share(partnership, model, shared_with)
     selectors.forget(partnership)
+    transaction.on_commit(partial(_prerender_charts, dict(model.spec), model.lender_min_dscr))
     return model
+
+
+def _prerender_charts(spec: dict[str, Any], lender_min_dscr: Decimal) -> None:
+    from .charts import prerender  # Vega's engine loads with the first chart, not with Django
+
+    prerender(spec, Decimal(str(lender_min_dscr)))
 
 
 def _share(partnership: Partnership, model: FinanceModel, members: list[PartnershipMember]) -> None:

@@ -200,14 +200,6 @@ def _not_available(key: str, title: Any, sentence: Any) -> Section:
     return Section(key=key, title=str(title), missing=str(sentence))
 
 
-def _not_yet(key: str, title: Any) -> Section:
-    return _not_available(
-        key,
-        title,
-        _("This part of the report is not available yet on this platform."),
-    )
-
-
 # =========================================================================== sections
 
 
@@ -468,12 +460,11 @@ def build_risks(user: Any, partnership: Partnership) -> Section:
 
 def build_finance(user: Any, partnership: Partnership) -> Section:
     title = _("Project finance")
-    try:
-        from mitra.finance import charts as finance_charts
-        from mitra.finance import selectors as finance_selectors
-        from mitra.finance.permissions import can_see_government_figures
-    except ImportError:
-        return _not_yet("finance", title)
+    # the charts (Vega's engine) load with the first report, not with Django
+    from mitra.finance import charts as finance_charts
+    from mitra.finance import selectors as finance_selectors
+    from mitra.finance.permissions import can_see_government_figures
+
     stored = finance_selectors.stored_model(partnership)
     if stored is None:
         return _not_available("finance", title, _("This partnership has no finance model yet."))
@@ -537,20 +528,16 @@ def _summary_value(row: dict[str, Any], unit: str) -> str:
     return f"{format_number(value, 1)} {unit}"
 
 
-def _appraisal() -> tuple[Any, Any] | None:
-    try:
-        from mitra.finance import appraisal_charts, appraisal_selectors
-    except ImportError:
-        return None
+def _appraisal() -> tuple[Any, Any]:
+    # the charts (Vega's engine) load with the first report, not with Django
+    from mitra.finance import appraisal_charts, appraisal_selectors
+
     return appraisal_selectors, appraisal_charts
 
 
 def build_vfm(user: Any, partnership: Partnership) -> Section:
     title = _("Value for money")
-    modules = _appraisal()
-    if modules is None or not hasattr(modules[0], "vfm_view"):
-        return _not_yet("vfm", title)
-    sel, appraisal_charts = modules
+    sel, appraisal_charts = _appraisal()
     try:
         view = sel.vfm_view(user=user, partnership=partnership)
     except (PermissionDenied, NotFound):
@@ -562,11 +549,9 @@ def build_vfm(user: Any, partnership: Partnership) -> Section:
         section.missing = view.error or _("The value-for-money inputs have not been entered yet.")
     else:
         result = view.result
-        if hasattr(sel, "vfm_verdict"):
-            section.sentences.append(sel.vfm_verdict(view))
-        if hasattr(appraisal_charts, "vfm_chart"):
-            section.charts.append(appraisal_charts.vfm_chart(view))
-        label = getattr(appraisal_charts, "component_label", lambda k: k.replace("_", " "))
+        section.sentences.append(sel.vfm_verdict(view))
+        section.charts.append(appraisal_charts.vfm_chart(view))
+        label = appraisal_charts.component_label
         rows: list[list[Any]] = [
             [_("PSC"), str(label(k)), e.mean, e.p5, e.p95] for k, e in result.psc.items()
         ]
@@ -605,9 +590,6 @@ def _est(e: Any) -> list[Any]:
 
 
 def _unit(view: Any) -> str:
-    unit = getattr(view, "unit", None)
-    if unit:
-        return str(unit)
     from mitra.finance.charts import unit_label
 
     return str(unit_label(view.currency, view.amount_unit))
@@ -615,10 +597,7 @@ def _unit(view: Any) -> str:
 
 def build_fiscal(user: Any, partnership: Partnership) -> Section:
     title = _("Fiscal commitments and contingent liabilities")
-    modules = _appraisal()
-    if modules is None or not hasattr(modules[0], "fiscal_view"):
-        return _not_yet("fiscal", title)
-    sel, appraisal_charts = modules
+    sel, appraisal_charts = _appraisal()
     try:
         view = sel.fiscal_view(user=user, partnership=partnership)
     except (PermissionDenied, NotFound):
@@ -634,8 +613,7 @@ def build_fiscal(user: Any, partnership: Partnership) -> Section:
     result = view.result
     unit = _unit(view)
     section.sentences += [str(n) for n in view.notes]
-    if hasattr(appraisal_charts, "fiscal_charts"):
-        section.charts += appraisal_charts.fiscal_charts(view)
+    section.charts += appraisal_charts.fiscal_charts(view)
     rows = view.rows or []
     section.tables.append(
         Table(
@@ -669,7 +647,7 @@ def build_fiscal(user: Any, partnership: Partnership) -> Section:
             headers=[_("Framework"), _("Test"), _("Result"), _("Detail")],
             rows=[
                 [
-                    _(getattr(f, "framework", "")),
+                    _(f.framework),
                     appraisal_charts.flag_label(f.id),
                     status[f.triggered],
                     f.detail,
@@ -683,17 +661,13 @@ def build_fiscal(user: Any, partnership: Partnership) -> Section:
             ),
         )
     )
-    if hasattr(sel, "guarantee_chain"):
-        section.sentences += [sel.guarantee_chain(view, g) for g in view.guarantees]
+    section.sentences += [sel.guarantee_chain(view, g) for g in view.guarantees]
     return section
 
 
 def build_stress(user: Any, partnership: Partnership) -> Section:
     title = _("Stress tests")
-    modules = _appraisal()
-    if modules is None or not hasattr(modules[0], "stress_view"):
-        return _not_yet("stress", title)
-    sel, appraisal_charts = modules
+    sel, appraisal_charts = _appraisal()
     try:
         view = sel.stress_view(user=user, partnership=partnership)
     except (PermissionDenied, NotFound):
@@ -703,9 +677,7 @@ def build_stress(user: Any, partnership: Partnership) -> Section:
     if not view.scenarios:
         return _not_available("stress", title, _("No stress scenario has been saved yet."))
     section = Section(key="stress", title=title)
-    chart = (
-        appraisal_charts.stress_chart(view) if hasattr(appraisal_charts, "stress_chart") else None
-    )
+    chart = appraisal_charts.stress_chart(view)
     if chart is not None:
         section.charts.append(chart)
     section.sentences.append(

@@ -86,10 +86,14 @@ def format_money_short(amount: Decimal | None, currency: str | None) -> str:
 
 
 def format_quantity(value: Decimal, *, currency: str = "", unit: str = "") -> str:
-    """An amount in its measure: money when there is a currency, else the number and the unit
-    in the reader's language (``12,50 hektare (ha)``)."""
+    """An amount in its measure: money when there is a currency, else the number (its decimals
+    only when it has some) and the unit in the reader's language (``12,5 hektare (ha)``,
+    ``600 unit``)."""
+    from babel.numbers import format_decimal
+
     from mitra.core.choices import unit_label
 
     if currency:
         return format_money(value, currency)
-    return f"{format_number(value)} {unit_label(unit)}".strip()
+    number = format_decimal(value, format="#,##0.##", locale=current_locale())
+    return f"{number} {unit_label(unit)}".strip()

@@ -220,3 +220,30 @@ def test_budget_and_portfolio_over_the_api(fw, simple_fiscal):
     assert portfolio["years"][0]["direct"] == "10000000000.00"
     outsider = _client(fw, "outsider").get(f"{API}/organisations/{pemda}/fiscal-portfolio").json()
     assert outsider["partnerships"] == [] and outsider["years"] == []
+
+
+def test_the_api_takes_negative_rates_within_the_models_bounds(fw, simple_fiscal):
+    # the pages take a real discount rate below zero and a shrinking budget: so does the API
+    lead = _client(fw, "lead_admin")
+    below_zero = _put(lead, _url(fw, "vfm"), VFM_BODY | {"discount_rate": "-0.01"})
+    assert below_zero.status_code == 200, below_zero.content
+    assert below_zero.json()["inputs"]["discount_rate"] == "-0.0100"
+    too_low = _put(lead, _url(fw, "vfm"), VFM_BODY | {"discount_rate": "-1", "version": 1})
+    assert too_low.status_code == 422
+    assert too_low.json()["detail"][0]["loc"][-1] == "discount_rate"
+    pemda = fw.world.pemda.pk
+    got = lead.get(f"{API}/organisations/{pemda}/budget").json()
+    body = {
+        "kind": "APBD",
+        "label": "APBD",
+        "source": "Perda",
+        "growth_rate": "-0.1",
+        "years": [{"year": 2026, "amount": "1000"}],
+        "version": got["version"],
+    }
+    shrinking = _put(lead, f"{API}/organisations/{pemda}/budget", body)
+    assert shrinking.status_code == 200, shrinking.content
+    too_fast = body | {"growth_rate": "-0.6", "version": got["version"] + 1}
+    refused = _put(lead, f"{API}/organisations/{pemda}/budget", too_fast)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"][-1] == "growth_rate"

@@ -75,6 +75,26 @@ Fraction = Annotated[
         "Write a fraction from 0 to 1 with a point, e.g. 0.08 (at most 4 places).",
     ),
 ]
+
+
+def _signed_rate(minimum: str) -> Any:
+    """A rate per year from ``minimum`` (negative: a real discount rate below zero, a shrinking
+    budget) to 1, at most 4 decimal places: the bounds the model and the pages take."""
+    return Annotated[
+        Decimal,
+        Field(ge=Decimal(minimum), le=1, max_digits=5, decimal_places=4, allow_inf_nan=False),
+        *decimal_input(
+            r"^-?(?:0(?:\.\d{1,4})?|1(?:\.0{1,4})?)$",
+            {"minimum": float(minimum), "maximum": 1, "multipleOf": 0.0001},
+            f"Write a rate from {minimum} to 1 with a point, e.g. 0.08 (at most 4 places).",
+        ),
+    ]
+
+
+#: The public discount rate: -0.99 to 1 (as the VfM and fiscal models take it).
+DiscountRate = _signed_rate("-0.99")
+#: Growth of a budget series for projected years: -0.5 to 1.
+GrowthRate = _signed_rate("-0.5")
 Share = Annotated[
     Decimal,
     Field(ge=0, le=1, max_digits=6, decimal_places=5, allow_inf_nan=False),
@@ -135,8 +155,8 @@ class VfmInputsIn(InSchema):
         le=10**15,
         description="Amounts are in units of this, e.g. 1000000000.",
     )
-    discount_rate: Fraction = Field(
-        ..., description="Public discount rate per year, a fraction (0.08)."
+    discount_rate: DiscountRate = Field(  # type: ignore[valid-type]
+        ..., description="Public discount rate per year, a fraction (0.08; -0.99 to 1)."
     )
     base_year: Year = Field(..., description="Year the present values are expressed in.")
     psc_start_year: Year = Field(..., description="Calendar year of the first PSC value.")
@@ -192,7 +212,9 @@ class FiscalInputsIn(InSchema):
     amount_unit: int = Field(
         1_000_000_000, ge=1, le=10**15, description="Amounts are in units of this."
     )
-    discount_rate: Fraction = Field(..., description="Public discount rate, a fraction.")
+    discount_rate: DiscountRate = Field(  # type: ignore[valid-type]
+        ..., description="Public discount rate, a fraction (-0.99 to 1)."
+    )
     base_year: Year = Field(..., description="Year the present values are expressed in.")
     commitments_source: Literal["finance_model", "entered"] = Field(
         PaymentsSource.FINANCE_MODEL, description="Where the direct commitments come from."
@@ -280,8 +302,8 @@ class BudgetSeriesIn(InSchema):
     )  # type: ignore[valid-type]
     label: str = Field(..., min_length=1, max_length=200, description="What the figures are.")
     currency: Currency = Field("IDR", description="ISO 4217 code.")
-    growth_rate: Fraction = Field(
-        Decimal("0.05"), description="Growth per year for projected years, a fraction (0 to 1)."
+    growth_rate: GrowthRate = Field(  # type: ignore[valid-type]
+        Decimal("0.05"), description="Growth per year for projected years, a fraction (-0.5 to 1)."
     )
     source: str = Field(
         ..., min_length=1, max_length=2000, description="Where the figures come from."

@@ -1,4 +1,5 @@
-"""Demo data of the risks app: the toll road's register, from its template, and one simulation.
+"""Demo data of the risks app: the toll road's and the hospital's registers, from their templates,
+and one simulation of each (the hospital's feeds its value for money: ``finance.appraisal_demo``).
 
 Base cash flows (IDR billion, year 1 = the year construction started) follow
 ``examples/risk/toll-road.json``'s logic: three construction years spending the project's capital
@@ -35,34 +36,75 @@ def toll_road_flows() -> dict[str, list[float]]:
     return {"capex": capex, "opex": opex, "revenue": revenue}
 
 
-def load(created: dict[str, Any]) -> None:
-    """Give the toll-road KPBU a register from its template and run it once."""
-    road = next((p for p in created["partnerships"] if p.development_sector == "toll_road"), None)
-    if road is None:
-        return
-    lead = (
-        next(m for m in road.members.all() if Role.LEAD in m.roles)
+#: The hospital KPBU's base flows (IDR billion), as its finance model (``finance.demo``): two
+#: construction years, then 15 years of facility management against the availability payment.
+HOSPITAL_YEARS = 17
+
+
+def hospital_flows() -> dict[str, list[float]]:
+    capex = [260.0, 300.0] + [0.0] * (HOSPITAL_YEARS - 2)
+    opex = [0.0, 0.0] + [round(18 * 1.035**k, 1) for k in range(HOSPITAL_YEARS - 2)]
+    revenue = [0.0, 0.0] + [round(95 * 0.98 * 1.03**k, 1) for k in range(HOSPITAL_YEARS - 2)]
+    return {"capex": capex, "opex": opex, "revenue": revenue}
+
+
+def _lead_user(partnership: Partnership) -> Any:
+    return (
+        next(m for m in partnership.members.all() if Role.LEAD in m.roles)
         .organisation.memberships.first()
         .user
     )
-    road = Partnership.objects.get(pk=road.pk)
+
+
+def load(created: dict[str, Any]) -> None:
+    """Give the toll-road and hospital KPBUs a register from their templates and run each once."""
+    hospital = next((p for p in created["partnerships"] if p.development_sector == "health"), None)
+    if hospital is not None:
+        _register(
+            Partnership.objects.get(pk=hospital.pk),
+            name="RSUD Sidoarjo — KPBU ketersediaan layanan",
+            horizon=HOSPITAL_YEARS,
+            flows=hospital_flows(),
+            template="hospital",
+        )
+    road = next((p for p in created["partnerships"] if p.development_sector == "toll_road"), None)
+    if road is None:
+        return
+    _register(
+        Partnership.objects.get(pk=road.pk),
+        name="Jalan tol Bandung–Garut Selatan",
+        horizon=HORIZON,
+        flows=toll_road_flows(),
+        template="toll-road",
+    )
+
+
+def _register(
+    partnership: Partnership,
+    *,
+    name: str,
+    horizon: int,
+    flows: dict[str, list[float]],
+    template: str,
+) -> None:
+    lead = _lead_user(partnership)
     with translation.override("id"), transaction.atomic():
-        settings = services.register_start(actor=lead, partnership=road)
+        settings = services.register_start(actor=lead, partnership=partnership)
         services.settings_update(
             actor=lead,
-            partnership=road,
+            partnership=partnership,
             data={
-                "name": "Jalan tol Bandung–Garut Selatan",
-                "horizon_years": HORIZON,
-                "start_year": road.stage_since.year if road.stage_since else None,
+                "name": name,
+                "horizon_years": horizon,
+                "start_year": partnership.stage_since.year if partnership.stage_since else None,
                 "discount_rate": "0.08",
-                "cash_flows": toll_road_flows(),
+                "cash_flows": flows,
                 "simulation": {"iterations": 20000, "seed": 2026},
             },
             expected_version=settings.version,
         )
-        templating.template_apply(actor=lead, partnership=road, key="toll-road")
+        templating.template_apply(actor=lead, partnership=partnership, key=template)
         simulation = simulations.simulation_start(
-            actor=lead, partnership=road, iterations=20000, seed=2026
+            actor=lead, partnership=partnership, iterations=20000, seed=2026
         )
     job_execute(str(simulation.job_id))

@@ -137,7 +137,9 @@ def main() -> int:
         median = statistics.median(values)
         verdict = "ok" if median < TARGET_MS else "OVER"
         print(f"{name:<36} {median:>10.1f} {p95(values):>10.1f}  {verdict}")
-    print(f"{'the save (draws both languages)':<36} {statistics.median(saves):>10.1f} {p95(saves):>10.1f}")
+    print(
+        f"{'the save (draws both languages)':<36} {statistics.median(saves):>10.1f} {p95(saves):>10.1f}"
+    )
     return 0
 
 

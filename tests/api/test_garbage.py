@@ -21,11 +21,11 @@ GOOD: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         {"title_ind": "T", "form": "ppp", "development_sector": "water"},
     ),
     "partnership update": ("lead_admin", "PATCH", "/partnerships/{p}", {"version": 1}),
-    "member create": (
+    "invitation create": (
         "lead_admin",
         "POST",
-        "/partnerships/{p}/members",
-        {"organisation_id": 0, "roles": ["operator"]},
+        "/invitations",
+        {"partnership_id": 1, "organisation_id": 1, "roles": ["operator"]},
     ),
     "member update": ("lead_admin", "PATCH", "/members/{m}", {"version": 1}),
     "need create": (
@@ -85,7 +85,7 @@ GARBAGE: dict[str, list[tuple[str, Any]]] = {
         ("estimated_value", "1e400"),
         ("estimated_value", 0.001),
     ],
-    "member create": [
+    "invitation create": [
         ("roles", []),
         ("roles", ["boss"]),
         ("roles", "lead"),

@@ -31,17 +31,22 @@ def test_member_lifecycle(world: World) -> None:
     lead = world.users["lead_admin"]
     pk = world.partnership.pk
 
-    # add
-    added = client.post_json(
-        f"{API}/partnerships/{pk}/members",
+    # add: the lead invites (202), the organisation's administrator accepts (issue 14)
+    invited = client.post_json(
+        f"{API}/invitations",
         {
+            "partnership_id": pk,
             "organisation_id": world.outsider_org.pk,
             "roles": ["research_partner"],
-            "joined_on": "2026-03-01",
         },
     )
-    assert added.status_code == 201
-    body = added.json()
+    assert invited.status_code == 202
+    assert not PartnershipMember.objects.filter(organisation=world.outsider_org).exists()
+    accepted = client_for(world, "outsider").post_json(
+        f"{API}/invitations/{invited.json()['id']}/accept", {"message": "Gladly"}
+    )
+    assert accepted.status_code == 200
+    body = client.get_json(f"{API}/members/{accepted.json()['member_id']}").json()
     assert {
         k: body[k]
         for k in (
@@ -51,7 +56,6 @@ def test_member_lifecycle(world: World) -> None:
             "organisation_sector",
             "roles",
             "is_lead",
-            "joined_on",
             "left_on",
             "version",
         )
@@ -62,11 +66,10 @@ def test_member_lifecycle(world: World) -> None:
         "organisation_sector": "academia",
         "roles": ["research_partner"],
         "is_lead": False,
-        "joined_on": "2026-03-01",
         "left_on": None,
         "version": 1,
     }
-    assert _audit(PartnershipMember, body["id"], "+").history_user == lead
+    assert _audit(PartnershipMember, body["id"], "+").history_user == world.users["outsider"]
 
     # list and get
     listed = client.get_json(f"{API}/partnerships/{pk}/members").json()
@@ -98,9 +101,14 @@ def test_member_lifecycle(world: World) -> None:
 
 def test_adding_an_existing_member_or_unknown_organisation(world: World) -> None:
     client = client_for(world, "lead_admin")
-    url = f"{API}/partnerships/{world.partnership.pk}/members"
-    twice = client.post_json(url, {"organisation_id": world.company.pk, "roles": ["operator"]})
-    unknown = client.post_json(url, {"organisation_id": 999999, "roles": ["operator"]})
+    url = f"{API}/invitations"
+    p = world.partnership.pk
+    twice = client.post_json(
+        url, {"partnership_id": p, "organisation_id": world.company.pk, "roles": ["operator"]}
+    )
+    unknown = client.post_json(
+        url, {"partnership_id": p, "organisation_id": 999999, "roles": ["operator"]}
+    )
     assert twice.status_code == 400
     assert twice.json()["errors"][0]["loc"] == ["body", "payload", "organisation_id"]
     assert unknown.status_code == 422

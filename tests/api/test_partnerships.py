@@ -227,13 +227,21 @@ def test_update_without_version_is_422(world: World) -> None:
 
 
 def test_stage_gate_is_a_field_error(world: World) -> None:
-    # given the public PSP with only public and social partners... and a PPP form change
+    # given the public PSP in preparation (moved through its lifecycle's gate) with only public
+    # and social partners
+    from mitra.partnerships.services import partnership_set_stage
+
+    partnership_set_stage(
+        actor=world.users["lead_admin"],
+        partnership=world.public,
+        stage="preparation",
+        expected_version=world.public.version,
+    )
     client = client_for(world, "lead_admin")
 
-    # when moved to preparation as a Pentahelix, which needs five sectors
+    # when its form becomes a Pentahelix, which needs five sectors
     response = client.patch_json(
-        f"{API}/partnerships/{world.public.pk}",
-        {"version": 1, "form": "pentahelix", "stage": "preparation"},
+        f"{API}/partnerships/{world.public.pk}", {"version": 2, "form": "pentahelix"}
     )
 
     # then it is refused with the missing sectors, nothing saved
@@ -243,7 +251,24 @@ def test_stage_gate_is_a_field_error(world: World) -> None:
     assert body["missing"] == ["private", "academia", "media"]
     assert body["errors"][0]["loc"] == ["body", "payload", "stage"]
     world.public.refresh_from_db()
-    assert (world.public.stage, world.public.version) == ("planning", 1)
+    assert (world.public.form, world.public.version) == ("psp", 2)
+
+
+def test_patch_cannot_change_the_stage(world: World) -> None:
+    # the stage moves only through the lifecycle's gate (POST .../stage, issue 14)
+    client = client_for(world, "lead_admin")
+    response = client.patch_json(
+        f"{API}/partnerships/{world.public.pk}", {"version": 1, "stage": "preparation"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "payload", "stage"]
+    assert "/stage" in response.json()["detail"][0]["msg"]
+    same = client.patch_json(
+        f"{API}/partnerships/{world.public.pk}", {"version": 1, "stage": "planning"}
+    )
+    assert same.status_code == 200
+    world.public.refresh_from_db()
+    assert world.public.stage == "planning"
 
 
 def test_delete_partnership(world: World) -> None:

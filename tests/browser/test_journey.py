@@ -113,37 +113,39 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     expect(page.get_by_test_id("estimated-value")).to_have_text("Rp 1.250.000.000,00")
     shoot(page, "03-overview-missing-sector")
 
-    # Try to move to construction: a KPBU needs its private side once the agreement is signed;
-    # refused on the stage field, naming the missing sector.
+    # The stage is no longer edited in the form: it moves through the lifecycle's gate
+    # (issue 14; tests/browser/test_coordination_journey.py takes a KPBU through it).
     page.get_by_role("link", name="Ubah kemitraan").click()
-    page.select_option("#id_stage", "construction")
-    _submit(page)
-    stage_error = page.locator("#id_stage_error")
-    expect(stage_error).to_contain_text("Swasta (badan usaha)")
-    expect(page.locator("#id_stage")).to_have_attribute("aria-invalid", "true")
-    shoot(page, "04-stage-refused")
+    expect(page.locator("#id_stage")).to_be_disabled()
+    shoot(page, "04-stage-through-the-gate")
 
-    # Add the private partner with its role (tabs load through htmx and push their URL).
+    # Invite the private partner with its role (tabs load through htmx and push their URL); its
+    # administrator accepts, and only then is it a partner.
     page.goto(detail_url)
     page.get_by_role("link", name="Mitra dan peran").click()
     expect(page).to_have_url(re.compile(r"/partners/$"))
     expect(page.locator("#tab-partners")).to_have_attribute("aria-current", "page")
-    page.get_by_role("link", name="Tambah mitra").click()
+    page.get_by_test_id("invite-partner").click()
     page.select_option("#id_organisation", label="PT Air Bersih Nusantara · Swasta (badan usaha)")
     page.get_by_label("Badan Usaha Pelaksana (BUP)").check()
     page.get_by_label("Operator").check()
-    _submit(page)
+    page.locator("#main-form").locator("button[type=submit]").click()
+    expect(page.get_by_test_id("pending-invitation")).to_contain_text("PT Air Bersih Nusantara")
+    company = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    company_page = company.new_page()
+    company_page.set_default_timeout(15000)
+    _sign_in(company_page, base, "swasta")
+    company_page.goto(base + "/invitations/")
+    company_page.get_by_test_id("accept").click()
+    expect(company_page.get_by_test_id("partnership-title")).to_have_text("SPAM Regional Contoh")
+    company.close()
+    page.reload()
     expect(page.locator("#tab-panel")).to_contain_text("PT Air Bersih Nusantara")
     expect(page.locator("#tab-panel")).to_contain_text("Badan Usaha Pelaksana (BUP)")
     shoot(page, "05-partners")
 
-    # Now the stage moves on.
     page.goto(detail_url)
     expect(page.get_by_test_id("required-sectors")).not_to_contain_text("belum ada")
-    page.get_by_role("link", name="Ubah kemitraan").click()
-    page.select_option("#id_stage", "construction")
-    _submit(page)
-    expect(page.get_by_test_id("stage-badge")).to_have_text("Konstruksi")
 
     # Record a need, pledge against it (as pemda's own organisation), deliver part of it.
     page.get_by_role("link", name="Kebutuhan dan komitmen").click()
@@ -201,7 +203,7 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
 
     # History shows the edits.
     page.get_by_role("link", name="History").click()
-    expect(page.get_by_test_id("history")).to_contain_text("Construction")
+    expect(page.get_by_test_id("history")).to_contain_text("PT Air Bersih")
     shoot(page, "09-history-en")
 
     # Sign out (a POST form).

@@ -279,10 +279,10 @@ def test_release_ids_are_stable_and_a_change_yields_a_new_release(demo):
     record = services.ocds_record_package(code=p.code)["records"][0]
     assert [r["id"][-4:] for r in record["releases"]] == ["0001", "0002"]
     assert record["compiledRelease"]["planning"]["project"]["title"].endswith("(revisi)")
-    # a stage change starts the stage's tag again
+    # a stage change (through the lifecycle's gate, which calls this) starts the stage's tag again
     p.refresh_from_db()
-    partnership_services.partnership_update(
-        actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.OPERATION}
+    partnership_services.partnership_set_stage(
+        actor=actor, partnership=p, stage=Stage.OPERATION, expected_version=p.version
     )
     latest = services.release_sync(partnership=p)
     assert latest.tags == ["implementation"] and latest.sequence == 3

@@ -492,3 +492,29 @@ def test_the_appraisal_history_is_for_partners(fw, simple_vfm):
     (entry,) = sel.appraisal_history(fw.user("lead_admin"), fw.partnership)
     assert entry.user_id == fw.user("lead_admin").pk
     assert any(c.field == "other_costs" for c in entry.changes)
+
+
+def test_a_completed_vfm_is_what_the_kpbu_lifecycle_asks_for(fw, simple_vfm):
+    # the lifecycle's "a completed VfM" output (coordination's check "finance.vfm") is the
+    # finance app's own test: inputs that compute and every checklist question answered
+    from mitra.coordination.definitions import check_get
+    from mitra.finance import appraisal_services
+    from mitra.finance.appraisal_selectors import CHECKLIST, vfm_completed
+
+    check = check_get("finance.vfm")
+    assert check is not None and check.test is vfm_completed
+    assert vfm_completed(fw.partnership) is False  # the checklist is not answered yet
+    keys = [key for key, _q in CHECKLIST]
+    appraisal_services.vfm_checklist_save(
+        actor=fw.user("lead_admin"),
+        partnership=fw.partnership,
+        answers={k: {"answer": "yes", "note": ""} for k in keys[:-1]},
+    )
+    assert vfm_completed(fw.partnership) is False  # one question left
+    appraisal_services.vfm_checklist_save(
+        actor=fw.user("lead_admin"),
+        partnership=fw.partnership,
+        answers={k: {"answer": "no", "note": ""} for k in keys},
+        expected_version=1,
+    )
+    assert vfm_completed(fw.partnership) is True

@@ -160,11 +160,11 @@ def _documents_by_title(release: dict) -> dict[str, tuple[str, Any]]:
 def test_an_mou_is_never_exported_as_a_signed_contract(world: Any) -> None:
     # given a published PSP in its construction stage (a contract block exists) with a public
     # Nota Kesepahaman and a public Perjanjian Kerja Sama
-    services.partnership_update(
+    services.partnership_set_stage(
         actor=world.users["lead_admin"],
         partnership=world.public,
         expected_version=world.public.version,
-        data={"stage": "construction"},
+        stage="construction",
     )
     _public_document(world, "mou", "Nota Kesepahaman")
     _public_document(world, "cooperation_agreement", "Perjanjian Kerja Sama")

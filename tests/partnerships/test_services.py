@@ -95,15 +95,15 @@ def test_a_kpbu_needs_no_private_partner_before_the_agreement_is_signed(world):
     )
     # it goes through preparation and transaction with the public side only
     for version, stage in enumerate((Stage.PREPARATION, Stage.TRANSACTION), start=1):
-        services.partnership_update(
-            actor=actor, partnership=p, expected_version=version, data={"stage": stage}
+        services.partnership_set_stage(
+            actor=actor, partnership=p, expected_version=version, stage=stage
         )
     assert _fresh(p).stage == Stage.TRANSACTION
     assert services.missing_sectors(_fresh(p)) == []
     # but construction (after signing and financial close) needs the private side
     with pytest.raises(ApplicationError) as excinfo:
-        services.partnership_update(
-            actor=actor, partnership=p, expected_version=3, data={"stage": Stage.CONSTRUCTION}
+        services.partnership_set_stage(
+            actor=actor, partnership=p, expected_version=3, stage=Stage.CONSTRUCTION
         )
     # it is refused, naming the missing sector and the stage, and nothing changed
     assert excinfo.value.extra == {"field": "stage", "missing": ["private"]}
@@ -117,8 +117,8 @@ def test_a_kpbu_needs_no_private_partner_before_the_agreement_is_signed(world):
     services.member_add(
         actor=actor, partnership=p, organisation=world.company, roles=[Role.PROJECT_COMPANY]
     )
-    services.partnership_update(
-        actor=actor, partnership=p, expected_version=3, data={"stage": Stage.CONSTRUCTION}
+    services.partnership_set_stage(
+        actor=actor, partnership=p, expected_version=3, stage=Stage.CONSTRUCTION
     )
     assert _fresh(p).stage == Stage.CONSTRUCTION
     assert _fresh(p).stage_since == datetime.date.today()
@@ -181,11 +181,11 @@ def test_pentahelix_needs_all_five_sectors_and_cancel_is_always_allowed(world):
         "media",
     ]
     with pytest.raises(ApplicationError):
-        services.partnership_update(
-            actor=actor, partnership=p, expected_version=p.version, data={"stage": "preparation"}
+        services.partnership_set_stage(
+            actor=actor, partnership=p, expected_version=p.version, stage="preparation"
         )
-    services.partnership_update(
-        actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.CANCELLED}
+    services.partnership_set_stage(
+        actor=actor, partnership=p, expected_version=p.version, stage=Stage.CANCELLED
     )
     assert _fresh(p).stage == Stage.CANCELLED
 
@@ -397,8 +397,8 @@ def test_deleting_a_planning_partnership_deletes_and_audits_every_item(world):
 def test_a_partnership_past_planning_cannot_be_deleted(world):
     actor = world.users["lead_admin"]
     p = world.partnership
-    services.partnership_update(
-        actor=actor, partnership=p, expected_version=p.version, data={"stage": Stage.PREPARATION}
+    services.partnership_set_stage(
+        actor=actor, partnership=p, expected_version=p.version, stage=Stage.PREPARATION
     )
     with pytest.raises(ApplicationError):
         services.partnership_delete(actor=actor, partnership=_fresh(p))
@@ -476,8 +476,8 @@ def test_a_title_edit_is_not_blocked_by_the_sector_rule(world):
     # given a partnership past planning whose private partner has since left
     lead = world.users["lead_admin"]
     p = world.partnership
-    services.partnership_update(
-        actor=lead, partnership=p, expected_version=p.version, data={"stage": Stage.PREPARATION}
+    services.partnership_set_stage(
+        actor=lead, partnership=p, expected_version=p.version, stage=Stage.PREPARATION
     )
     company = p.members.get(organisation=world.company)
     services.member_update(

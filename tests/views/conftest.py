@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from mitra.coordination.models import Invitation
 from mitra.organisations.models import Organisation
 from mitra.partnerships.models import (
     Commitment,
@@ -35,6 +36,7 @@ def snapshot() -> dict[str, Any]:
         Delivery,
         Objective,
         Document,
+        Invitation,
     ):
         state[model.__name__] = sorted(model.objects.values_list("pk", "version"))
     return state

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
-from mitra.organisations.models import Sector
 from mitra.partnerships import services
 from mitra.partnerships.models import (
     Commitment,
@@ -150,23 +148,23 @@ def test_htmx_form_success_redirects_on_the_client(client: Any, world: Any) -> N
     assert Need.objects.filter(title="Lahan", unit="ha").exists()
 
 
-def test_stage_cannot_leave_planning_without_required_sectors(client: Any, world: Any) -> None:
-    # given: the draft (Pentahelix) has only the Pemda
+def test_the_edit_form_shows_the_stage_but_does_not_move_it(client: Any, world: Any) -> None:
+    # given: the stage moves only through the lifecycle's gate (coordination, issue 14)
     sign_in(client, world, "lead_admin")
     draft = world.draft
-    # when
+    page = client.get(reverse("partnerships:edit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    form = page.context["form"]
+    assert form.fields["stage"].disabled
+    assert "Lifecycle" in str(form.fields["stage"].help_text)
+    # when a stage is posted anyway
     response = client.post(
-        reverse("partnerships:edit", args=[draft.pk]), _edit_data(draft, stage="preparation")
+        reverse("partnerships:edit", args=[draft.pk]),
+        _edit_data(draft, stage="preparation", regency="Kabupaten Bogor"),
     )
-    # then: the service's message sits on the stage field and names the missing sectors
-    assert response.status_code == 400
-    stage_errors = " ".join(response.context["form"].errors["stage"])
-    with translation.override("id"):
-        for sector in (Sector.PRIVATE, Sector.ACADEMIA, Sector.SOCIAL, Sector.MEDIA):
-            assert str(sector.label) in stage_errors
-    assert "Swasta (badan usaha)" in stage_errors
+    # then the other fields are saved and the stage is not moved
+    assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.stage == "planning"
+    assert (draft.stage, draft.regency) == ("planning", "Kabupaten Bogor")
 
 
 def test_overview_shows_required_sectors_present_and_missing(client: Any, world: Any) -> None:
@@ -182,20 +180,6 @@ def test_overview_shows_required_sectors_present_and_missing(client: Any, world:
     assert {str(since) for _label, since, _present in required} == {str(Stage.PREPARATION.label)}
     assert response.context["missing_sectors"] == []
     assert 'data-testid="required-sectors"' in body
-
-
-def test_stage_moves_on_once_sectors_are_in(client: Any, world: Any) -> None:
-    # given: the PPP has the Pemda (public) and PT Contoh (private)
-    sign_in(client, world, "lead_admin")
-    # when
-    response = client.post(
-        reverse("partnerships:edit", args=[world.partnership.pk]),
-        _edit_data(world.partnership, stage="preparation"),
-    )
-    # then
-    assert response.status_code == 302
-    world.partnership.refresh_from_db()
-    assert world.partnership.stage == "preparation"
 
 
 def test_stale_edit_is_refused_with_changes_and_input_kept(client: Any, world: Any) -> None:
@@ -263,17 +247,18 @@ def test_partner_add_edit_and_remove(client: Any, world: Any) -> None:
     # given
     sign_in(client, world, "lead_admin")
     p = world.partnership
-    # when: add
+    # when: invited (issue 14: partners join by invitation) and accepted by its administrator
+    from mitra.coordination.models import Invitation
+    from mitra.coordination.services import invitation_accept
+
     response = client.post(
-        reverse("partnerships:member_add", args=[p.pk]),
-        {
-            "organisation": world.outsider_org.pk,
-            "roles": ["research_partner", "technical_partner"],
-            "joined_on": "2026-03-01",
-        },
+        reverse("coordination:invite", args=[p.pk]),
+        {"organisation": world.outsider_org.pk, "roles": ["research_partner", "technical_partner"]},
     )
-    # then
     assert response.status_code == 302
+    assert not PartnershipMember.objects.filter(partnership=p, organisation=world.outsider_org)
+    invitation_accept(actor=world.users["outsider"], invitation=Invitation.objects.get())
+    # then
     member = PartnershipMember.objects.get(partnership=p, organisation=world.outsider_org)
     assert member.roles == ["research_partner", "technical_partner"]
     # when: edit with a left date before the joined date → field error
@@ -316,7 +301,7 @@ def test_partner_with_commitments_cannot_be_removed(client: Any, world: Any) -> 
 def test_roles_are_required(client: Any, world: Any) -> None:
     sign_in(client, world, "lead_admin")
     response = client.post(
-        reverse("partnerships:member_add", args=[world.partnership.pk]),
+        reverse("coordination:invite", args=[world.partnership.pk]),
         {"organisation": world.outsider_org.pk},
     )
     assert response.status_code == 400

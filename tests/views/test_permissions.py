@@ -74,7 +74,7 @@ PAGES: dict[str, tuple[Any, tuple[int, ...]]] = {
         lambda w: reverse("partnerships:edit", args=[w.public.pk]),
         (302, 403, 403, 200, 403),
     ),
-    "member_add": (lambda w: reverse("partnerships:member_add", args=[w.partnership.pk]), MANAGE),
+    "member_add": (lambda w: reverse("coordination:invite", args=[w.partnership.pk]), MANAGE),
     "member_edit": (
         lambda w: reverse(
             "partnerships:member_edit", args=[w.partnership.pk, _company_member(w).pk]
@@ -210,7 +210,7 @@ def _writes(world: Any) -> dict[str, tuple[str, dict[str, Any], tuple[int, ...]]
             MANAGE,
         ),
         "member_add": (
-            reverse("partnerships:member_add", args=[p]),
+            reverse("coordination:invite", args=[p]),
             {"organisation": world.outsider_org.pk, "roles": ["research_partner"]},
             MANAGE,
         ),

@@ -467,6 +467,25 @@ def vfm_view(*, user: Any, partnership: Partnership) -> VfmView:
     return view
 
 
+def vfm_completed(partnership: Partnership) -> bool:
+    """Whether the partnership's value-for-money appraisal is complete, as the lifecycle's
+    "a completed VfM" output asks (the OBC's quantitative and qualitative parts): inputs that
+    compute and an answer to every question of the checklist."""
+    inputs = VfmInputs.objects.filter(partnership=partnership).first()
+    if inputs is None:
+        return False
+    row = VfmChecklist.objects.filter(partnership=partnership).first()
+    answers = (row.answers if row else {}) or {}
+    if any((answers.get(key) or {}).get("answer", "unknown") == "unknown" for key, _q in CHECKLIST):
+        return False
+    spec, _source, _from_model = vfm_spec(partnership, inputs)
+    try:
+        value_for_money(spec)
+    except SpecError:
+        return False
+    return True
+
+
 def vfm_verdict(view: VfmView) -> str:
     """The plain verdict in words."""
     result = view.result

@@ -33,4 +33,21 @@ def register() -> None:
         )
     )
     register_history_source("finance-appraisal", appraisal_history)
+    _register_lifecycle_checks()
     register_demo_step("finance-appraisal", 160, "mitra.finance.appraisal_demo.load")
+
+
+def _register_lifecycle_checks() -> None:
+    """The figures a lifecycle step may require (coordination's "checks", worded there): a
+    completed VfM in the KPBU's preparation, a finance model with its feasibility figures."""
+    from mitra.coordination.definitions import KNOWN_CHECKS, register_check
+
+    from .appraisal_selectors import vfm_completed
+    from .selectors import stored_model
+
+    register_check("finance.vfm", KNOWN_CHECKS["finance.vfm"], vfm_completed)
+    register_check(
+        "finance.model",
+        KNOWN_CHECKS["finance.model"],
+        lambda partnership: stored_model(partnership) is not None,
+    )

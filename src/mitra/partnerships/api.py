@@ -39,7 +39,6 @@ from .schemas import (
     DocumentUpdateIn,
     FulfilmentOut,
     HistoryEntryOut,
-    MemberCreateIn,
     MemberOut,
     MemberUpdateIn,
     NeedCreateIn,
@@ -287,28 +286,8 @@ def member_list(request: HttpRequest, partnership_id: int = _id("Partnership")) 
     return list(_partnership(request, partnership_id).members.all())
 
 
-@router.post(
-    "/partnerships/{partnership_id}/members",
-    response={201: MemberOut, **ERRORS},
-    tags=["members"],
-    summary="Add a partner",
-)
-def member_create(
-    request: HttpRequest, payload: MemberCreateIn, partnership_id: int = _id("Partnership")
-) -> Any:
-    """Administrators of the lead partner add an organisation with its roles."""
-    partnership = _partnership(request, partnership_id)
-    organisation = _field_lookup(
-        "organisation", organisation_selectors.organisation_get, pk=payload.organisation_id
-    )
-    member = services.member_add(
-        actor=request.user,
-        partnership=partnership,
-        organisation=organisation,
-        roles=payload.roles,
-        joined_on=payload.joined_on,
-    )
-    return Status(201, member)
+# Adding a partner: POST /invitations (coordination). The organisation becomes a partner when
+# one of its administrators accepts (POST /invitations/{invitation_id}/accept).
 
 
 @router.get(

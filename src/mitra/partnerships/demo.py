@@ -496,11 +496,8 @@ def _build_partnership(ctx: Ctx, spec: dict[str, Any]) -> Partnership:
     if spec.get("stage"):
         stage, since = spec["stage"]
         p.refresh_from_db()
-        services.partnership_update(
-            actor=actor,
-            partnership=p,
-            expected_version=p.version,
-            data={"stage": stage, "stage_since": since},
+        services.partnership_set_stage(
+            actor=actor, partnership=p, stage=stage, since=since, expected_version=p.version
         )
     documents: dict[str, Any] = {}
     for doc in spec.get("documents", []):

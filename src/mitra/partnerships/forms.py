@@ -193,7 +193,14 @@ class PartnershipCreateForm(PartnershipBaseForm):
 
 
 class PartnershipEditForm(PartnershipBaseForm):
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    #: Shown, not edited: the stage moves through the lifecycle's gate (coordination).
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=Stage.choices,
+        required=False,
+        disabled=True,
+        help_text=_("The stage moves on the Lifecycle tab (Tahapan), through its gate."),
+    )
     version = version_field()
 
     field_order = [

@@ -281,7 +281,9 @@ class PartnershipUpdateIn(InSchema):
     )
     regency: str = Field(None, max_length=_max(Partnership, "regency"), description="Regency/city.")
     stage: StageCode = Field(
-        None, description="Lifecycle stage; leaving planning needs the form's sectors."
+        None,
+        description="Lifecycle stage: only the current one is accepted here (422 otherwise); "
+        "move it with POST /partnerships/{partnership_id}/stage.",
     )
     stage_since: date | None = Field(None, description="In this stage since.")
     start_date: date | None = Field(None, description="Start date.")

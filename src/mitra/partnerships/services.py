@@ -287,7 +287,20 @@ def partnership_update(
         _("Only administrators of the lead partner may edit this partnership."),
     )
     fields = _pick(data, PARTNERSHIP_FIELDS)
-    stage = fields.get("stage", partnership.stage)
+    if fields.get("stage", partnership.stage) != partnership.stage:
+        # The stage moves only through the lifecycle's gate (coordination: the Lifecycle tab,
+        # POST /partnerships/{id}/stage), which checks the steps and their sign-offs.
+        raise ValidationError(
+            {
+                "stage": _(
+                    "The stage changes only through the gate of the lifecycle: use the "
+                    "Lifecycle tab (Tahapan) or POST /api/v1/partnerships/%(id)s/stage."
+                )
+                % {"id": partnership.pk}
+            }
+        )
+    fields.pop("stage", None)
+    stage = partnership.stage
     form = fields.get("form", partnership.form)
     initiative = fields.get("initiative", partnership.initiative)
     if (
@@ -296,12 +309,38 @@ def partnership_update(
         or initiative != partnership.initiative
     ):
         _check_stage_gate(partnership, stage=stage, form=form, initiative=initiative)
-    if stage != partnership.stage and "stage_since" not in data:
-        fields["stage_since"] = timezone.localdate()
     if fields.get("visibility") == Visibility.PUBLIC and partnership.published_at is None:
         fields["published_at"] = timezone.now()
     return save_versioned(
         partnership, expected_version=expected_version, actor=actor, fields=fields
+    )
+
+
+@transaction.atomic
+def partnership_set_stage(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    stage: str,
+    reason: str = "",
+    expected_version: int | None,
+    since: datetime.date | None = None,
+) -> Partnership:
+    """Move the stage (the lifecycle's gate in ``coordination`` decides when; only it and the
+    demo's mid-way projects call this). The form's sectors are still checked; the reason goes
+    into the history."""
+    _deny_unless(
+        can_manage_partnership(actor, partnership),
+        _("Only administrators of the lead partner may move the stage."),
+    )
+    if stage != partnership.stage:
+        _check_stage_gate(partnership, stage=stage, form=partnership.form)
+    partnership._change_reason = reason[:100] if reason else None  # type: ignore[attr-defined]
+    return save_versioned(
+        partnership,
+        expected_version=expected_version,
+        actor=actor,
+        fields={"stage": stage, "stage_since": since or timezone.localdate()},
     )
 
 
@@ -382,9 +421,14 @@ def member_add(
     roles: list[str],
     joined_on: datetime.date | None = None,
     equity_share: Decimal | None = None,
+    by_invitation: bool = False,
 ) -> PartnershipMember:
+    """Add a partner. ``by_invitation``: an admin of ``organisation`` accepts the lead's
+    invitation (coordination checked that it is pending)."""
     _deny_unless(
-        can_manage_partnership(actor, partnership),
+        organisation.pk in user_admin_organisation_ids(actor)
+        if by_invitation
+        else can_manage_partnership(actor, partnership),
         _("Only administrators of the lead partner may add partners."),
     )
     if partnership.members.filter(organisation=organisation).exists():
@@ -420,6 +464,26 @@ def member_update(
     saved = save_versioned(member, expected_version=expected_version, actor=actor, fields=fields)
     _sync_roles(saved)
     return saved
+
+
+@transaction.atomic
+def member_leave(
+    *, actor: Any, member: PartnershipMember, expected_version: int | None
+) -> PartnershipMember:
+    """The partner leaves today: an admin of its own organisation, or of the lead, records it."""
+    _deny_unless(
+        member.left_on is None
+        and (
+            member.organisation_id in user_admin_organisation_ids(actor)
+            or can_manage_partnership(actor, member.partnership)
+        ),
+        _("Only administrators of this partner or of the lead partner may record its leaving."),
+    )
+    today = timezone.localdate()
+    _ensure_a_lead_remains(member.partnership, member, member.roles, today)
+    return save_versioned(
+        member, expected_version=expected_version, actor=actor, fields={"left_on": today}
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,46 @@
+"""The Lifecycle tab ("Tahapan") of the partnership page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from mitra.partnerships.permissions import can_view_internal
+from mitra.partnerships.services import missing_sectors
+from mitra.partnerships.workspace import Tab, register_tab
+
+from . import selectors
+
+KEY = "lifecycle"
+
+
+def _shown(request: HttpRequest, partnership: Any) -> bool:
+    return can_view_internal(request.user, partnership)
+
+
+def lifecycle_context(request: HttpRequest, partnership: Any) -> dict[str, Any]:
+    state = selectors.lifecycle_get(user=request.user, partnership=partnership)
+    user = request.user
+    for st in state.stages:
+        for s in st.steps:
+            # The partners through which this reader may sign the step off (not a later stage's).
+            s.mine = (
+                selectors.my_sign_off_members(user, state, s)
+                if st.position in ("current", "done")
+                else []
+            )
+    return {
+        "state": state,
+        "missing_sectors": missing_sectors(partnership),
+        "pending_invitations": list(selectors.pending_invitations(partnership=partnership)),
+        "stage_changes": list(partnership.stage_changes.select_related("actor")[:10]),
+    }
+
+
+TAB = Tab(KEY, _("Lifecycle"), 15, "coordination/tab.html", lifecycle_context, shown=_shown)
+
+
+def register() -> None:
+    register_tab(TAB)

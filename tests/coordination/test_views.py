@@ -1,0 +1,121 @@
+"""The Lifecycle tab, its forms, the invitation pages and the partnership edit form."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from mitra.coordination import services
+from mitra.coordination.models import Invitation, InvitationStatus
+from mitra.partnerships.models import Role
+from tests.conftest import PASSWORD, World
+from tests.coordination.conftest import complete_planning, file_document
+
+pytestmark = pytest.mark.django_db
+
+
+def login(world: World, name: str) -> Client:
+    client = Client()
+    assert client.login(username=world.users[name].username, password=PASSWORD)
+    return client
+
+
+def tab(world: World) -> str:
+    return reverse("partnerships:tab", args=[world.partnership.pk, "lifecycle"])
+
+
+def test_the_tab_shows_the_checklist_in_both_languages(kpbu: World) -> None:
+    file_document(kpbu, "preliminary_study")
+    client = login(kpbu, "lead_admin")
+    page = client.get(tab(kpbu)).content.decode()
+    assert 'data-testid="gate"' in page and 'data-open="false"' in page
+    assert "Studi Pendahuluan" in page and "Perpres 38/2015" in page
+    assert 'data-step="kpbu.preliminary_study"' in page
+    assert 'data-testid="sign-off-form"' in page  # the PJPK's admin may sign
+    english = client.get("/en" + tab(kpbu)).content.decode()
+    assert "Stage gate" in english and "Preliminary study (Studi Pendahuluan)" in english
+    # an outsider does not see it
+    assert login(kpbu, "outsider").get(tab(kpbu)).status_code == 404
+
+
+def test_signing_off_and_moving_the_stage_on_the_page(kpbu: World) -> None:
+    complete_planning(kpbu)
+    lead = login(kpbu, "lead_admin")
+    p = kpbu.partnership
+    p.refresh_from_db()
+    jump = lead.post(
+        reverse("coordination:stage", args=[p.pk]), {"stage": "operation", "version": p.version}
+    )
+    assert jump.status_code == 400
+    assert "one stage at a time" in jump.content.decode()
+    moved = lead.post(
+        reverse("coordination:stage", args=[p.pk]), {"stage": "preparation", "version": p.version}
+    )
+    assert moved.status_code == 302
+    p.refresh_from_db()
+    assert p.stage == "preparation"
+
+
+def test_a_rejection_without_a_note_is_refused_on_the_page(kpbu: World) -> None:
+    ngo = login(kpbu, "ngo_user")
+    answer = ngo.post(
+        reverse("coordination:sign_off", args=[kpbu.partnership.pk]),
+        {"step": "kpbu.public_consultation", "decision": "reject", "note": ""},
+    )
+    assert answer.status_code == 400
+    assert 'data-testid="sign-off-errors"' in answer.content.decode()
+
+
+def test_the_edit_form_no_longer_changes_the_stage(kpbu: World) -> None:
+    p = kpbu.partnership
+    lead = login(kpbu, "lead_admin")
+    page = lead.get(reverse("partnerships:edit", args=[p.pk])).content.decode()
+    assert "Tahapan" in page or "Lifecycle" in page
+
+
+def test_inviting_accepting_and_leaving_on_the_pages(kpbu: World) -> None:
+    p = kpbu.partnership
+    lead = login(kpbu, "lead_admin")
+    # the old "add a partner" address leads to the invitation form
+    old = lead.get(reverse("partnerships:member_add", args=[p.pk]))
+    assert old.status_code == 302 and old["Location"] == reverse("coordination:invite", args=[p.pk])
+    sent = lead.post(
+        reverse("coordination:invite", args=[p.pk]),
+        {"organisation": kpbu.outsider_org.pk, "roles": [Role.RESEARCH_PARTNER], "message": "Hi"},
+    )
+    assert sent.status_code == 302
+    invitation = Invitation.objects.get()
+    partners = lead.get(reverse("partnerships:tab", args=[p.pk, "partners"])).content.decode()
+    assert 'data-testid="pending-invitation"' in partners and "Universitas Luar" in partners
+
+    outsider = login(kpbu, "outsider")
+    listing = outsider.get(reverse("coordination:invitations")).content.decode()
+    assert f'data-invitation="{invitation.pk}"' in listing
+    accepted = outsider.post(
+        reverse("coordination:answer", args=[invitation.pk, "accept"]), {"message": "Yes"}
+    )
+    assert accepted.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+
+    member = p.members.get(organisation=kpbu.outsider_org)
+    left = outsider.post(
+        reverse("coordination:leave", args=[p.pk, member.pk]),
+        {"reason": "Study finished", "version": member.version},
+    )
+    assert left.status_code == 302
+    member.refresh_from_db()
+    assert member.left_on is not None
+
+
+def test_the_lead_may_withdraw_an_invitation(kpbu: World) -> None:
+    invitation = services.invitation_create(
+        actor=kpbu.users["lead_admin"],
+        partnership=kpbu.partnership,
+        organisation=kpbu.outsider_org,
+        roles=[Role.RESEARCH_PARTNER],
+    )
+    login(kpbu, "lead_admin").post(reverse("coordination:answer", args=[invitation.pk, "withdraw"]))
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.WITHDRAWN

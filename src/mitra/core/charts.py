@@ -1143,3 +1143,87 @@ def stacked_bars_with_lines(
         places=(None, *(places for _n in everything)),
         language=language,
     )
+
+
+def gantt(
+    key: str,
+    title: str,
+    caption: str,
+    *,
+    items: Sequence[Mapping[str, Any]],
+    status_names: Mapping[str, str],
+    today: Any = None,
+    columns: Sequence[str] | None = None,
+    language: str | None = None,
+) -> Chart:
+    """A Gantt chart: one row per item (``label``, ``start`` and ``end`` dates, ``status``, and
+    ``milestone`` True for a single date drawn as a diamond), coloured by status
+    (``status_names``: code → label, in legend order); ``today`` a dashed rule. A bar runs to the
+    end of its last day. Rows of the table: label, who (``who``), start, end, status."""
+    import datetime as _dt
+
+    names = [str(v) for v in status_names.values()]
+    colours = [GREY, PRIMARY, GREEN, RED, ORANGE, PURPLE][: len(names)]
+    data = []
+    for item in items:
+        start, end = item["start"], item["end"]
+        data.append(
+            {
+                "label": str(item["label"]),
+                "start": start.isoformat(),
+                "end": (end + _dt.timedelta(days=1)).isoformat(),
+                "day": start.isoformat(),
+                "status": str(status_names.get(item["status"], item["status"])),
+                "milestone": bool(item.get("milestone")),
+            }
+        )
+    color = alt.Color(
+        "status:N",
+        title=None,
+        scale=alt.Scale(domain=names, range=colours),
+        legend=alt.Legend(symbolSize=110, symbolOpacity=1, columns=_legend_columns(names)),
+    )
+    y = alt.Y("label:N", sort=[d["label"] for d in data], title=None, axis=alt.Axis(labelLimit=220))
+    x_axis = alt.Axis(format="%d %b %Y", labelAngle=0, labelOverlap=True, tickCount=6)
+    x_scale = alt.Scale(type="utc")
+    base = _base(data)
+    layers: list[alt.Chart] = [
+        base.transform_filter("!datum.milestone")
+        .mark_bar(size=14, cornerRadius=2)
+        .encode(
+            y=y,
+            x=alt.X("start:T", title=None, axis=x_axis, scale=x_scale),
+            x2="end:T",
+            color=color,
+        ),
+        base.transform_filter("datum.milestone")
+        .mark_point(shape="diamond", size=160, filled=True, opacity=1)
+        .encode(y=y, x=alt.X("day:T", title=None, axis=x_axis, scale=x_scale), color=color),
+    ]
+    if today is not None:
+        layers.append(
+            _base([{"today": today.isoformat()}])
+            .mark_rule(strokeDash=[4, 3], color=RED, strokeWidth=1.5)
+            .encode(x=alt.X("today:T", scale=x_scale))
+        )
+    spec = _size(alt.layer(*layers), {"step": 28})
+    rows = [
+        (
+            str(i["label"]),
+            str(i.get("who") or ""),
+            i["start"],
+            i["end"],
+            str(status_names.get(i["status"], i["status"])),
+        )
+        for i in items
+    ]
+    return _chart(
+        key,
+        title,
+        caption,
+        spec,
+        columns=list(columns or (_("Task"), _("Who"), _("Start"), _("Due"), _("Status"))),
+        rows=rows,
+        places=(None, None, None, None, None),
+        language=language,
+    )

@@ -107,3 +107,27 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.email}"
+
+
+class Follow(models.Model):
+    """A person follows a partnership: told of its activity (what they may see of it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("user"),
+    )
+    partnership_id = models.PositiveBigIntegerField(_("partnership"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership_id"], name="uniq_follow")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.partnership_id}"

@@ -58,7 +58,9 @@ def _shown(request: HttpRequest, partnership: Any) -> bool:
 def finance_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
     """What the Finance tab shows this reader: the whole model and its results when they may
     see it, else the government-side figures, else an invitation to enter one."""
-    return results_context(request, partnership)
+    from .deductions import deductions_context  # availability payments after KPI failures
+
+    return results_context(request, partnership) | deductions_context(request, partnership)
 
 
 def results_context(

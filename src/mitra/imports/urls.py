@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import indicator_views, views
 
 app_name = "imports"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/rejected/", views.rejected, name="rejected"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("indicator-values/<int:pk>/", indicator_views.indicator_values, name="indicator_values"),
 ]

@@ -6,3 +6,43 @@ class ResultsConfig(AppConfig):
     name = "mitra.results"
     label = "results"
     verbose_name = _("Results")
+
+    def ready(self) -> None:
+        from simple_history import register as register_history
+
+        from mitra.core.demo import register_demo_step
+        from mitra.notifications.kinds import register_kind
+        from mitra.partnerships.history_sources import register_history_source
+
+        from .history import results_history
+        from .models import HealthResponse, Indicator, Period, Result, ServiceLevel, Update
+
+        for model in (Result, Indicator, Period, Update, ServiceLevel, HealthResponse):
+            register_history(model, app=self.name)
+
+        register_kind(
+            "results.submitted",
+            _("A result was reported for verification"),
+            _("%(partner)s reported a value of “%(indicator)s” for your verification."),
+        )
+        register_kind(
+            "results.approved",
+            _("A reported result was approved"),
+            _("%(partner)s approved the value of “%(indicator)s”."),
+        )
+        register_kind(
+            "results.returned",
+            _("A reported result was returned"),
+            _("%(partner)s returned the value of “%(indicator)s” with a comment."),
+        )
+        register_kind(
+            "results.due",
+            _("A results report is due"),
+            _("The report on “%(indicator)s” is due on %(due)s."),
+        )
+
+        from .tabs import register
+
+        register()
+        register_demo_step("results", 140, "mitra.results.demo.load")
+        register_history_source("results", results_history)

@@ -1,0 +1,546 @@
+"""Reads of the results, filtered by who may see them, and the computations on them.
+
+- :func:`framework` — the results, indicators, periods and updates of a partnership with each
+  period's actual value, the progress against target and a traffic light (the scorecard);
+- :func:`off_track` — the off-track and overdue indicators across every partnership the user sees;
+- :func:`availability_deductions` / :func:`availability_failures` — the KPBU service-level
+  failures and the share of each year's availability payment they deduct (read by finance);
+- :func:`health_series` — the partnership health index per sector and survey round.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.errors import NotFound
+from mitra.partnerships.models import Partnership
+from mitra.partnerships.permissions import can_view_internal
+
+from .models import (
+    Direction,
+    HealthItem,
+    HealthResponse,
+    Indicator,
+    Period,
+    Result,
+    ServiceLevel,
+    Status,
+    Update,
+)
+from .permissions import can_view_results
+
+HUNDRED = Decimal(100)
+#: Progress (share of the target reached) at or above which an indicator is on track, or at risk.
+ON_TRACK, AT_RISK = Decimal("1.0"), Decimal("0.8")
+
+
+class Light:
+    GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+    LABELS = {
+        "green": _("on track"),
+        "amber": _("at risk"),
+        "red": _("off track"),
+        "grey": _("no data yet"),
+    }
+
+
+def require_results(user: Any, partnership: Partnership) -> None:
+    if not can_view_results(user, partnership):
+        raise NotFound(_("Partnership not found."))
+
+
+def effective(updates: list[Update]) -> list[Update]:
+    """The approved updates that count: a correction, once approved, replaces what it corrects."""
+    approved = [u for u in updates if u.status == Status.APPROVED]
+    replaced = {u.corrects_id for u in approved if u.corrects_id}
+    return [u for u in approved if u.pk not in replaced]
+
+
+def period_actual(indicator: Indicator, updates: list[Update]) -> Decimal | None:
+    """The period's value from its effective updates: counts add up; a ratio is Σnumerators ÷
+    Σdenominators × factor (DHIS2); for a cumulative indicator the latest update is the total."""
+    counted = effective(updates)
+    if not counted or not indicator.is_quantitative:
+        return None
+    if indicator.cumulative:
+        latest = max(counted, key=lambda u: (u.created_at, u.pk))
+        return latest.value
+    num = sum((u.numerator or Decimal(0) for u in counted), Decimal(0))
+    den = sum((u.denominator or Decimal(0) for u in counted), Decimal(0))
+    return indicator.compute(num, den if indicator.is_ratio else None)
+
+
+def progress(
+    indicator: Indicator, actual: Decimal | None, target: Decimal | None
+) -> Decimal | None:
+    """Share of the way from the baseline to the target (1 = reached), direction-aware."""
+    if actual is None or target is None:
+        return None
+    base = indicator.baseline_value if indicator.baseline_value is not None else Decimal(0)
+    span = target - base
+    if span == 0:
+        hit = actual >= target if indicator.direction == Direction.INCREASE else actual <= target
+        return Decimal(1) if hit else Decimal(0)
+    return ((actual - base) / span).quantize(Decimal("0.001"))
+
+
+def misses(indicator: Indicator, actual: Decimal, threshold: Decimal) -> bool:
+    """Whether a value misses a KPI's threshold (below it when higher is better)."""
+    if indicator.direction == Direction.INCREASE:
+        return actual < threshold
+    return actual > threshold
+
+
+def light(share: Decimal | None) -> str:
+    if share is None:
+        return Light.GREY
+    if share >= ON_TRACK:
+        return Light.GREEN
+    if share >= AT_RISK:
+        return Light.AMBER
+    return Light.RED
+
+
+@dataclass
+class PeriodView:
+    period: Period
+    updates: list[Update]
+    actual: Decimal | None
+    share: Decimal | None
+    light: str
+    overdue: bool
+    disaggregation: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+    @property
+    def light_label(self) -> str:
+        return str(Light.LABELS[self.light])
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    periods: list[PeriodView]
+    service_level: ServiceLevel | None
+    can_report: bool = False
+    can_verify: bool = False
+
+    @property
+    def latest(self) -> PeriodView | None:
+        """The latest period with an actual value, else the latest that has ended."""
+        with_value = [p for p in self.periods if p.actual is not None]
+        if with_value:
+            return with_value[-1]
+        ended = [p for p in self.periods if p.period.end <= timezone.localdate()]
+        return ended[-1] if ended else None
+
+    @property
+    def light(self) -> str:
+        latest = self.latest
+        if latest is None:
+            return Light.GREY
+        if latest.actual is None and latest.overdue:
+            return Light.RED
+        level = self.service_level
+        if (
+            level is not None
+            and latest.actual is not None
+            and misses(self.indicator, latest.actual, level.threshold)
+        ):
+            return Light.RED  # a KPI below its threshold deducts from the payment
+        return latest.light
+
+    @property
+    def light_label(self) -> str:
+        return str(Light.LABELS[self.light])
+
+    @property
+    def trend(self) -> list[Decimal]:
+        return [p.actual for p in self.periods if p.actual is not None]
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for p in self.periods for u in p.updates if u.status == Status.SUBMITTED)
+
+
+@dataclass
+class ResultView:
+    result: Result
+    indicators: list[IndicatorView]
+
+
+def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodView:
+    updates = list(period.updates.all())
+    actual = period_actual(indicator, updates)
+    share = progress(indicator, actual, period.target_value)
+    disagg: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for u in effective(updates):
+        for d in u.disaggregations.all():
+            disagg[(d.dimension, d.category)] += d.numerator
+    overdue = (
+        period.due_date is not None
+        and period.due_date < today
+        and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
+    )
+    return PeriodView(period, updates, actual, share, light(share), overdue, dict(disagg))
+
+
+def _indicators_qs() -> Any:
+    return Indicator.objects.select_related(
+        "reporter__organisation", "verifier__organisation", "result", "service_level"
+    ).prefetch_related(
+        Prefetch(
+            "periods",
+            queryset=Period.objects.prefetch_related(
+                Prefetch(
+                    "updates",
+                    queryset=Update.objects.select_related("evidence").prefetch_related(
+                        "disaggregations", "comments"
+                    ),
+                ),
+                "disaggregation_targets",
+            ),
+        )
+    )
+
+
+def kpis_prefetch() -> Prefetch:
+    """``Prefetch`` of each partnership's KPIs with their periods and values (``to_attr="kpis"``),
+    for :func:`public_kpis` on many partnerships."""
+    return Prefetch(
+        "result_indicators",
+        queryset=_indicators_qs().filter(service_level__isnull=False).order_by("pk"),
+        to_attr="kpis",
+    )
+
+
+def indicator_view(user: Any, indicator: Indicator, today: date | None = None) -> IndicatorView:
+    from .permissions import can_report, can_verify
+
+    today = today or timezone.localdate()
+    return IndicatorView(
+        indicator,
+        [_period_view(indicator, p, today) for p in indicator.periods.all()],
+        getattr(indicator, "service_level", None),
+        can_report=can_report(user, indicator),
+        can_verify=can_verify(user, indicator),
+    )
+
+
+def framework(*, user: Any, partnership: Partnership) -> list[ResultView]:
+    """The partnership's results with their indicators (the scorecard's rows), and the
+    indicators other partnerships share with it (under a result of their own)."""
+    require_results(user, partnership)
+    today = timezone.localdate()
+    indicators = list(
+        _indicators_qs().filter(Q(partnership=partnership) | Q(shared_with=partnership)).distinct()
+    )
+    by_result: dict[int, list[IndicatorView]] = defaultdict(list)
+    results: dict[int, Result] = {r.pk: r for r in partnership.results.all()}
+    for ind in sorted({i.pk: i for i in indicators}.values(), key=lambda i: (i.result_id, i.pk)):
+        results.setdefault(ind.result_id, ind.result)
+        by_result[ind.result_id].append(indicator_view(user, ind, today))
+    return [ResultView(r, by_result.get(pk, [])) for pk, r in results.items()]
+
+
+def indicators(*, user: Any, partnership: Partnership) -> list[IndicatorView]:
+    return [iv for rv in framework(user=user, partnership=partnership) for iv in rv.indicators]
+
+
+def indicator_get(*, user: Any, pk: int) -> Indicator:
+    indicator = _indicators_qs().select_related("partnership").filter(pk=pk).first()
+    if indicator is None or not (
+        can_view_results(user, indicator.partnership)
+        or any(can_view_internal(user, p) for p in indicator.shared_with.all())
+    ):
+        raise NotFound(_("Indicator not found."))
+    return indicator
+
+
+def period_get(*, user: Any, pk: int) -> Period:
+    period = Period.objects.select_related("indicator").filter(pk=pk).first()
+    if period is None:
+        raise NotFound(_("Reporting period not found."))
+    indicator_get(user=user, pk=period.indicator_id)
+    return period
+
+
+def update_get(*, user: Any, pk: int) -> Update:
+    update = (
+        Update.objects.select_related(
+            "period__indicator__reporter__organisation",
+            "period__indicator__verifier__organisation",
+            "period__indicator__partnership",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if update is None or not can_view_results(user, update.period.indicator.partnership):
+        raise NotFound(_("Update not found."))
+    return update
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def visible_partnerships(user: Any) -> Any:
+    from mitra.organisations.permissions import user_organisation_ids
+
+    if not getattr(user, "is_authenticated", False):
+        return Partnership.objects.none()
+    if user.is_staff:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(
+        members__organisation_id__in=user_organisation_ids(user), members__left_on__isnull=True
+    ).distinct()
+
+
+def off_track(*, user: Any) -> list[IndicatorView]:
+    """Indicators that are off track, at risk or overdue, across every partnership the user
+    sees as a partner (or all, for platform staff), worst first."""
+    today = timezone.localdate()
+    qs = (
+        _indicators_qs()
+        .select_related("partnership")
+        .filter(partnership__in=visible_partnerships(user))
+    )
+    views = [indicator_view(user, i, today) for i in qs]
+    order = {Light.RED: 0, Light.AMBER: 1}
+    flagged = [v for v in views if v.light in order]
+    flagged.sort(key=lambda v: (order[v.light], v.indicator.partnership_id, v.indicator.pk))
+    return flagged
+
+
+# --------------------------------------------------------------------------- service levels
+
+
+@dataclass(frozen=True)
+class Failure:
+    indicator: Indicator
+    period: Period
+    actual: Decimal | None
+    threshold: Decimal
+    share: Decimal  # of the year's availability payment this failure deducts (0..1)
+
+    @property
+    def year(self) -> int:
+        return self.period.end.year
+
+
+def _year_share(period: Period) -> Decimal:
+    """The period's share of its year (a quarter ≈ 0.25), capped at 1."""
+    days = (period.end - period.start).days + 1
+    year_days = 366 if period.end.year % 4 == 0 else 365
+    return min(Decimal(1), Decimal(days) / Decimal(year_days))
+
+
+def availability_failures(partnership: Partnership, today: date | None = None) -> list[Failure]:
+    """Every ended period of a KPI whose approved value misses its threshold, or that has no
+    approved value once its report is overdue (a missing report counts as a failure)."""
+    today = today or timezone.localdate()
+    out = []
+    qs = _indicators_qs().filter(partnership=partnership, service_level__isnull=False)
+    for ind in qs:
+        level = ind.service_level
+        for p in ind.periods.all():
+            if p.end > today:
+                continue
+            actual = period_actual(ind, list(p.updates.all()))
+            if actual is None:
+                if p.due_date is None or p.due_date >= today:
+                    continue
+                failed = True
+            else:
+                failed = misses(ind, actual, level.threshold)
+            if failed:
+                share = level.deduction_percent / HUNDRED * _year_share(p)
+                out.append(Failure(ind, p, actual, level.threshold, share))
+    return out
+
+
+def availability_deductions(
+    partnership: Partnership, today: date | None = None
+) -> dict[int, Decimal]:
+    """{year: share of that year's availability payment deducted} — each failure deducts its
+    KPI's percentage of the failing period's payment (the period's share of the year), and each
+    KPI's deductions in a year stop at its cap; the year's total stops at 100 %."""
+    per_kpi: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    caps: dict[int, Decimal] = {}
+    for f in availability_failures(partnership, today):
+        per_kpi[(f.year, f.indicator.pk)] += f.share
+        caps[f.indicator.pk] = f.indicator.service_level.cap_percent / HUNDRED
+    years: dict[int, Decimal] = defaultdict(Decimal)
+    for (year, kpi), share in per_kpi.items():
+        years[year] += min(share, caps[kpi])
+    return {y: min(Decimal(1), s).quantize(Decimal("0.000001")) for y, s in sorted(years.items())}
+
+
+# --------------------------------------------------------------------------- health
+
+
+@dataclass
+class HealthPoint:
+    round: date
+    sector: str
+    index: Decimal
+    items: dict[str, Decimal]
+    respondents: int
+
+
+def health_series(*, user: Any, partnership: Partnership) -> list[HealthPoint]:
+    """The health index (0–100) per sector and round: the mean of its partners' answers.
+    Answers are shown per sector, never per organisation."""
+    require_results(user, partnership)
+    rows = HealthResponse.objects.filter(partnership=partnership).select_related(
+        "member__organisation"
+    )
+    groups: dict[tuple[date, str], list[HealthResponse]] = defaultdict(list)
+    for r in rows:
+        groups[(r.round, r.member.organisation.sector)].append(r)
+    out = []
+    for (rnd, sector), answers in sorted(groups.items()):
+        items = {
+            k: (
+                (sum(Decimal(a.scores[k]) for a in answers) / len(answers) - 1) / 4 * HUNDRED
+            ).quantize(Decimal("0.1"))
+            for k in HealthItem.values
+        }
+        index = (sum(a.index for a in answers) / len(answers)).quantize(Decimal("0.1"))
+        out.append(HealthPoint(rnd, sector, index, items, len(answers)))
+    return out
+
+
+#: A change of the index (points out of 100) between two rounds that counts as a move.
+DIVERGENCE = Decimal(10)
+
+
+def health_divergence(points: list[HealthPoint]) -> list[dict[str, Any]]:
+    """Pairs of sectors that moved apart between the last two rounds: one's index fell by at
+    least ``DIVERGENCE`` points while the other's rose by as much."""
+    rounds = sorted({p.round for p in points})
+    if len(rounds) < 2:
+        return []
+    before, now = rounds[-2], rounds[-1]
+    idx = {(p.round, p.sector): p.index for p in points}
+    moves = {
+        s: idx[(now, s)] - idx[(before, s)] for (r, s) in idx if r == now and (before, s) in idx
+    }
+    falling = [s for s, d in moves.items() if d <= -DIVERGENCE]
+    rising = [s for s, d in moves.items() if d >= DIVERGENCE]
+    return [
+        {
+            "falling": f,
+            "rising": r,
+            "falling_label": SECTOR_WORDS.get(f, f),
+            "rising_label": SECTOR_WORDS.get(r, r),
+            "fell": -moves[f],
+            "rose": moves[r],
+            "round": now,
+        }
+        for f in falling
+        for r in rising
+    ]
+
+
+#: A sector's partners in a sentence ("the health index of the government partners fell").
+SECTOR_WORDS = {
+    "public": _("government"),
+    "social": _("civil-society"),
+    "private": _("business"),
+    "academia": _("academic"),
+    "media": _("media"),
+}
+
+
+# --------------------------------------------------------------------------- OCDS
+
+
+def _ocds_period(period: Period) -> dict[str, str]:
+    return {
+        "startDate": f"{period.start.isoformat()}T00:00:00+07:00",
+        "endDate": f"{period.end.isoformat()}T23:59:59+07:00",
+    }
+
+
+def _ocds_unit(indicator: Indicator) -> dict[str, str]:
+    if indicator.unit == "percent":
+        return {"name": "percent", "id": "P1", "scheme": "UNCEFACT"}
+    return {"name": indicator.unit or "number"}
+
+
+def public_kpis(partnership: Partnership) -> dict[str, Any]:
+    """OCDS for PPPs ``contracts[].implementation`` fields of the agreement's KPIs, for the
+    disclosure app's release of a published partnership: ``metrics`` (each KPI with one
+    observation per period that has a verified value, its target as ``notes``) and
+    ``performanceFailures`` (each failing period, with the contracted and imposed deduction).
+    Only KPIs (indicators with a service level) are published: they are terms of the contract;
+    other indicators stay with the partners. Unverified values are never published.
+
+    Batching: when the caller prefetched the partnership's KPIs with :func:`kpis_prefetch`,
+    an export of many partnerships costs a fixed number of queries."""
+    prefetched = getattr(partnership, "kpis", None)
+    if prefetched == []:
+        return {}
+    kpis = (
+        prefetched
+        if prefetched is not None
+        else _indicators_qs().filter(partnership=partnership, service_level__isnull=False)
+    )
+    metrics: list[dict[str, Any]] = []
+    for ind in kpis:
+        level = ind.service_level
+        observations = []
+        for p in ind.periods.all():
+            actual = period_actual(ind, list(p.updates.all()))
+            if actual is None:
+                continue
+            obs: dict[str, Any] = {
+                "id": f"kpi-{ind.pk}-{p.start.isoformat()}",
+                "period": _ocds_period(p),
+                "measure": actual.normalize(),
+                "unit": _ocds_unit(ind),
+            }
+            if p.target_value is not None:
+                obs["notes"] = (
+                    f"Target {p.target_value.normalize():f}; threshold {level.threshold.normalize():f}"
+                )
+            observations.append(obs)
+        metric: dict[str, Any] = {"id": f"kpi-{ind.pk}", "title": ind.title}
+        if ind.description:
+            metric["description"] = ind.description
+        if observations:
+            metric["observations"] = observations
+        metrics.append(metric)
+    failures = []
+    for f in availability_failures(partnership):
+        level = f.indicator.service_level
+        contracted = (
+            f"{level.deduction_percent.normalize():f}% of the period's availability payment per "
+            f"failure, at most {level.cap_percent.normalize():f}% a year"
+        )
+        if level.clause:
+            contracted += f" ({level.clause})"
+        failures.append(
+            {
+                "id": f"kpi-{f.indicator.pk}-{f.period.start.isoformat()}",
+                "period": _ocds_period(f.period),
+                "category": f.indicator.title,
+                "events": 1,
+                "penaltyContracted": contracted,
+                "penaltyImposed": f"{(f.share * HUNDRED).quantize(Decimal('0.01')).normalize():f}% "
+                "of the year's availability payment",
+            }
+        )
+    out: dict[str, Any] = {}
+    if metrics:
+        out["metrics"] = metrics
+    if failures:
+        out["performanceFailures"] = failures
+    return out

@@ -1,0 +1,73 @@
+"""The Results tab of the partnership page (key ``indicators``; the partnerships app's
+"objectives" tab shows pledged against delivered, this one the results framework)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.partnerships.models import Partnership
+from mitra.partnerships.workspace import Tab, register_tab
+
+from . import selectors
+from .models import HealthItem
+from .permissions import can_edit_framework, can_view_results
+
+KEY = "indicators"
+
+
+def _shown(request: HttpRequest, partnership: Any) -> bool:
+    return can_view_results(request.user, partnership)
+
+
+def results_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    from .charts import health_chart, sparkline
+
+    results = selectors.framework(user=request.user, partnership=partnership)
+    rows = []
+    for rv in results:
+        for iv in rv.indicators:
+            latest = iv.latest
+            target = latest.period.target_value if latest else None
+            iv.sparkline = sparkline(iv.trend, target, iv.light, str(iv.light_label))
+            rows.append(iv)
+    counts = {light: sum(1 for iv in rows if iv.light == light) for light in selectors.Light.LABELS}
+    points = selectors.health_series(user=request.user, partnership=partnership)
+    context: dict[str, Any] = {
+        "results": results,
+        "indicator_rows": rows,
+        "light_counts": counts,
+        "can_edit_framework": can_edit_framework(request.user, partnership),
+        "can_report_any": any(iv.can_report for iv in rows),
+        "health_points": points,
+        "health_items": HealthItem,
+        "divergence": selectors.health_divergence(points),
+        "today": timezone.localdate(),
+        "failures": selectors.availability_failures(partnership),
+        "deductions": selectors.availability_deductions(partnership),
+    }
+    if points:
+        context["health_chart"] = health_chart(points)
+    return context
+
+
+TAB = Tab(KEY, _("Results"), 48, "results/tab.html", results_context, shown=_shown)
+
+
+def _portfolio_section(request: HttpRequest, organisation: Any) -> dict[str, Any]:
+    from .portfolio import tjsl_portfolio
+
+    programmes = tjsl_portfolio(user=request.user, organisation=organisation)
+    return {"programmes": programmes or [], "shown": bool(programmes)}
+
+
+def register() -> None:
+    from mitra.organisations.profile import ProfileSection, register_section
+
+    register_tab(TAB)
+    register_section(
+        ProfileSection("tjsl-portfolio", 45, "results/portfolio_section.html", _portfolio_section)
+    )

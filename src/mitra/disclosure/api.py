@@ -1,7 +1,9 @@
 """Open-data API: OCDS for PPPs release and record packages, OC4IDS project packages.
 
 Anonymous access is allowed (auth=PUBLIC); only published partnerships and their public parts are
-exported (disclosure.selectors). An unknown or non-public code answers 404. Each call syncs the
+exported (disclosure.selectors). An unknown or non-public code answers 404. The packages of many
+partnerships are paginated (``page_size``, cursors in ``links.next`` / ``links.prev``, OCDS
+pagination); the full files are the bulk downloads of /open-data/ (`dumps`). Each call syncs the
 stored releases first (services.release_sync), so a published change appears at once.
 Mounted at /api/v1 by config/api.py.
 """
@@ -47,7 +49,9 @@ def _uri(request: HttpRequest) -> str:
 )
 def ocds_release_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
     ratelimits.check(request, "export")
-    data = services.ocds_release_package(filters=filters.as_filters(), uri=_uri(request))
+    data = services.ocds_release_package(
+        filters=filters.as_filters(), uri=_uri(request), paginate=True
+    )
     return _json(data)
 
 
@@ -70,7 +74,9 @@ def ocds_record_package(request: HttpRequest, code: str = CODE) -> Any:
 )
 def oc4ids_project_package(request: HttpRequest, filters: Query[ReleasePackageFilters]) -> Any:
     ratelimits.check(request, "export")
-    data = services.oc4ids_project_package(filters=filters.as_filters(), uri=_uri(request))
+    data = services.oc4ids_project_package(
+        filters=filters.as_filters(), uri=_uri(request), paginate=True
+    )
     return _json(data)
 
 

@@ -17,6 +17,7 @@ from mitra.accounts.schemas import InSchema
 from mitra.partnerships.schemas import DevelopmentSectorCode, FormCode, StageCode
 
 PROVINCE_PATTERN = r"^[A-Z]{2}-[A-Z0-9]{1,3}$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 #: pydantic would read a bare number as a Unix time; OpenAPI promises an RFC 3339 moment.
@@ -41,6 +42,38 @@ class ReleasePackageFilters(InSchema):
         description="Only releases made at or after this moment (RFC 3339; release package only).",
     )
 
+    page_size: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="Partnerships per page (default 100, at most 1000); each page holds all "
+        "their releases or projects. Follow `links.next` for the next page.",
+    )
+    after: str | None = Field(
+        None,
+        max_length=200,
+        pattern=CURSOR_PATTERN,
+        description="Page cursor: the page after this one (taken from `links.next`).",
+    )
+    before: str | None = Field(
+        None,
+        max_length=200,
+        pattern=CURSOR_PATTERN,
+        description="Page cursor: the page before this one (taken from `links.prev`).",
+    )
+
+    @field_validator("after", "before")
+    @classmethod
+    def _cursor_is_ours(cls, value: str | None) -> str | None:
+        if value is not None:
+            from .services import decode_cursor
+
+            try:
+                decode_cursor(value)
+            except ValueError:
+                raise ValueError("Not a page cursor: follow links.next or links.prev.") from None
+        return value
+
     @field_validator("updated_since", mode="before")
     @classmethod
     def _moment_is_not_a_number(cls, value: Any) -> Any:
@@ -63,6 +96,9 @@ class OcdsPackageOut(Schema):
     publishedDate: str = Field(..., description="Date of the newest release included.")
     publisher: dict[str, Any] = Field(..., description="Who publishes the data.")
     license: str = Field(..., description="Licence of the data.")
+    links: dict[str, str] | None = Field(
+        None, description="`next` and `prev`: the neighbouring pages (paginated packages)."
+    )
     releases: list[dict[str, Any]] | None = Field(None, description="Releases (release package).")
     records: list[dict[str, Any]] | None = Field(
         None, description="Records with their releases and compiledRelease (record package)."
@@ -77,4 +113,7 @@ class ProjectPackageOut(Schema):
     publishedDate: str = Field(..., description="Date of the newest release included.")
     publisher: dict[str, Any] = Field(..., description="Who publishes the data.")
     license: str = Field(..., description="Licence of the data.")
+    links: dict[str, str] | None = Field(
+        None, description="`next` and `prev`: the neighbouring pages."
+    )
     projects: list[dict[str, Any]] = Field(..., description="Infrastructure projects.")

@@ -13,11 +13,17 @@ A release, once stored, is never changed: its id (`<ocid>-<sequence, 4 digits>`)
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mitra.core.errors import NotFound
@@ -70,15 +76,29 @@ def _sync(partnership: Partnership) -> Release:
     latest = Release.objects.filter(partnership=locked).order_by("-sequence").first()
     if latest is not None and latest.content_hash == digest:
         return latest
-    codes = STAGES[locked.stage]
+    release = _new_release(locked, content, digest, latest, timezone.now())
+    with transaction.atomic():
+        release.save(force_insert=True)
+        return release
+
+
+def _new_release(
+    partnership: Partnership,
+    content: dict,
+    digest: str,
+    latest: Release | None,
+    moment: datetime.datetime,
+) -> Release:
+    """The release that follows ``latest`` (None: the first) with this content (unsaved)."""
+    codes = STAGES[partnership.stage]
     if latest is None:
         tag = codes.tag
     else:
         previous = latest.tags[0] if latest.tags else ""
         tag = codes.update_tag if previous in (codes.tag, codes.update_tag) else codes.tag
     sequence = (latest.sequence if latest else 0) + 1
-    ocid = ocid_for(locked)
-    now = timezone.now().replace(microsecond=0)
+    ocid = ocid_for(partnership)
+    now = moment.replace(microsecond=0)
     if latest is not None and now <= latest.date:
         # Two releases must not share a date (records sort by it): one second later at least.
         now = latest.date + datetime.timedelta(seconds=1)
@@ -90,17 +110,49 @@ def _sync(partnership: Partnership) -> Release:
         "tag": [tag],
         **{k: v for k, v in content.items() if k != "ocid"},
     }
+    return Release(
+        partnership=partnership,
+        sequence=sequence,
+        ocid=ocid,
+        release_id=release_id,
+        date=now,
+        tags=[tag],
+        data_json=jsonio.dumps(data, canonical=True),
+        content_hash=digest,
+    )
+
+
+def _latest_releases(ids: list[int]) -> dict[int, Release]:
+    """The latest stored release of each partnership (one query; only what a new one needs)."""
+    latest: dict[int, Release] = {}
+    for r in (
+        Release.objects.filter(partnership_id__in=ids)
+        .only("partnership", "sequence", "date", "tags", "content_hash")
+        .order_by("partnership_id", "sequence")
+    ):
+        latest[r.partnership_id] = r  # the last one per partnership wins: the highest sequence
+    return latest
+
+
+@transaction.atomic
+def _sync_batch(ids: list[int]) -> None:
+    """``_sync`` for many partnerships at once, in a fixed number of queries: lock them, read
+    their public content and latest releases, append the releases of those that changed."""
+    locked = list(Partnership.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if not locked:
+        return
+    latest = _latest_releases([p.pk for p in locked])
+    now = timezone.now()
+    new = []
+    for bundle in public_bundles(Partnership.objects.filter(pk__in=[p.pk for p in locked])):
+        p = bundle.partnership
+        content = release_content(bundle)
+        digest = content_hash({"release": content, "stage": p.stage})
+        previous = latest.get(p.pk)
+        if previous is None or previous.content_hash != digest:
+            new.append(_new_release(p, content, digest, previous, now))
     with transaction.atomic():
-        return Release.objects.create(
-            partnership=locked,
-            sequence=sequence,
-            ocid=ocid,
-            release_id=release_id,
-            date=now,
-            tags=[tag],
-            data_json=jsonio.dumps(data, canonical=True),
-            content_hash=digest,
-        )
+        Release.objects.bulk_create(new)
 
 
 def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
@@ -108,23 +160,27 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
 
     Every export calls this for all the partnerships it covers, so the check is batched: the
     public content of all of them is read in a fixed number of queries and compared with the hash
-    of each one's latest release; only a partnership that changed goes through `release_sync`
-    (which locks it and checks again). An export with nothing new costs the same few queries
-    whatever the number of partnerships.
+    of each one's latest release; the partnerships that changed get their new releases together
+    (``_sync_batch``: locked, read again and appended in a fixed number of queries too). An
+    export costs the same few queries whatever the number of partnerships, changed or not.
     """
     ids = [p.pk for p in partnerships]
     if not ids:
         return
-    latest: dict[int, str] = {}
-    for pid, digest in (
-        Release.objects.filter(partnership_id__in=ids)
-        .order_by("partnership_id", "sequence")
-        .values_list("partnership_id", "content_hash")
-    ):
-        latest[pid] = digest  # the last one per partnership wins: the highest sequence
-    for bundle in public_bundles(Partnership.objects.filter(pk__in=ids)):
-        p = bundle.partnership
-        if latest.get(p.pk) != content_hash({"release": release_content(bundle), "stage": p.stage}):
+    latest = {pk: r.content_hash for pk, r in _latest_releases(ids).items()}
+    changed = [
+        b.partnership.pk
+        for b in public_bundles(Partnership.objects.filter(pk__in=ids))
+        if latest.get(b.partnership.pk)
+        != content_hash({"release": release_content(b), "stage": b.partnership.stage})
+    ]
+    if not changed:
+        return
+    try:
+        _sync_batch(changed)
+    except IntegrityError:
+        # Another export appended some of these meanwhile: one by one, each read again.
+        for p in Partnership.objects.filter(pk__in=changed):
             release_sync(partnership=p)
 
 
@@ -147,7 +203,8 @@ def _since(filters: dict) -> datetime.datetime | None:
     return since
 
 
-def _stored(partnership_ids: list[int]) -> dict[int, list[Release]]:
+def stored_releases(partnership_ids: list[int]) -> dict[int, list[Release]]:
+    """The stored releases of each partnership, in sequence order (one query)."""
     out: dict[int, list[Release]] = {pk: [] for pk in partnership_ids}
     for r in Release.objects.filter(partnership_id__in=partnership_ids).order_by(
         "partnership_id", "sequence"
@@ -156,30 +213,144 @@ def _stored(partnership_ids: list[int]) -> dict[int, list[Release]]:
     return out
 
 
-def ocds_release_package(*, filters: dict | None = None, uri: str | None = None) -> dict:
+#: Partnerships per page of the paginated packages when the reader asks for no size, and at most.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of partnerships in package order, with the cursors of its neighbours."""
+
+    partnerships: list[Partnership]
+    #: Cursor of the next page (``after``), None on the last page.
+    next: str | None
+    #: Cursor of the previous page (``before``), None on the first page.
+    prev: str | None
+
+
+def encode_cursor(partnership: Partnership) -> str:
+    """An opaque cursor: where a partnership sits in package order (created, id)."""
+    text = f"{partnership.created_at.isoformat()}|{partnership.pk}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
+    """The (created, id) of a cursor; ValueError when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = text.split("|")
+        created = datetime.datetime.fromisoformat(moment)
+        return created, int(pk)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise ValueError("not a page cursor") from None
+
+
+def page_of(
+    qs: QuerySet[Partnership],
+    *,
+    size: int = PAGE_SIZE,
+    after: str | None = None,
+    before: str | None = None,
+) -> Page:
+    """A keyset page of ``qs`` in package order (oldest first): the ``size`` partnerships after
+    the cursor ``after`` (or before ``before``), two indexed comparisons whatever the depth."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    if before:
+        created, pk = decode_cursor(before)
+        rows = list(
+            qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk)).order_by(
+                "-created_at", "-id"
+            )[: size + 1]
+        )
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(
+            rows,
+            next=encode_cursor(rows[-1]) if rows else None,
+            prev=encode_cursor(rows[0]) if rows and more else None,
+        )
+    if after:
+        created, pk = decode_cursor(after)
+        qs = qs.filter(Q(created_at__gt=created) | Q(created_at=created, pk__gt=pk))
+    rows = list(qs.order_by("created_at", "id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(
+        rows,
+        next=encode_cursor(rows[-1]) if rows and more else None,
+        prev=encode_cursor(rows[0]) if rows and after else None,
+    )
+
+
+def _links(page: Page, uri: str) -> dict[str, str]:
+    """``links.next`` and ``links.prev`` of a page (OCDS pagination), from the package's URI
+    with its cursor replaced; none on a page that is the whole list."""
+    parts = urlsplit(uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("after", "before")]
+    links = {}
+    if page.next:
+        links["next"] = urlunsplit(parts._replace(query=urlencode([*query, ("after", page.next)])))
+    if page.prev:
+        links["prev"] = urlunsplit(parts._replace(query=urlencode([*query, ("before", page.prev)])))
+    return links
+
+
+def _paging(filters: dict) -> dict[str, Any]:
+    return {k: filters.pop(k) for k in ("page_size", "after", "before") if k in filters}
+
+
+def _partnerships(
+    qs: QuerySet[Partnership], paging: dict[str, Any] | None
+) -> tuple[list[Partnership], Page | None]:
+    if paging is None:
+        return list(qs), None
+    page = page_of(
+        qs,
+        size=paging.get("page_size") or PAGE_SIZE,
+        after=paging.get("after"),
+        before=paging.get("before"),
+    )
+    return page.partnerships, page
+
+
+def ocds_release_package(
+    *, filters: dict | None = None, uri: str | None = None, paginate: bool = False
+) -> dict:
     """Every release of every published partnership matching `filters` (selectors), synced.
 
     `updated_since` keeps the releases made at or after that moment (a published change of any
-    part, documents and partners included, makes a release).
+    part, documents and partners included, makes a release). With ``paginate`` (the API), one
+    page of partnerships (``page_size``, cursors ``after``/``before`` in `filters`) with all
+    their releases, and ``links`` to the next and previous pages; built in a fixed number of
+    queries whatever the page size.
     """
     filters = dict(filters or {})
     since = _since(filters)
-    partnerships = list(published_partnerships(filters=filters))
+    paging = _paging(filters)
+    partnerships, page = _partnerships(
+        published_partnerships(filters=filters), paging if paginate else None
+    )
     releases_sync(partnerships=partnerships)
-    stored = _stored([p.pk for p in partnerships])
+    stored = stored_releases([p.pk for p in partnerships])
     releases = [r for p in partnerships for r in stored[p.pk] if since is None or r.date >= since]
-    return release_package(
+    uri = uri or absolute_url("/api/v1/ocds/release-package")
+    package = release_package(
         [r.data for r in releases],
-        uri=uri or absolute_url("/api/v1/ocds/release-package"),
+        uri=uri,
         published=_published(releases),
     )
+    links = _links(page, uri) if page is not None else {}
+    if links:
+        package["links"] = links
+    return package
 
 
 def ocds_release_package_for(*, code: str, uri: str | None = None) -> dict:
     """The releases of one published partnership (NotFound otherwise) as a release package."""
     partnership = published_partnership_get(code=code)
     release_sync(partnership=partnership)
-    releases = _stored([partnership.pk])[partnership.pk]
+    releases = stored_releases([partnership.pk])[partnership.pk]
     return release_package(
         [r.data for r in releases],
         uri=uri or absolute_url(f"/api/v1/ocds/release-package?code={code}"),
@@ -197,7 +368,7 @@ def ocds_record_package(
     else:
         partnerships = list(published_partnerships(filters=filters))
     releases_sync(partnerships=partnerships)
-    stored = _stored([p.pk for p in partnerships])
+    stored = stored_releases([p.pk for p in partnerships])
     records: dict[str, list[dict]] = {}
     everything: list[Release] = []
     for p in partnerships:
@@ -212,9 +383,17 @@ def ocds_record_package(
 
 
 def oc4ids_project_package(
-    *, code: str | None = None, filters: dict | None = None, uri: str | None = None
+    *,
+    code: str | None = None,
+    filters: dict | None = None,
+    uri: str | None = None,
+    paginate: bool = False,
 ) -> dict:
-    """OC4IDS projects of published infrastructure partnerships (one, by `code`, or all)."""
+    """OC4IDS projects of published infrastructure partnerships (one, by `code`, or all; with
+    ``paginate``, one page and its ``links``, as `ocds_release_package`)."""
+    filters = dict(filters or {})
+    paging = _paging(filters)
+    page: Page | None = None
     if code is not None:
         partnership = published_partnership_get(code=code)
         if partnership.development_sector not in INFRASTRUCTURE_SECTORS:
@@ -223,16 +402,26 @@ def oc4ids_project_package(
         uri = uri or absolute_url(f"/api/v1/partnerships/{code}/oc4ids/project-package")
     else:
         qs = infrastructure_partnerships(filters=filters)
-    since = _since(dict(filters or {}))
+        if paginate:
+            found, page = _partnerships(qs, paging)
+            qs = Partnership.objects.filter(pk__in=[p.pk for p in found]).order_by(
+                "created_at", "id"
+            )
+    since = _since(dict(filters))
     bundles = public_bundles(qs)
     releases_sync(partnerships=[b.partnership for b in bundles])
-    stored = _stored([b.partnership.pk for b in bundles])
+    stored = stored_releases([b.partnership.pk for b in bundles])
     if since is not None:  # projects with a release made at or after `since`
         bundles = [b for b in bundles if any(r.date >= since for r in stored[b.partnership.pk])]
         stored = {b.partnership.pk: stored[b.partnership.pk] for b in bundles}
     projects = [project(b, stored[b.partnership.pk]) for b in bundles]
-    return project_package(
+    uri = uri or absolute_url("/api/v1/oc4ids/project-package")
+    package = project_package(
         projects,
-        uri=uri or absolute_url("/api/v1/oc4ids/project-package"),
+        uri=uri,
         published=_published([r for rs in stored.values() for r in rs]),
     )
+    links = _links(page, uri) if page is not None else {}
+    if links:
+        package["links"] = links
+    return package

@@ -1,0 +1,219 @@
+"""Benchmark of the streaming exports and the paginated open-data packages (issue 19).
+
+Generates N public partnerships with a fast bulk factory (two members each), then measures:
+
+- the CSV of the partnership list as streamed (time to the first byte and in total), and the
+  same file built the old way (ORM objects with their members, ``get_FOO_display`` per row);
+- the XLSX of the stream limit's worth of rows (what a request may still build);
+- OCDS release package pages (page_size 100 and 1000): the first request, which makes the
+  releases, and a warm one, with their time and Python memory peak (tracemalloc);
+- ``publish_dumps``: the bulk files, regenerated in the background in production (not with
+  ``--quick``).
+
+Times are measured without tracemalloc; the memory peaks in a second run with it.
+
+SQLite in a temporary folder by default; PostgreSQL when ``DATABASE_URL`` is set (use a scratch
+database of your own, e.g. ``createdb -h 127.0.0.1 -U root mitra_bench_exports``: its
+partnerships are deleted first). Prints a plain-text table.
+
+Usage: ``.venv/bin/python bench/exports.py [--quick] [-n N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(CHECKOUT))
+if not os.environ.get("DATABASE_URL"):
+    os.environ.setdefault("MITRA_VAR_DIR", tempfile.mkdtemp(prefix="mitra-bench-exports-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.config.settings.local")
+os.environ.setdefault("DEBUG", "0")
+
+
+def measure(fn: Callable[[], Any]) -> tuple[float, int, Any]:
+    """Seconds and tracemalloc peak (bytes) of one call."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return elapsed, peak, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 partnerships")
+    parser.add_argument("-n", type=int, default=None, help="partnerships (default 22,000)")
+    args = parser.parse_args()
+    n = args.n or (2000 if args.quick else 22000)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+    from django.utils import translation
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0, interactive=False)
+    from mitra.core.exports import _csv_lines, csv_style, stream_limit
+    from mitra.disclosure import dumps
+    from mitra.disclosure.models import Release
+    from mitra.organisations.models import Organisation
+    from mitra.partnerships import selectors
+    from mitra.partnerships.exports import PARTNERSHIP_COLUMNS
+    from mitra.partnerships.models import Partnership
+    from tests.disclosure.bulk import bulk_partnerships
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[1]
+    Release.objects.filter(partnership__code__startswith="BENCH-").delete()
+    Partnership.objects.filter(code__startswith="BENCH-").delete()
+    orgs = [
+        Organisation.objects.get_or_create(
+            name=f"Bench organisation {i}",
+            defaults={"short_name": f"Bench {i}", "sector": s, "kind": k, "province": "ID-JB"},
+        )[0]
+        for i, (s, k) in enumerate([("public", "regional_government"), ("private", "company")])
+    ]
+    start = time.perf_counter()
+    bulk_partnerships(n, organisations=orgs, prefix="BENCH")
+    made = time.perf_counter() - start
+    rows: list[tuple[str, str, str, str]] = []
+    client = Client()
+
+    def streamed() -> tuple[float, int]:
+        response = client.get("/en/partnerships/?export=csv")
+        chunks = iter(response.streaming_content)
+        first_at = time.perf_counter()
+        size = len(next(chunks))
+        first = time.perf_counter() - first_at
+        for chunk in chunks:
+            size += len(chunk)
+        return first, size
+
+    with override_settings(MITRA_EXPORT_STREAM_LIMIT=10**9, ALLOWED_HOSTS=["testserver"]):
+        start = time.perf_counter()
+        first, size = streamed()
+        total = time.perf_counter() - start
+        _, peak, _ = measure(streamed)
+    rows.append(
+        (
+            "CSV streamed (lean rows)",
+            f"{n:,}",
+            f"first byte {first * 1000:.0f} ms, total {total:.2f} s",
+            f"{size / 1e6:.1f} MB, peak {peak / 2**20:.0f} MiB",
+        )
+    )
+
+    def old_way() -> int:
+        with translation.override("en"):
+            qs = selectors.with_members(selectors.partnership_list(user=None, filters={}))
+            return sum(
+                len(line)
+                for line in _csv_lines(
+                    qs.iterator(chunk_size=2000), PARTNERSHIP_COLUMNS, csv_style("en")
+                )
+            )
+
+    start = time.perf_counter()
+    old_way()
+    total = time.perf_counter() - start
+    _, peak, _ = measure(old_way)
+    rows.append(
+        (
+            "CSV the old way (ORM objects)",
+            f"{n:,}",
+            f"total {total:.2f} s",
+            f"peak {peak / 2**20:.0f} MiB",
+        )
+    )
+
+    limit = stream_limit()
+    from mitra.core.exports import write_xlsx
+    from mitra.partnerships.exports import PARTNERSHIP_ROW_COLUMNS, partnership_rows
+
+    def xlsx() -> int:
+        with translation.override("en"):
+            qs = Partnership.objects.published().order_by("-created_at")[:limit]
+            return write_xlsx(io.BytesIO(), partnership_rows(qs), PARTNERSHIP_ROW_COLUMNS, "x")
+
+    total, peak, count = measure(xlsx)
+    rows.append(
+        (
+            "XLSX in a request (stream limit)",
+            f"{count:,}",
+            f"total {total:.2f} s",
+            f"peak {peak / 2**20:.0f} MiB",
+        )
+    )
+
+    for size in (100,) if args.quick else (100, 1000):
+        url = f"/api/v1/ocds/release-package?page_size={size}"
+        with override_settings(ALLOWED_HOSTS=["testserver"], MITRA_RATE_LIMITS={}):
+            start = time.perf_counter()
+            client.get(url)
+            cold = time.perf_counter() - start
+            start = time.perf_counter()
+            r = client.get(url)
+            warm = time.perf_counter() - start
+            _, peak, _ = measure(lambda url=url: client.get(url))
+        assert r.status_code == 200, r.content[:200]
+        rows.append(
+            (
+                f"OCDS page of {size}, first (makes releases)",
+                f"{size:,}",
+                f"{cold * 1000:.0f} ms",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"OCDS page of {size}, again",
+                f"{size:,}",
+                f"{warm * 1000:.0f} ms",
+                f"peak {peak / 2**20:.0f} MiB, {len(r.content) / 1e6:.1f} MB",
+            )
+        )
+
+    if not args.quick:
+        with tempfile.TemporaryDirectory() as folder, override_settings(MITRA_OPEN_DATA_DIR=folder):
+            start = time.perf_counter()
+            files = dumps.publish()
+            total = time.perf_counter() - start
+        rows.append(
+            (
+                "publish_dumps (background)",
+                f"{n:,}",
+                f"{total:.1f} s",
+                ", ".join(f"{f['size'] / 1e6:.1f}" for f in files) + " MB",
+            )
+        )
+
+    print(f"Exports benchmark on {vendor}: {n:,} public partnerships made in {made:.1f} s")
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    header = ("case", "rows", "time", "memory / size")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    Release.objects.filter(partnership__code__startswith="BENCH-").delete()
+    Partnership.objects.filter(code__startswith="BENCH-").delete()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,327 @@
+"""Bulk downloads: the full open-data files, regenerated in the background, served as files.
+
+The API answers one page of partnerships at a time (``links.next``); whoever wants everything
+downloads the files of the open-data page instead, which are never built inside a request:
+
+- ``ocds-release-package.json``: every release of every published partnership (OCDS for PPPs);
+- ``oc4ids-project-package.json``: every published infrastructure project (OC4IDS);
+- ``partnerships-id.csv`` and ``partnerships-en.csv``: the public partnership list, as an
+  anonymous reader downloads it, in Indonesian and in English.
+
+When are they made? A change to what the public may see (a partnership, its partners, documents,
+commitments, risks, an organisation) marks the files out of date (:func:`mark_dirty`, from the
+signals of ``apps.ready``) and, at most once per ``MITRA_OPEN_DATA_REFRESH_MINUTES`` (15 by
+default), schedules a background job (kind ``disclosure.dumps``) that many minutes later; the job
+regenerates the files if they are still out of date. ``mitra publish_dumps`` regenerates them at
+once (from cron, or after an import). Each file is written to a temporary name beside it and
+renamed, so a download never reads half a file; ``index.json`` lists their dates and sizes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.exports import csv_style, write_csv
+from mitra.jobs.models import Job, JobStatus
+from mitra.partnerships.models import Partnership
+
+from . import jsonio
+from .models import Release
+from .oc4ids import project, project_package
+from .ocds import absolute_url, release_package
+from .selectors import infrastructure_partnerships, public_bundles, published_partnerships
+from .services import page_of, releases_sync, stored_releases
+
+KIND = "disclosure.dumps"
+#: Partnerships read and synced together while a file is written.
+BATCH = 500
+_SCHEDULED = "disclosure.dumps.scheduled"
+
+
+@dataclass(frozen=True)
+class Dump:
+    name: str
+    title: Any  # lazy translation
+    media_type: str
+
+
+DUMPS = (
+    Dump(
+        "ocds-release-package.json",
+        _("OCDS for PPPs release package: every release of every published partnership"),
+        "application/json",
+    ),
+    Dump(
+        "oc4ids-project-package.json",
+        _("OC4IDS project package: every published infrastructure project"),
+        "application/json",
+    ),
+    Dump(
+        "partnerships-id.csv",
+        _("Published partnerships as a table (CSV, Indonesian)"),
+        "text/csv; charset=utf-8",
+    ),
+    Dump(
+        "partnerships-en.csv",
+        _("Published partnerships as a table (CSV, English)"),
+        "text/csv; charset=utf-8",
+    ),
+)
+BY_NAME = {d.name: d for d in DUMPS}
+
+
+def directory() -> Path:
+    """Where the files are kept (``MITRA_OPEN_DATA_DIR``, default MEDIA_ROOT/open-data)."""
+    configured = getattr(settings, "MITRA_OPEN_DATA_DIR", None)
+    return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "open-data"
+
+
+def refresh_minutes() -> int:
+    return int(getattr(settings, "MITRA_OPEN_DATA_REFRESH_MINUTES", 15))
+
+
+def _dirty_flag() -> Path:
+    return directory() / ".dirty"
+
+
+def is_dirty() -> bool:
+    return _dirty_flag().exists() or not (directory() / "index.json").exists()
+
+
+def mark_dirty(**_signal: Any) -> None:
+    """The public data changed: the files are out of date. Schedules their regeneration, at
+    most once per refresh interval (a signal receiver: cheap, no query when already scheduled)."""
+    folder = directory()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _dirty_flag().touch()
+    except OSError:
+        return
+    minutes = refresh_minutes()
+    if minutes <= 0 or not cache.add(_SCHEDULED, 1, timeout=minutes * 60):
+        return
+    transaction.on_commit(lambda: schedule(minutes))
+
+
+def schedule(minutes: int) -> Job | None:
+    """Queue a regeneration ``minutes`` from now (None when the queue cannot defer a task:
+    then ``mitra publish_dumps`` regenerates them)."""
+    from django_tasks import default_task_backend
+
+    from mitra.jobs.tasks import job_run
+
+    if not getattr(default_task_backend, "supports_defer", False):
+        return None
+    if Job.objects.filter(kind=KIND, status=JobStatus.QUEUED).exists():
+        return None
+    job = Job.objects.create(kind=KIND, title=str(_("Open-data files")), params={})
+    run_after = timezone.now() + datetime.timedelta(minutes=minutes)
+    job_run.using(run_after=run_after).enqueue(str(job.pk))
+    return job
+
+
+def dumps_job(job: Job, progress: Any) -> dict[str, Any]:
+    """The handler of ``disclosure.dumps``: regenerate the files when they are out of date."""
+    cache.delete(_SCHEDULED)
+    if not is_dirty():
+        return {"summary": {str(_("Files")): str(_("already up to date"))}}
+    files = publish(progress=progress)
+    return {"summary": {f["name"]: f["size"] for f in files}}
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _pages(qs: Any) -> Iterator[list[Partnership]]:
+    after = None
+    while True:
+        page = page_of(qs, size=BATCH, after=after)
+        if page.partnerships:
+            yield page.partnerships
+        if not page.next:
+            return
+        after = page.next
+
+
+def _published_date(qs: Any) -> datetime.datetime:
+    moment = Release.objects.filter(partnership__in=qs.values("pk")).aggregate(m=Max("date"))["m"]
+    return moment or timezone.now()
+
+
+def _json_package(out: IO[bytes], head: dict[str, Any], key: str, items: Iterator[str]) -> int:
+    """Write ``head`` with ``key`` holding ``items`` (JSON texts) without holding them all."""
+    text = jsonio.dumps({**head, key: []})
+    opening = text[: text.rindex("[")] + "["
+    out.write(opening.encode())
+    count = 0
+    for item in items:
+        out.write(((",\n" if count else "\n") + item).encode())
+        count += 1
+    out.write(("\n" + text[text.rindex("]") :]).encode())
+    return count
+
+
+def write_ocds(out: IO[bytes], step: Callable[[int], None]) -> int:
+    qs = published_partnerships()
+    package = release_package(
+        [], uri=absolute_url(dump_url(DUMPS[0].name)), published=_published_date(qs)
+    )
+
+    def items() -> Iterator[str]:
+        done = 0
+        for partnerships in _pages(qs):
+            stored = stored_releases([p.pk for p in partnerships])
+            for p in partnerships:
+                for r in stored[p.pk]:
+                    yield r.data_json  # canonical JSON as stored: exact amounts
+            done += len(partnerships)
+            step(done)
+
+    return _json_package(out, package, "releases", items())
+
+
+def write_oc4ids(out: IO[bytes], step: Callable[[int], None]) -> int:
+    qs = infrastructure_partnerships()
+    package = project_package(
+        [], uri=absolute_url(dump_url(DUMPS[1].name)), published=_published_date(qs)
+    )
+
+    def items() -> Iterator[str]:
+        done = 0
+        for partnerships in _pages(qs):
+            bundles = public_bundles(
+                Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).order_by(
+                    "created_at", "id"
+                )
+            )
+            stored = stored_releases([b.partnership.pk for b in bundles])
+            for b in bundles:
+                yield jsonio.dumps(project(b, stored[b.partnership.pk]))
+            done += len(partnerships)
+            step(done)
+
+    return _json_package(out, package, "projects", items())
+
+
+def write_csv_dump(language: str) -> Callable[[IO[bytes], Callable[[int], None]], int]:
+    def write(out: IO[bytes], step: Callable[[int], None]) -> int:
+        from mitra.partnerships.exports import partnership_list_table
+
+        with translation.override(language):
+            table = partnership_list_table(user=AnonymousUser(), query={})
+            return write_csv(out, table.rows, table.columns, csv_style(language), step)
+
+    return write
+
+
+WRITERS: dict[str, Callable[[IO[bytes], Callable[[int], None]], int]] = {
+    "ocds-release-package.json": write_ocds,
+    "oc4ids-project-package.json": write_oc4ids,
+    "partnerships-id.csv": write_csv_dump("id"),
+    "partnerships-en.csv": write_csv_dump("en"),
+}
+
+
+def sync_all(step: Callable[[int], None] | None = None) -> int:
+    """Bring the stored releases of every published partnership up to date, page by page."""
+    done = 0
+    for partnerships in _pages(published_partnerships()):
+        releases_sync(partnerships=partnerships)
+        done += len(partnerships)
+        if step is not None:
+            step(done)
+    return done
+
+
+def publish(progress: Any = None) -> list[dict[str, Any]]:
+    """Regenerate every file now; returns what ``index.json`` lists."""
+    folder = directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    _dirty_flag().unlink(missing_ok=True)  # a change from now on marks them out of date again
+    total = published_partnerships().count()
+    steps = total * (len(DUMPS) + 1) or 1
+    state = {"base": 0}
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(min(state["base"] + done, steps), steps)
+
+    sync_all(step)
+    state["base"] += total
+    files = []
+    for dump in DUMPS:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{dump.name}.")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                count = WRITERS[dump.name](out, step)
+            os.chmod(tmp, 0o644)  # public files
+            os.replace(tmp, folder / dump.name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        state["base"] += total
+        stat = (folder / dump.name).stat()
+        files.append(
+            {
+                "name": dump.name,
+                "size": stat.st_size,
+                "items": count,
+                "generated": timezone.now().replace(microsecond=0).isoformat(),
+            }
+        )
+    index = folder / "index.json"
+    index.write_text(json.dumps({"files": files}, indent=2) + "\n", encoding="utf-8")
+    return files
+
+
+def published_files() -> list[dict[str, Any]]:
+    """The files as the open-data page lists them: each dump with its date, size, item count
+    (None for one never generated)."""
+    try:
+        listed = json.loads((directory() / "index.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        listed = []
+    found = {f["name"]: f for f in listed if (directory() / f.get("name", "")).is_file()}
+    out = []
+    for dump in DUMPS:
+        info = found.get(dump.name)
+        out.append(
+            {
+                "dump": dump,
+                "url": dump_url(dump.name),
+                "size": info["size"] if info else None,
+                "items": info["items"] if info else None,
+                "generated": datetime.datetime.fromisoformat(info["generated"]) if info else None,
+            }
+        )
+    return out
+
+
+def dump_path(name: str) -> Path | None:
+    """The file of a dump by name, None for an unknown name or one not generated yet."""
+    if name not in BY_NAME:
+        return None
+    path = directory() / name
+    return path if path.is_file() else None
+
+
+def dump_url(name: str) -> str:
+    from django.urls import reverse
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse("disclosure:dump", args=[name])

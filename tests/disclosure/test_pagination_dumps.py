@@ -1,0 +1,230 @@
+"""Paginated OCDS and OC4IDS packages (links.next / links.prev, keyset cursors), built in a
+fixed number of queries, and the bulk files of the open-data page (issue 19)."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from mitra.disclosure import dumps, jsonio, services
+from mitra.disclosure.codelists import INFRASTRUCTURE_SECTORS
+from mitra.disclosure.models import Release
+from mitra.disclosure.validation import validate_package
+from mitra.partnerships.models import Partnership
+
+from .bulk import bulk_partnerships
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def public_world(world) -> Any:
+    """The world plus 23 public and 4 partners-only bulk partnerships (all with members)."""
+    bulk_partnerships(23, organisations=[world.pemda, world.company])
+    bulk_partnerships(4, organisations=[world.pemda], prefix="HID", visibility="partners")
+    return world
+
+
+def _get(client: Client, url: str) -> dict:
+    parts = urlsplit(url)
+    response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+    assert response.status_code == 200, response.content[:300]
+    return jsonio.loads(response.content)
+
+
+def _walk(client: Client, first: str, key: str, link: str = "next") -> list[dict]:
+    pages = [_get(client, first)]
+    while link in pages[-1].get("links", {}):
+        pages.append(_get(client, pages[-1]["links"][link]))
+        assert len(pages) < 100
+    return pages
+
+
+def test_walking_links_next_gives_every_release_exactly_once(public_world):
+    client = Client()
+    everything = services.ocds_release_package()  # the unpaginated package (CLI)
+    expected = [r["id"] for r in everything["releases"]]
+    assert len(expected) == 24  # 23 bulk + the world's public partnership; none hidden
+    pages = _walk(client, f"{API}/ocds/release-package?page_size=5", "releases")
+    seen = [r["id"] for p in pages for r in p["releases"]]
+    assert seen == expected  # each once, in package order
+    assert len(pages) == 5 and [len(p["releases"]) for p in pages] == [5, 5, 5, 5, 4]
+    assert "prev" not in pages[0].get("links", {}) and "next" not in pages[-1]["links"]
+    assert all(p["links"]["next"].startswith("http") for p in pages[:-1])
+    assert "page_size=5" in pages[0]["links"]["next"]
+    # and back: links.prev from the last page walks the same pages in reverse
+    back = _walk(client, pages[-1]["links"]["prev"], "releases", link="prev")
+    assert [r["id"] for p in reversed(back) for r in p["releases"]] == expected[:20]
+    assert not any(
+        r["planning"]["project"]["id"].startswith("HID-") for r in everything["releases"]
+    )
+
+
+def test_a_small_list_is_one_page_without_links(world):
+    package = _get(Client(), f"{API}/ocds/release-package")
+    assert "links" not in package and len(package["releases"]) == 1
+
+
+def test_pages_validate(public_world, ocds_dir, oc4ids_dir):
+    page = _get(Client(), f"{API}/ocds/release-package?page_size=10")
+    result = validate_package(page, ocds_dir)
+    assert result.ok, result.errors
+    projects = _get(Client(), f"{API}/oc4ids/project-package?page_size=3")
+    assert "next" in projects["links"]
+    result = validate_package(projects, oc4ids_dir)
+    assert result.ok, result.errors
+
+
+def test_oc4ids_pages_walk_every_infrastructure_project_once(public_world):
+    expected = [p["id"] for p in services.oc4ids_project_package()["projects"]]
+    infrastructure = Partnership.objects.published().filter(
+        development_sector__in=INFRASTRUCTURE_SECTORS
+    )
+    assert len(expected) == infrastructure.count() > 10
+    pages = _walk(Client(), f"{API}/oc4ids/project-package?page_size=5", "projects")
+    assert [p["id"] for page in pages for p in page["projects"]] == expected
+
+
+def test_filters_and_since_apply_within_pages(public_world):
+    client = Client()
+    pages = _walk(client, f"{API}/ocds/release-package?page_size=4&form=psp", "releases")
+    forms = {r["planning"]["project"]["id"] for p in pages for r in p["releases"]}
+    assert len(forms) == 8 + 1  # the 8 bulk PSPs and the world's
+    later = _get(
+        client, f"{API}/ocds/release-package?page_size=4&updated_since=2999-01-01T00:00:00Z"
+    )
+    assert later["releases"] == [] and "next" in later["links"]
+
+
+@pytest.mark.parametrize(
+    "query", ["page_size=0", "page_size=1001", "after=nope!", "after=bm9wZQ", "before=%00"]
+)
+def test_bad_paging_answers_422(world, query):
+    assert Client().get(f"{API}/ocds/release-package?{query}").status_code == 422
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(world):
+    # Before construction: no contract block (see the test below for the contract's).
+    bulk_partnerships(23, organisations=[world.pemda, world.company], stage="planning")
+    client = Client()
+    # The first export makes the releases: in a fixed number of queries too.
+    first_small = _queries(client, f"{API}/ocds/release-package?page_size=3")
+    first_large = _queries(client, f"{API}/ocds/release-package?page_size=20&after=" + _cursor(3))
+    assert first_small == first_large
+    assert Release.objects.count() == 3 + 20
+    small = _queries(client, f"{API}/ocds/release-package?page_size=3")
+    large = _queries(client, f"{API}/ocds/release-package?page_size=23")  # all synced
+    assert small == large < first_small
+    oc_small = _queries(client, f"{API}/oc4ids/project-package?page_size=2")
+    oc_large = _queries(client, f"{API}/oc4ids/project-package?page_size=12")
+    assert oc_small == oc_large
+
+
+def test_a_page_of_contracts_costs_the_same_queries_whatever_its_size(public_world):
+    client = Client()
+    services.ocds_release_package()  # releases made
+    small = _queries(client, f"{API}/ocds/release-package?page_size=3")
+    large = _queries(client, f"{API}/ocds/release-package?page_size=24")
+    assert small == large
+
+
+def _cursor(n: int) -> str:
+    p = Partnership.objects.published().order_by("created_at", "id")[n - 1]
+    return services.encode_cursor(p)
+
+
+def test_releases_are_made_once_and_again_only_on_change(public_world):
+    services.ocds_release_package(paginate=True, filters={"page_size": 50})
+    assert Release.objects.count() == 24
+    services.ocds_release_package(paginate=True, filters={"page_size": 50})
+    assert Release.objects.count() == 24
+    p = Partnership.objects.get(code="BLK-000002")
+    Partnership.objects.filter(pk=p.pk).update(title_ind="Judul baru")
+    services.ocds_release_package(paginate=True, filters={"page_size": 50})
+    releases = list(Release.objects.filter(partnership=p).order_by("sequence"))
+    assert [r.sequence for r in releases] == [1, 2]
+    assert releases[1].date > releases[0].date
+    assert releases[1].data["planning"]["project"]["title"] == "Judul baru"
+    assert releases[1].release_id.endswith("-0002")
+
+
+# --- bulk files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_data_dir(settings, tmp_path) -> Any:
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    return tmp_path / "open-data"
+
+
+def test_publish_dumps_writes_the_files_the_api_pages_hold(public_world, open_data_dir):
+    out = StringIO()
+    call_command("publish_dumps", stdout=out)
+    assert "ocds-release-package.json: 24 items" in out.getvalue()
+    ocds = jsonio.loads((open_data_dir / "ocds-release-package.json").read_bytes())
+    api = services.ocds_release_package()
+    assert ocds["releases"] == api["releases"]
+    assert ocds["publishedDate"] == api["publishedDate"]
+    oc4ids = jsonio.loads((open_data_dir / "oc4ids-project-package.json").read_bytes())
+    assert oc4ids["projects"] == services.oc4ids_project_package()["projects"]
+    csv_text = (open_data_dir / "partnerships-en.csv").read_bytes().decode("utf-8")
+    assert csv_text == Client().get("/en/partnerships/?export=csv").getvalue().decode()
+    assert "HID-" not in csv_text and public_world.partnership.code not in csv_text
+    assert not dumps.is_dirty()
+    out = StringIO()
+    call_command("publish_dumps", "--if-out-of-date", stdout=out)
+    assert "up to date" in out.getvalue()
+
+
+def test_files_validate(public_world, open_data_dir, ocds_dir, oc4ids_dir):
+    dumps.publish()
+    for name, schemas in (
+        ("ocds-release-package.json", ocds_dir),
+        ("oc4ids-project-package.json", oc4ids_dir),
+    ):
+        result = validate_package(jsonio.loads((open_data_dir / name).read_bytes()), schemas)
+        assert result.ok, (name, result.errors)
+
+
+def test_a_change_marks_the_files_out_of_date(public_world, open_data_dir):
+    dumps.publish()
+    assert not dumps.is_dirty()
+    p = Partnership.objects.get(code="BLK-000001")
+    p.regency = "Kota Cimahi"
+    p.save()
+    assert dumps.is_dirty()
+    result = dumps.dumps_job(None, lambda done, total: None)  # type: ignore[arg-type]
+    assert "ocds-release-package.json" in result["summary"]
+    assert "Kota Cimahi" in (open_data_dir / "partnerships-id.csv").read_text(encoding="utf-8")
+    assert not dumps.is_dirty()
+
+
+def test_the_open_data_page_lists_the_files_with_date_and_size(public_world, open_data_dir):
+    client = Client()
+    page = client.get("/en/open-data/").content.decode()
+    assert "not prepared yet" in page
+    assert client.get("/open-data/files/ocds-release-package.json").status_code == 404
+    dumps.publish()
+    page = client.get("/en/open-data/").content.decode()
+    assert 'href="/open-data/files/ocds-release-package.json"' in page
+    assert "24 items" in page and "KB" in page and "<time datetime=" in page
+    response = client.get("/open-data/files/partnerships-id.csv")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="partnerships-id.csv"'
+    assert b"".join(response.streaming_content).startswith("\ufeff".encode())
+    assert client.get("/open-data/files/..%2Fsecret").status_code == 404
+    assert client.get("/open-data/files/index.json").status_code == 404

@@ -21,3 +21,8 @@ class CoreConfig(AppConfig):
 
         # The reader's time zone (WIB/WITA/WIT) is kept in the session at sign-in.
         user_logged_in.connect(remember_zone, dispatch_uid="mitra-remember-zone")
+
+        from . import pagecache
+
+        # Anonymous visitors' cached pages are out of date after any change (core.pagecache).
+        pagecache.connect()

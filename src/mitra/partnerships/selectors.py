@@ -6,17 +6,32 @@ number of queries whatever the number of rows (tests assert it).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import (
+    CombinedSearchVector,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db.models import Case, Count, FloatField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import Confidentiality
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.history import HistoryEntry, entries_from_records, with_organisations
+from mitra.core.search import (
+    Unaccent,
+    folded_aliases,
+    folded_contains,
+    is_postgresql,
+    query_words,
+    sqlite_functions,
+)
 from mitra.organisations.models import OrganisationMembership
 from mitra.organisations.permissions import user_organisation_ids
 
@@ -42,44 +57,101 @@ ZERO = Decimal("0.00")
 
 
 def partnership_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Partnership]:
-    """Partnerships the user may see, filtered.
+    """Partnerships the user may see, filtered; newest first, or best match first when searching.
 
-    Filters: form, stage, development_sector, province, visibility, q (code or title, either
-    language), partner_sector (a current member comes from that sector), my_role (a role my organisation holds), mine (bool: my organisation is a member),
-    organisation (id of an organisation that is a member).
+    Filters: form, stage, development_sector, province, visibility, q (words of the title or
+    summary in either language, or the beginning of a code), partner_sector (a current member
+    comes from that sector), my_role (a role my organisation holds), mine (bool: my organisation
+    is a member), organisation (id of an organisation that is a member).
+
+    Membership filters are ``pk IN (subquery)``, never joins with DISTINCT, so a page and its
+    count stay single narrow queries whatever the number of members.
     """
     filters = filters or {}
     qs = Partnership.objects.visible_to(user)
     for key in ("form", "stage", "development_sector", "province", "visibility"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
-    if filters.get("q"):
-        term = str(filters["q"]).strip()
-        qs = qs.filter(
-            Q(code__icontains=canonical_code(term))
-            | Q(title_ind__icontains=term)
-            | Q(title_en__icontains=term)
-            | Q(summary_ind__icontains=term)
-            | Q(summary_en__icontains=term)
-        )
+    current = PartnershipMember.objects.filter(left_on__isnull=True)
     if filters.get("partner_sector"):
         qs = qs.filter(
-            pk__in=PartnershipMember.objects.filter(
-                left_on__isnull=True, organisation__sector=filters["partner_sector"]
-            ).values("partnership_id")
+            pk__in=current.filter(organisation__sector=filters["partner_sector"]).values(
+                "partnership_id"
+            )
         )
     if filters.get("organisation"):
-        qs = qs.filter(members__organisation_id=filters["organisation"]).distinct()
+        qs = qs.filter(
+            pk__in=PartnershipMember.objects.filter(organisation_id=filters["organisation"]).values(
+                "partnership_id"
+            )
+        )
     orgs = user_organisation_ids(user)
     if filters.get("my_role"):
         qs = qs.filter(
-            members__organisation_id__in=orgs,
-            members__left_on__isnull=True,
-            members__role_rows__role=filters["my_role"],
-        ).distinct()
+            pk__in=current.filter(
+                organisation_id__in=orgs, role_rows__role=filters["my_role"]
+            ).values("partnership_id")
+        )
     if filters.get("mine"):
-        qs = qs.filter(members__organisation_id__in=orgs, members__left_on__isnull=True).distinct()
+        qs = qs.filter(pk__in=current.filter(organisation_id__in=orgs).values("partnership_id"))
+    term = str(filters.get("q") or "").strip()
+    if term:
+        return search_partnerships(qs, term)
     return qs.order_by("-created_at", "-id")
+
+
+#: The searched text of a partnership: its titles weigh most (A), its summaries less (B). The
+#: GIN index of migration 0007 is built on exactly this expression (a test checks it is used).
+def search_vector() -> CombinedSearchVector:
+    return SearchVector(
+        Unaccent("title_ind"), Unaccent("title_en"), config="simple", weight="A"
+    ) + SearchVector(Unaccent("summary_ind"), Unaccent("summary_en"), config="simple", weight="B")
+
+
+_CODE_LIKE = re.compile(r"[^\W_]+-[\w-]*", re.UNICODE)
+
+
+def search_partnerships(qs: QuerySet[Partnership], term: str) -> QuerySet[Partnership]:
+    """Rows of `qs` matching the search `term`, best first (annotated ``search_rank``).
+
+    PostgreSQL: full-text search with the web search syntax ("a phrase", or, -word) over the
+    titles and summaries in both languages, accents and case ignored; ranked by ``ts_rank`` with
+    titles above summaries, then newest first. SQLite: every word (accents and case ignored) in a
+    title or summary; a title match ranks above a summary-only match. Both: a term shaped like a
+    code ("KPSos-2026", the full code, or a retired prefix) also finds the codes that start so.
+    """
+    code = canonical_code(term) if _CODE_LIKE.fullmatch(term) else ""
+    if is_postgresql():
+        query = SearchQuery(Unaccent(Value(term)), config="simple", search_type="websearch")
+        vector = search_vector()
+        matches = Q(search_document=query)
+        if code:
+            matches |= Q(code__istartswith=code)
+        return (
+            qs.alias(search_document=vector)
+            .filter(matches)
+            .annotate(search_rank=SearchRank(vector, query))
+            .order_by("-search_rank", "-created_at", "-id")
+        )
+    sqlite_functions()
+    titles, summaries = ["title_ind", "title_en"], ["summary_ind", "summary_en"]
+    qs = qs.alias(**folded_aliases(titles + summaries))
+    in_title = folded_contains(titles, term)
+    matches = folded_contains(titles + summaries, term)
+    if code:
+        in_title |= Q(code__istartswith=code)
+        matches |= Q(code__istartswith=code)
+    if not query_words(term)[0] and not code:
+        return qs.none()
+    return (
+        qs.filter(matches)
+        .annotate(
+            search_rank=Case(
+                When(in_title, then=Value(1.0)), default=Value(0.4), output_field=FloatField()
+            )
+        )
+        .order_by("-search_rank", "-created_at", "-id")
+    )
 
 
 def with_members(qs: QuerySet[Partnership]) -> QuerySet[Partnership]:
@@ -595,5 +667,7 @@ __all__ = [
     "partnership_history",
     "partnership_list",
     "require_internal",
+    "search_partnerships",
+    "search_vector",
     "with_members",
 ]

@@ -1,0 +1,142 @@
+"""The anonymous page cache (mitra.core.pagecache): what is stored, for whom, and when it goes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.db import transaction
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from mitra.core import pagecache
+from mitra.partnerships import services
+from mitra.partnerships.models import Partnership, Visibility
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings: Any) -> Any:
+    settings.MITRA_PAGE_CACHE_SECONDS = 300
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def get(client: Client, url: str, **kwargs: Any) -> Any:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    return response
+
+
+def test_an_anonymous_page_is_served_again_from_the_cache(world: Any) -> None:
+    url = reverse("partnerships:list")
+    first, second = get(Client(), url), get(Client(), url)
+    assert first["X-Mitra-Page-Cache"] == "miss" and second["X-Mitra-Page-Cache"] == "hit"
+    assert second.content.decode().count("Sekolah Bersama") == 1
+
+
+def test_an_edit_is_seen_by_the_next_anonymous_visitor(world: Any) -> None:
+    url = reverse("partnerships:detail", args=[world.public.pk])
+    assert "Sekolah Bersama" in get(Client(), url).content.decode()
+    with transaction.atomic():
+        services.partnership_update(
+            actor=world.users["lead_admin"],
+            partnership=world.public,
+            data={"title_ind": "Sekolah Bersama Baru"},
+            expected_version=world.public.version,
+        )
+    again = get(Client(), url)
+    assert again["X-Mitra-Page-Cache"] == "miss"
+    assert "Sekolah Bersama Baru" in again.content.decode()
+
+
+def test_a_partnership_made_private_leaves_the_cached_list_at_once(world: Any) -> None:
+    url = reverse("partnerships:list")
+    assert "Sekolah Bersama" in get(Client(), url).content.decode()
+    public = Partnership.objects.get(pk=world.public.pk)
+    public.visibility = Visibility.PARTNERS
+    with transaction.atomic():  # as every service writes
+        public.save()
+    assert "Sekolah Bersama" not in get(Client(), url).content.decode()
+
+
+def test_a_partner_never_gets_the_anonymous_page_nor_the_reverse(world: Any) -> None:
+    url = reverse("partnerships:list")
+    anonymous = get(Client(), url)
+    partner = Client()
+    partner.force_login(world.users["lead_admin"])
+    seen = get(partner, url)
+    assert "X-Mitra-Page-Cache" not in seen  # never read from, never written to the cache
+    assert "Jalan Tol Contoh" in seen.content.decode()  # partners-only: the partner sees it
+    assert "Jalan Tol Contoh" not in anonymous.content.decode()
+    after = get(Client(), url)
+    assert after["X-Mitra-Page-Cache"] == "hit"
+    assert "Jalan Tol Contoh" not in after.content.decode()
+    assert world.users["lead_admin"].username not in after.content.decode()
+
+
+def test_each_visitor_gets_their_own_csrf_token(world: Any) -> None:
+    url = reverse("partnerships:dashboard")
+    pattern = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    tokens = []
+    for _ in range(2):
+        visitor = Client()
+        response = get(visitor, url)
+        token = pattern.search(response.content.decode()).group(1)
+        cookie = visitor.cookies["csrftoken"].value
+        assert _unmask_cipher_token(token) == cookie  # valid for this visitor's cookie
+        assert pagecache.PLACEHOLDER.decode() not in response.content.decode()
+        tokens.append(token)
+    assert response["X-Mitra-Page-Cache"] == "hit"
+    assert tokens[0] != tokens[1]
+
+
+def test_a_visitor_with_a_session_or_messages_is_not_served_from_the_cache(world: Any) -> None:
+    url = reverse("partnerships:list")
+    get(Client(), url)
+    with_session = Client()
+    with_session.cookies["sessionid"] = "abc"
+    assert "X-Mitra-Page-Cache" not in get(with_session, url)
+    with_messages = Client()
+    with_messages.cookies["messages"] = "x"
+    assert "X-Mitra-Page-Cache" not in get(with_messages, url)
+
+
+def test_languages_htmx_partials_and_queries_are_kept_apart(world: Any) -> None:
+    url = reverse("partnerships:list")
+    indonesian = get(Client(), url).content.decode()
+    english = get(Client(), "/en" + url).content.decode()
+    assert "Kemitraan" in indonesian and "Partnerships" in english
+    partial = get(Client(), url, headers={"HX-Request": "true"})
+    assert partial["X-Mitra-Page-Cache"] == "miss" and "<html" not in partial.content.decode()
+    assert get(Client(), url + "?form=psp")["X-Mitra-Page-Cache"] == "miss"
+
+
+def test_downloads_and_errors_are_not_stored(world: Any) -> None:
+    assert Client().get(reverse("partnerships:detail", args=[world.draft.pk])).status_code == 404
+    assert Client().get(reverse("partnerships:detail", args=[world.draft.pk])).status_code == 404
+    csv = Client().get(reverse("partnerships:list") + "?format=csv")
+    assert "X-Mitra-Page-Cache" not in csv
+
+
+def test_off_when_the_setting_is_zero(world: Any, settings: Any) -> None:
+    settings.MITRA_PAGE_CACHE_SECONDS = 0
+    url = reverse("partnerships:list")
+    assert "X-Mitra-Page-Cache" not in get(Client(), url)
+    assert "X-Mitra-Page-Cache" not in get(Client(), url)
+
+
+def test_one_bump_per_atomic_block_and_another_at_commit(
+    db: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = pagecache.current_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        pagecache.bump()
+        inside = pagecache.current_version()
+        pagecache.bump()
+        assert pagecache.current_version() == inside != before
+    assert len(callbacks) == 1
+    assert pagecache.current_version() not in {before, inside}

@@ -55,6 +55,9 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/finance_page.py $(BENCH_ARGS)
 	$(BIN)/python bench/report.py $(BENCH_ARGS)
 	$(BIN)/python bench/matching.py $(BENCH_ARGS)
+	$(BIN)/python bench/exports.py $(BENCH_ARGS)
+	# PostgreSQL on 127.0.0.1 and ../shared's H2020 table (it says so and stops when either lacks)
+	$(BIN)/python -u bench/load.py $(BENCH_ARGS)
 
 # The long part of the reliability suite: kill -9 of the web server and the worker (repeated),
 # races at scale, schemathesis with more examples; prints a table. SOAK_ARGS=--quick: one run each.

@@ -25,6 +25,8 @@ MITRA_COMMANDS = {
     "backup": "write the database and the uploaded documents to one zip file",
     "restore": "load a backup into a new, empty database (SQLite or PostgreSQL)",
     "staff_otp": "give a platform staff member an authenticator-app device for the admin",
+    "send_digests": "e-mail the daily digest of notifications (daily, from cron; safe to rerun)",
+    "notify_due_tasks": "notify who is responsible for workplan tasks due soon (daily, from cron)",
 }
 
 # Commands of the pure computation core: module whose ``main(argv) -> int`` runs it.
@@ -110,10 +112,9 @@ def _columns(names: list[str], width: int = 88, indent: int = 2) -> list[str]:
 def _serve(args: list[str]) -> int:
     """Production server: gunicorn on the WSGI app with the production settings."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitra.config.settings.production")
-    bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-    workers = os.environ.get("WEB_CONCURRENCY", "3")
-    gunicorn_args = ["gunicorn", "mitra.config.wsgi:application", "--bind", bind]
-    gunicorn_args += ["--workers", workers, "--access-logfile", "-", *args]
+    # Workers, threads and timeouts sized to the machine: mitra.config.gunicorn.
+    gunicorn_args = ["gunicorn", "mitra.config.wsgi:application"]
+    gunicorn_args += ["--config", "python:mitra.config.gunicorn", *args]
     from gunicorn.app.wsgiapp import run
 
     sys.argv = gunicorn_args

@@ -20,6 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mitra.accounts.models import ApiToken
 from mitra.analysis import read_spec_file
+from mitra.disputes.models import Dispute, EventLink, Grievance, PoliticalEvent
+from mitra.notifications.models import Notification
 from mitra.organisations.models import Organisation, OrganisationMembership
 from mitra.partnerships import services
 from mitra.partnerships.models import (
@@ -32,6 +34,8 @@ from mitra.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
+from mitra.results.models import Indicator, Period, Result, Update
+from mitra.workplan.models import Decision, Meeting, Task
 from tests.api.conftest import ACTORS, API, World, client_for
 
 # --- what may change -----------------------------------------------------------------------------
@@ -47,6 +51,18 @@ MODELS = [
     Delivery,
     Objective,
     Document,
+    Dispute,
+    Grievance,
+    PoliticalEvent,
+    EventLink,
+    Result,
+    Indicator,
+    Period,
+    Update,
+    Meeting,
+    Decision,
+    Task,
+    Notification,
 ]
 
 
@@ -62,6 +78,159 @@ def snapshot() -> dict[str, Any]:
 
 
 # --- operations ------------------------------------------------------------------------------------
+
+# Valid bodies for the appraisal writes, so that their rows test permission, not validation.
+VFM_BODY = {
+    "currency": "IDR",
+    "amount_unit": 1000000000,
+    "discount_rate": "0",
+    "base_year": 2025,
+    "psc_start_year": 2026,
+    "psc_capex": [100],
+    "competitive_neutrality": "10",
+    "transferable_risk": "20",
+    "retained_risk": "5",
+    "guarantee_calls": "2",
+    "other_costs": "3",
+    "payments_source": "entered",
+    "payments": {"start_year": 2026, "availability_payment": [50, 50]},
+}
+CHECKLIST_BODY = {"answers": {"market": {"answer": "yes", "note": "ok"}}}
+FISCAL_BODY = {
+    "discount_rate": "0.08",
+    "base_year": 2025,
+    "commitments_source": "entered",
+    "commitments": {"start_year": 2026, "availability_payment": [50, 50]},
+}
+GUARANTEE_BODY = {
+    "code": "PII",
+    "name": "PT PII",
+    "start_year": 2027,
+    "expected": [1, 1],
+    "p95": [4, 4],
+}
+STRESS_BODY = {"name": "Interest +150 bp", "shocks": [{"type": "interest", "bp": 150}]}
+BUDGET_BODY = {
+    "kind": "APBD",
+    "label": "APBD",
+    "source": "Perda",
+    "years": [{"year": 2026, "amount": "1200000000000.00"}],
+}
+
+# Valid bodies for the disputes, results and workplan writes (issue 16 and after).
+DISPUTE_BODY = {"title": "Late availability payment", "dispute_type": "payment"}
+GRIEVANCE_BODY = {"description": "Dust from the works covers the school.", "desa": "Cibiru"}
+EVENT_BODY = {"kind": "election", "title": "Pilkada Jawa Barat", "date": "2029-11-27"}
+PERIOD_BODY = {"start": "2026-01-01", "end": "2026-06-30", "target_value": "100"}
+UPDATE_BODY = {"numerator": "40"}
+MEETING_BODY = {"title": "Steering committee", "starts_at": "2026-03-02T09:00:00+07:00"}
+TASK_BODY = {"title": "Land survey", "start_date": "2026-02-01", "due_date": "2026-03-31"}
+
+
+def _membership(w: World, org: Organisation) -> int:
+    return w.partnership.members.get(organisation=org).pk
+
+
+def _indicator_body(w: World) -> dict[str, Any]:
+    return {
+        "result_title": "Households connected",
+        "title": "New household connections",
+        "unit": "count",
+        "reporter": _membership(w, w.company),
+        "verifier": _membership(w, w.pemda),
+    }
+
+
+def _decision_body(w: World) -> dict[str, Any]:
+    return {
+        "title": "Adopt the tariff review",
+        "positions": [{"member_id": _membership(w, w.pemda), "position": "agree"}],
+    }
+
+
+# Objects of the disputes, results and workplan apps, made through the API by their rightful
+# authors (once per test, before the snapshot: see test_permission_matrix), so that the rows on them show
+# each actor's real answer rather than a 404 for everyone.
+def _made(w: World, key: str, make: Callable[[], int]) -> int:
+    made = w.__dict__.setdefault("_made", {})
+    if key not in made:
+        made[key] = make()
+    return made[key]
+
+
+def _post_as(w: World, actor: str, path: str, body: Any) -> int:
+    response = client_for(w, actor).post_json(API + path, body)
+    assert response.status_code in (200, 201), (path, response.content[:300])
+    return response.json()["id"]
+
+
+def _indicator(w: World) -> int:
+    return _made(
+        w,
+        "indicator",
+        lambda: _post_as(w, "lead_admin", f"{P}/{w.partnership.pk}/indicators", _indicator_body(w)),
+    )
+
+
+def _period(w: World) -> int:
+    return _made(
+        w,
+        "period",
+        lambda: _post_as(w, "lead_admin", f"/indicators/{_indicator(w)}/periods", PERIOD_BODY),
+    )
+
+
+def _draft_update(w: World) -> int:
+    return _made(
+        w,
+        "update",
+        lambda: _post_as(w, "member", f"/periods/{_period(w)}/updates", UPDATE_BODY),
+    )
+
+
+def _submitted_update(w: World) -> int:
+    def make() -> int:
+        pk = _draft_update(w)
+        return _post_as(w, "member", f"/updates/{pk}/submit", {})
+
+    return _made(w, "submitted", make)
+
+
+def _dispute(w: World) -> int:
+    return _made(
+        w,
+        "dispute",
+        lambda: _post_as(
+            w,
+            "member",
+            f"{P}/{w.partnership.pk}/disputes",
+            DISPUTE_BODY | {"parties": [_membership(w, w.company)]},
+        ),
+    )
+
+
+def _meeting(w: World) -> int:
+    return _made(
+        w,
+        "meeting",
+        lambda: _post_as(w, "lead_admin", f"{P}/{w.partnership.pk}/meetings", MEETING_BODY),
+    )
+
+
+def _task(w: World) -> int:
+    return _made(
+        w, "task", lambda: _post_as(w, "lead_admin", f"{P}/{w.partnership.pk}/tasks", TASK_BODY)
+    )
+
+
+def _member_notification(w: World) -> int:
+    def make() -> int:
+        from mitra.notifications.services import notify
+
+        (notification,) = notify(kind="disputes.raised", users=[w.users["member"]])
+        return notification.pk
+
+    return _made(w, "notification", make)
 
 
 @dataclass(frozen=True)
@@ -122,11 +291,30 @@ OPS: dict[str, Op] = {
     "history of public": Op("GET", lambda w: f"{P}/{w.public.pk}/history"),
     # members
     "list members": Op("GET", lambda w: f"{P}/{w.partnership.pk}/members"),
-    "add member": Op(
+    "invite a partner": Op(
         "POST",
-        lambda w: f"{P}/{w.partnership.pk}/members",
-        lambda w: {"organisation_id": w.outsider_org.pk, "roles": ["research_partner"]},
+        lambda w: "/invitations",
+        lambda w: {
+            "partnership_id": w.partnership.pk,
+            "organisation_id": w.outsider_org.pk,
+            "roles": ["research_partner"],
+        },
     ),
+    # lifecycle and invitations (coordination)
+    "lifecycle": Op("GET", lambda w: f"{P}/{w.partnership.pk}/lifecycle"),
+    "move stage": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/stage",
+        lambda w: {"stage": "preparation", "version": 1},
+    ),
+    "sign off a step": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/sign-offs",
+        lambda w: {"step": "kpbu.listing", "decision": "approve"},
+    ),
+    "list invitations": Op("GET", lambda w: "/invitations"),
+    "accept invitation": Op("POST", lambda w: "/invitations/999999/accept", lambda w: {}),
+    "decline invitation": Op("POST", lambda w: "/invitations/999999/decline", lambda w: {}),
     "get member": Op("GET", lambda w: f"/members/{w.commitment.member_id}"),
     "update member": Op(
         "PATCH",
@@ -304,40 +492,127 @@ OPS: dict[str, Op] = {
     ),
     "get finance results": Op("GET", lambda w: f"{P}/{w.partnership.pk}/finance-results"),
     "get vfm": Op("GET", lambda w: f"{P}/{w.partnership.pk}/vfm"),
-    "put vfm": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/vfm", lambda w: {}),
-    "put vfm checklist": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/vfm/checklist", lambda w: {}),
+    "put vfm": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/vfm", lambda w: VFM_BODY),
+    "put vfm checklist": Op(
+        "PUT", lambda w: f"{P}/{w.partnership.pk}/vfm/checklist", lambda w: CHECKLIST_BODY
+    ),
     "get fiscal": Op("GET", lambda w: f"{P}/{w.partnership.pk}/fiscal"),
-    "put fiscal": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/fiscal", lambda w: {}),
+    "put fiscal": Op("PUT", lambda w: f"{P}/{w.partnership.pk}/fiscal", lambda w: FISCAL_BODY),
     "add guarantee": Op(
-        "POST", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees", lambda w: {}
+        "POST", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees", lambda w: GUARANTEE_BODY
     ),
     "update guarantee": Op(
-        "PUT", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees/999999", lambda w: {}
+        "PUT",
+        lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees/999999",
+        lambda w: GUARANTEE_BODY | {"version": 1},
     ),
     "delete guarantee": Op("DELETE", lambda w: f"{P}/{w.partnership.pk}/fiscal/guarantees/999999"),
     "list stress tests": Op("GET", lambda w: f"{P}/{w.partnership.pk}/stress-tests"),
-    "add stress test": Op("POST", lambda w: f"{P}/{w.partnership.pk}/stress-tests", lambda w: {}),
+    "add stress test": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/stress-tests", lambda w: STRESS_BODY
+    ),
     "run stress tests": Op(
         "POST", lambda w: f"{P}/{w.partnership.pk}/stress-tests/run", lambda w: {}
     ),
     "update stress test": Op(
-        "PUT", lambda w: f"{P}/{w.partnership.pk}/stress-tests/999999", lambda w: {}
+        "PUT",
+        lambda w: f"{P}/{w.partnership.pk}/stress-tests/999999",
+        lambda w: STRESS_BODY | {"version": 1},
     ),
     "delete stress test": Op("DELETE", lambda w: f"{P}/{w.partnership.pk}/stress-tests/999999"),
     "get budget": Op("GET", lambda w: f"/organisations/{w.pemda.pk}/budget"),
-    "put budget": Op("PUT", lambda w: f"/organisations/{w.pemda.pk}/budget", lambda w: {}),
+    "put budget": Op("PUT", lambda w: f"/organisations/{w.pemda.pk}/budget", lambda w: BUDGET_BODY),
     "get fiscal portfolio": Op("GET", lambda w: f"/organisations/{w.pemda.pk}/fiscal-portfolio"),
     "download report pdf": Op("GET", lambda w: f"{P}/{w.partnership.pk}/report.pdf"),
     "download report xlsx": Op("GET", lambda w: f"{P}/{w.partnership.pk}/report.xlsx"),
     # matching (issue 17)
     "needs board": Op("GET", lambda w: "/needs/open"),
-    "offer on a need": Op("POST", lambda w: f"/needs/{w.need.pk}/offers", lambda w: {}),
+    "offer on a need": Op(
+        "POST", lambda w: f"/needs/{w.need.pk}/offers", lambda w: {"quantity": "1"}
+    ),
     "get offer": Op("GET", lambda w: "/offers/999999"),
-    "update offer": Op("PATCH", lambda w: "/offers/999999", lambda w: {}),
-    "accept offer": Op("POST", lambda w: "/offers/999999/accept", lambda w: {}),
-    "decline offer": Op("POST", lambda w: "/offers/999999/decline", lambda w: {}),
-    "withdraw offer": Op("POST", lambda w: "/offers/999999/withdraw", lambda w: {}),
+    "update offer": Op(
+        "PATCH", lambda w: "/offers/999999", lambda w: {"version": 1, "quantity": "2"}
+    ),
+    "accept offer": Op("POST", lambda w: "/offers/999999/accept", lambda w: {"version": 1}),
+    "decline offer": Op(
+        "POST", lambda w: "/offers/999999/decline", lambda w: {"version": 1, "reason": "No."}
+    ),
+    "withdraw offer": Op("POST", lambda w: "/offers/999999/withdraw", lambda w: {"version": 1}),
     "matches of a need": Op("GET", lambda w: f"/needs/{w.need.pk}/matches"),
+    # disputes, grievances and political events (issue 16)
+    "list disputes": Op("GET", lambda w: f"{P}/{w.partnership.pk}/disputes"),
+    "raise dispute": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/disputes",
+        lambda w: DISPUTE_BODY | {"parties": [_membership(w, w.company)]},
+    ),
+    "escalate dispute": Op(
+        "POST",
+        lambda w: f"/disputes/{_dispute(w)}/escalate",
+        lambda w: {"reason": "No answer", "version": 1},
+    ),
+    "resolve dispute": Op(
+        "POST",
+        lambda w: f"/disputes/{_dispute(w)}/resolve",
+        lambda w: {"outcome": "Paid", "version": 1},
+    ),
+    "file grievance on public partnership": Op(
+        "POST", lambda w: f"{P}/{w.public.pk}/grievances", lambda w: GRIEVANCE_BODY
+    ),
+    "file grievance on partners-only partnership": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/grievances", lambda w: GRIEVANCE_BODY
+    ),
+    "list political events": Op("GET", lambda w: "/political-events"),
+    "enter political event": Op(
+        "POST",
+        lambda w: "/political-events",
+        lambda w: EVENT_BODY | {"partnerships": [w.partnership.pk]},
+    ),
+    # an event that concerns no partnership (yet): platform staff only, the log is public
+    "enter unlinked political event": Op(
+        "POST", lambda w: "/political-events", lambda w: EVENT_BODY
+    ),
+    "exposure": Op("GET", lambda w: f"{P}/{w.partnership.pk}/exposure"),
+    # results
+    "list indicators": Op("GET", lambda w: f"{P}/{w.partnership.pk}/indicators"),
+    "create indicator": Op("POST", lambda w: f"{P}/{w.partnership.pk}/indicators", _indicator_body),
+    "list periods": Op("GET", lambda w: f"/indicators/{_indicator(w)}/periods"),
+    "create period": Op(
+        "POST", lambda w: f"/indicators/{_indicator(w)}/periods", lambda w: PERIOD_BODY
+    ),
+    "report update": Op("POST", lambda w: f"/periods/{_period(w)}/updates", lambda w: UPDATE_BODY),
+    "submit update": Op(
+        "POST", lambda w: f"/updates/{_draft_update(w)}/submit", lambda w: {"version": 1}
+    ),
+    "approve update": Op(
+        "POST", lambda w: f"/updates/{_submitted_update(w)}/approve", lambda w: {}
+    ),
+    "return update": Op(
+        "POST",
+        lambda w: f"/updates/{_submitted_update(w)}/return",
+        lambda w: {"comment": "The count includes last year's connections."},
+    ),
+    # workplan, meetings and decisions
+    "list tasks": Op("GET", lambda w: f"{P}/{w.partnership.pk}/tasks"),
+    "create task": Op(
+        "POST",
+        lambda w: f"{P}/{w.partnership.pk}/tasks",
+        lambda w: TASK_BODY | {"member_id": _membership(w, w.company)},
+    ),
+    "update task": Op(
+        "PATCH", lambda w: f"/tasks/{_task(w)}", lambda w: {"version": 1, "title": "X"}
+    ),
+    "list meetings": Op("GET", lambda w: f"{P}/{w.partnership.pk}/meetings"),
+    "schedule meeting": Op(
+        "POST", lambda w: f"{P}/{w.partnership.pk}/meetings", lambda w: MEETING_BODY
+    ),
+    "record decision": Op("POST", lambda w: f"/meetings/{_meeting(w)}/decisions", _decision_body),
+    # notifications: each user's own
+    "list my notifications": Op("GET", lambda w: "/notifications"),
+    "mark notification read": Op(
+        "POST", lambda w: f"/notifications/{_member_notification(w)}/read", lambda w: {}
+    ),
 }
 
 # Expected status per actor. Order: anonymous, outsider, member, lead_admin, staff.
@@ -358,7 +633,13 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "history": (401, 404, 200, 200, 200),
     "history of public": (401, 403, 403, 200, 200),
     "list members": (404, 404, 200, 200, 200),
-    "add member": (401, 404, 403, 201, 403),
+    "invite a partner": (401, 422, 403, 202, 403),
+    "lifecycle": (401, 404, 200, 200, 200),
+    "move stage": (401, 404, 403, 422, 403),
+    "sign off a step": (401, 404, 403, 201, 403),
+    "list invitations": (401, 200, 200, 200, 200),
+    "accept invitation": (401, 404, 404, 404, 404),
+    "decline invitation": (401, 404, 404, 404, 404),
     "get member": (404, 404, 200, 200, 200),
     "update member": (401, 404, 403, 200, 403),
     "delete member": (401, 404, 403, 204, 403),
@@ -433,31 +714,57 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "put finance model": (401, 404, 403, 422, 403),
     "get finance results": (404, 404, 404, 404, 404),
     "get vfm": (401, 404, 200, 200, 200),
-    "put vfm": (401, 422, 422, 422, 422),
-    "put vfm checklist": (401, 422, 422, 422, 422),
+    "put vfm": (401, 404, 403, 200, 403),
+    "put vfm checklist": (401, 404, 403, 200, 403),
     "get fiscal": (401, 404, 200, 200, 200),
-    "put fiscal": (401, 422, 422, 422, 422),
-    "add guarantee": (401, 422, 422, 422, 422),
-    "update guarantee": (401, 422, 422, 422, 422),
+    "put fiscal": (401, 404, 403, 200, 403),
+    "add guarantee": (401, 404, 403, 201, 403),
+    "update guarantee": (401, 404, 404, 404, 404),
     "delete guarantee": (401, 404, 404, 404, 404),
     "list stress tests": (401, 404, 200, 200, 200),
-    "add stress test": (401, 422, 422, 422, 422),
+    "add stress test": (401, 404, 403, 201, 403),
     "run stress tests": (401, 404, 403, 400, 403),
-    "update stress test": (401, 422, 422, 422, 422),
+    "update stress test": (401, 404, 404, 404, 404),
     "delete stress test": (401, 404, 404, 404, 404),
     "get budget": (401, 200, 200, 200, 200),
-    "put budget": (401, 422, 422, 422, 422),
+    "put budget": (401, 403, 403, 200, 403),
     "get fiscal portfolio": (401, 200, 200, 200, 200),
     "download report pdf": (401, 404, 200, 200, 200),
     "download report xlsx": (401, 404, 200, 200, 200),
     "needs board": (200, 200, 200, 200, 200),
-    "offer on a need": (401, 422, 422, 422, 422),
+    "offer on a need": (401, 404, 404, 404, 404),
     "get offer": (401, 404, 404, 404, 404),
-    "update offer": (401, 422, 422, 422, 422),
-    "accept offer": (401, 422, 422, 422, 422),
-    "decline offer": (401, 422, 422, 422, 422),
-    "withdraw offer": (401, 422, 422, 422, 422),
+    "update offer": (401, 404, 404, 404, 404),
+    "accept offer": (401, 404, 404, 404, 404),
+    "decline offer": (401, 404, 404, 404, 404),
+    "withdraw offer": (401, 404, 404, 404, 404),
     "matches of a need": (401, 404, 404, 200, 404),
+    "list disputes": (401, 404, 200, 200, 200),
+    "raise dispute": (401, 404, 201, 201, 403),
+    "escalate dispute": (401, 404, 200, 200, 403),
+    "resolve dispute": (401, 404, 200, 200, 403),
+    "file grievance on public partnership": (201, 201, 201, 201, 201),
+    "file grievance on partners-only partnership": (404, 404, 404, 404, 404),
+    "list political events": (200, 200, 200, 200, 200),
+    "enter political event": (401, 404, 201, 201, 201),
+    "enter unlinked political event": (401, 422, 422, 422, 201),
+    "exposure": (401, 404, 200, 200, 200),
+    "list indicators": (401, 404, 200, 200, 200),
+    "create indicator": (401, 404, 403, 201, 403),
+    "list periods": (401, 404, 200, 200, 200),
+    "create period": (401, 404, 403, 201, 403),
+    "report update": (401, 404, 201, 403, 403),
+    "submit update": (401, 404, 200, 403, 403),
+    "approve update": (401, 404, 403, 200, 403),
+    "return update": (401, 404, 403, 200, 403),
+    "list tasks": (401, 404, 200, 200, 200),
+    "create task": (401, 404, 201, 201, 403),
+    "update task": (401, 404, 200, 200, 403),
+    "list meetings": (401, 404, 200, 200, 200),
+    "schedule meeting": (401, 404, 201, 201, 403),
+    "record decision": (401, 404, 201, 201, 403),
+    "list my notifications": (401, 200, 200, 200, 200),
+    "mark notification read": (401, 404, 200, 404, 404),
 }
 
 CASES = [
@@ -516,11 +823,13 @@ def _call(world: World, actor: str, op: Op) -> Any:
 
 @pytest.mark.parametrize(("name", "actor", "expected"), CASES)
 def test_permission_matrix(world: World, name: str, actor: str, expected: int) -> None:
-    # given the world, and an operation prepared before the snapshot (e.g. an extra need)
+    # given the world, and an operation prepared before the snapshot (e.g. an extra need, or the
+    # indicator, period, update, dispute, meeting, task or notification it acts on)
     op = OPS[name]
     if op.path is OPS["delete need"].path:
         need = _extra_need(world)
         op = Op("DELETE", lambda w: f"/needs/{need.pk}")
+    op.path(world)
     before = snapshot()
 
     # when the actor calls it

@@ -52,19 +52,26 @@ def extra_tab(test_templates):
 
 
 def test_partnership_tabs_come_from_the_registration_point():
-    # the partnership app's own six tabs are registered like any capability's (risks, goals,
-    # finance, benefit sharing and matching's offers), history last
+    # the partnership app's own six tabs are registered like any capability's (lifecycle, goals,
+    # results' indicators, risks, finance, benefit sharing, disputes, matching's offers, the
+    # workplan's workplan, meetings and activity feed), history last
     assert TABS.keys() == [
         "overview",
+        "lifecycle",
         "partners",
         "needs",
         "objectives",
         "goals",
+        "indicators",
         "documents",
         "risks",
         "finance",
         "sharing",
+        "disputes",
         "offers",
+        "workplan",
+        "meetings",
+        "activity",
         "history",
     ]
 

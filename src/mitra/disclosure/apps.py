@@ -9,10 +9,10 @@ class DisclosureConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from mitra.disputes.models import ContractAmendment
         from mitra.jobs.registry import register_handler
         from mitra.organisations.models import Organisation
         from mitra.partnerships.models import Commitment, Document, Partnership, PartnershipMember
-        from mitra.disputes.models import ContractAmendment
         from mitra.results.models import Indicator, Period, ServiceLevel, Update
         from mitra.risks.models import Risk, RiskAllocation
 

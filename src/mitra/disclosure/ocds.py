@@ -329,10 +329,41 @@ def block_awards_contracts(ctx: Context) -> dict[str, Any]:
     implementation = ctx.documents_for("implementation")
     if implementation:
         contract["implementation"] = {"documents": implementation}
+    performance = implementation_results(ctx)
+    if performance:
+        contract.setdefault("implementation", {}).update(performance)
     risks = [risk_allocation(r) for r in ctx.bundle.risks]
     if risks:
         contract["riskAllocation"] = risks
+    amendments = contract_amendments(ctx)
+    if amendments:
+        contract["amendments"] = amendments
     return {"awards": [award], "contracts": [contract]}
+
+
+def contract_amendments(ctx: Context) -> list[dict[str, Any]]:
+    """contracts[].amendments: the public amendments recorded after a renegotiation
+    (mitra.disputes)."""
+    from mitra.disputes.selectors import public_amendments
+
+    return [
+        {
+            "id": f"amendment-{a.pk}",
+            "date": rfc3339(a.date),
+            "rationale": a.rationale,
+            "description": f"{a.amends}: {a.description}" if a.amends else a.description,
+        }
+        for a in public_amendments(ctx.partnership)
+    ]
+
+
+def implementation_results(ctx: Context) -> dict[str, Any]:
+    """contracts[].implementation.metrics and .performanceFailures (OCDS for PPPs): the KPIs of
+    the agreement (mitra.results service levels) with their verified (approved) values per
+    period, and the periods that missed a KPI's threshold with the deduction of the agreement."""
+    from mitra.results.selectors import public_kpis
+
+    return public_kpis(ctx.partnership)
 
 
 # --- riskAllocation -----------------------------------------------------------------------------

@@ -153,6 +153,18 @@ def _risks_prefetch() -> Prefetch:
     return Prefetch("risks", queryset=risks, to_attr="public_risks")
 
 
+def _amendments_prefetch() -> Prefetch:
+    from mitra.disputes.selectors import amendments_prefetch
+
+    return amendments_prefetch()
+
+
+def _kpis_prefetch() -> Prefetch:
+    from mitra.results.selectors import kpis_prefetch
+
+    return kpis_prefetch()
+
+
 def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnership]:
     """The public parts of each partnership, in a fixed number of queries."""
     qs = partnerships.published().prefetch_related(
@@ -171,6 +183,8 @@ def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnershi
             to_attr="public_documents",
         ),
         _risks_prefetch(),
+        _amendments_prefetch(),
+        _kpis_prefetch(),
     )
     items = list(qs)
     commitments: dict[int, list[Commitment]] = {p.pk: [] for p in items}

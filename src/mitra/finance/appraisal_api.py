@@ -77,14 +77,15 @@ Fraction = Annotated[
 ]
 
 
-def _signed_rate(minimum: str) -> Any:
+def _signed_rate(minimum: str, negative_pattern: str) -> Any:
     """A rate per year from ``minimum`` (negative: a real discount rate below zero, a shrinking
-    budget) to 1, at most 4 decimal places: the bounds the model and the pages take."""
+    budget) to 1, at most 4 decimal places: the bounds the model and the pages take. The string
+    pattern admits exactly that range (``negative_pattern``: the digits after "-0.")."""
     return Annotated[
         Decimal,
         Field(ge=Decimal(minimum), le=1, max_digits=5, decimal_places=4, allow_inf_nan=False),
         *decimal_input(
-            r"^-?(?:0(?:\.\d{1,4})?|1(?:\.0{1,4})?)$",
+            rf"^(?:0(?:\.\d{{1,4}})?|1(?:\.0{{1,4}})?|-0(?:\.(?:{negative_pattern}))?)$",
             {"minimum": float(minimum), "maximum": 1, "multipleOf": 0.0001},
             f"Write a rate from {minimum} to 1 with a point, e.g. 0.08 (at most 4 places).",
         ),
@@ -92,9 +93,9 @@ def _signed_rate(minimum: str) -> Any:
 
 
 #: The public discount rate: -0.99 to 1 (as the VfM and fiscal models take it).
-DiscountRate = _signed_rate("-0.99")
+DiscountRate = _signed_rate("-0.99", r"[0-8]\d{0,3}|9(?:[0-8]\d{0,2})?|990{0,2}")
 #: Growth of a budget series for projected years: -0.5 to 1.
-GrowthRate = _signed_rate("-0.5")
+GrowthRate = _signed_rate("-0.5", r"[0-4]\d{0,3}|50{0,3}")
 Share = Annotated[
     Decimal,
     Field(ge=0, le=1, max_digits=6, decimal_places=5, allow_inf_nan=False),

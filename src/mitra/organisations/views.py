@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.core.errors import PermissionDenied
-from mitra.core.exports import export_format, table_response
+from mitra.core.exports import export_format
+from mitra.core.pagecache import cache_public_page
 from mitra.core.views import handle_form, post_data, render_page, service_errors
+from mitra.jobs.exports import list_export
 
 from . import selectors, services
-from .exports import ORGANISATION_COLUMNS
 from .forms import OrganisationFilterForm, OrganisationForm
 from .models import Organisation, ResourceType
 from .permissions import can_manage_organisation, user_organisation_ids
@@ -24,18 +25,17 @@ from .profile import render_sections
 PAGE_SIZE = 20
 
 
+@cache_public_page
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filter_form = OrganisationFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    organisations = selectors.organisation_list(filters=filters)
     fmt = export_format(request)
     if fmt:
-        return table_response(
-            rows=organisations.iterator(chunk_size=2000),
-            columns=ORGANISATION_COLUMNS,
-            fmt=fmt,
-            filename=str(_("organisations")),
+        # Lean rows streamed, or a background job above the stream limit (jobs.exports).
+        return list_export(
+            request, source_path="mitra.organisations.exports.organisation_list_table", fmt=fmt
         )
+    organisations = selectors.organisation_list(filters=filters)
     paginator = Paginator(organisations, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -50,6 +50,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 @service_errors
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get(pk=pk)

@@ -12,8 +12,8 @@ import os
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,21 +22,20 @@ from mitra.accounts.ratelimits import limited, too_many
 from mitra.core.charts import Chart, chart_download
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.core.exports import export_format, table_response
+from mitra.core.pagecache import cache_public_page
+from mitra.core.pagination import BoundedPaginator
 from mitra.core.templatetags.mitra import quantity
 from mitra.core.views import handle_form, post_data, render_page, service_errors
+from mitra.jobs.exports import list_export
 from mitra.organisations import selectors as organisation_selectors
 from mitra.organisations.permissions import user_admin_organisation_ids
 
 from . import selectors, services
-from .exports import (
-    PARTNERSHIP_COLUMNS,
-)
 from .forms import (
     CommitmentForm,
     ConfirmForm,
     DeliveryForm,
     DocumentForm,
-    MemberAddForm,
     MemberEditForm,
     NeedForm,
     ObjectiveForm,
@@ -66,6 +65,7 @@ PAGE_SIZE = 20
 # --- dashboard and list -------------------------------------------------------------------------
 
 
+@cache_public_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(user=request.user)
     context = {
@@ -94,6 +94,7 @@ def _filter_organisation(pk: int | None) -> Any:
         return None
 
 
+@cache_public_page
 def partnership_list(request: HttpRequest) -> HttpResponse:
     filter_form = PartnershipFilterForm(
         request.GET or None, authenticated=request.user.is_authenticated
@@ -102,15 +103,13 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if (fmt or filters.get("q")) and limited(request, "export" if fmt else "search"):
         return too_many()
-    qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
     if fmt:
-        return table_response(
-            rows=qs.iterator(chunk_size=2000),
-            columns=PARTNERSHIP_COLUMNS,
-            fmt=fmt,
-            filename=str(_("partnerships")),
+        # Lean rows streamed, or a background job above the stream limit (jobs.exports).
+        return list_export(
+            request, source_path="mitra.partnerships.exports.partnership_list_table", fmt=fmt
         )
-    paginator = Paginator(qs, PAGE_SIZE)
+    qs = selectors.with_members(selectors.partnership_list(user=request.user, filters=filters))
+    paginator = BoundedPaginator(qs, PAGE_SIZE, ranked=bool(filters.get("q")))
     page = paginator.get_page(request.GET.get("page"))
     context = {
         **CHOICES,
@@ -129,6 +128,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 # --- partnership page and its tabs ----------------------------------------------------------------
 
 
+@cache_public_page
 @service_errors
 def partnership_detail(request: HttpRequest, pk: int, tab: str = OVERVIEW) -> HttpResponse:
     """The partnership page with one of its registered tabs (``workspace``)."""
@@ -269,34 +269,10 @@ def _member(partnership: Partnership, member_pk: int) -> PartnershipMember:
 @login_required
 @service_errors
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Partners join by invitation (coordination): this old address leads there."""
     partnership = selectors.partnership_get(user=request.user, pk=pk)
     _require_manage(request, partnership)
-    taken = {m.organisation_id for m in partnership.members.all()}
-    candidates = [
-        (o.pk, f"{o.name} · {o.get_sector_display()}")
-        for o in organisation_selectors.organisation_list()
-        if o.pk not in taken
-    ]
-    form = MemberAddForm(post_data(request), organisations=candidates)
-
-    def save(data: dict[str, Any]) -> PartnershipMember:
-        organisation = organisation_selectors.organisation_get(pk=data["organisation"])
-        return services.member_add(
-            actor=request.user,
-            partnership=partnership,
-            organisation=organisation,
-            roles=data["roles"],
-            joined_on=data["joined_on"],
-        )
-
-    return handle_form(
-        request,
-        form,
-        save=save,
-        success_url=tab_url(partnership, "partners"),
-        context=_form_context(partnership, _("Add a partner"), "partners"),
-        success_message=_("The partner is added."),
-    )
+    return redirect("coordination:invite", pk=partnership.pk)
 
 
 @login_required

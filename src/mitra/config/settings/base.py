@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mitra.core.context_processors.mitra",
+                "mitra.notifications.context_processors.unread",
             ],
         },
     },
@@ -178,6 +179,10 @@ MITRA_OCID_PREFIX = os.environ.get("MITRA_OCID_PREFIX", "ocds-mitra00")
 MITRA_OC4IDS_PREFIX = os.environ.get("MITRA_OC4IDS_PREFIX", "oc4ids-mitra0")
 MITRA_PUBLIC_URL = os.environ.get("MITRA_PUBLIC_URL", "http://localhost:8000")
 MITRA_PUBLISHER_NAME = os.environ.get("MITRA_PUBLISHER_NAME", "Mitra")
+
+# E-mail (notifications): the console in development (local.py), SMTP in production.py.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mitra <noreply@localhost>")
 
 # Background work: a queue in the database; `mitra db_worker` runs it (see README).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import DATABASES, SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 if not SECRET_KEY or len(SECRET_KEY) < 50:
@@ -21,11 +21,36 @@ SESSION_COOKIE_SECURE = True
 MITRA_ADMIN_OTP = True
 CSRF_COOKIE_SECURE = True
 
+# Notification e-mails through an SMTP server (EMAIL_HOST empty: SMTP on localhost:25).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
 # A cache all web processes share (the failed-sign-in throttle counts across them); it lives in
 # the database like everything else, so no other service is needed: run `mitra createcachetable`.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "mitra_cache",
-    }
+    },
+    # Pages for anonymous visitors (core.pagecache), kept in each web process: a hit costs one
+    # read of the data version from "default"; a page is at most MITRA_PAGE_CACHE_SECONDS old.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mitra-pages",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "500"))},
+    },
 }
+MITRA_PAGE_CACHE_SECONDS = int(os.environ.get("MITRA_PAGE_CACHE_SECONDS", "300"))
+
+# The web server bounds every SQL statement (mitra.config.gunicorn sets 25 s): a slow page fails
+# before it sends anything. Other commands (migrate, db_worker) leave it unset: no bound.
+if os.environ.get("MITRA_STATEMENT_TIMEOUT_MS") and "postgresql" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={int(os.environ['MITRA_STATEMENT_TIMEOUT_MS'])}"
+    )

@@ -45,7 +45,8 @@ def test_signing_off_and_moving_the_stage_on_the_page(kpbu: World) -> None:
     p = kpbu.partnership
     p.refresh_from_db()
     jump = lead.post(
-        reverse("coordination:stage", args=[p.pk]), {"stage": "operation", "version": p.version}
+        "/en" + reverse("coordination:stage", args=[p.pk]),
+        {"stage": "operation", "version": p.version},
     )
     assert jump.status_code == 400
     assert "one stage at a time" in jump.content.decode()

@@ -104,11 +104,18 @@ def test_filters_and_since_apply_within_pages(public_world):
     assert later["releases"] == [] and "next" in later["links"]
 
 
-@pytest.mark.parametrize(
-    "query", ["page_size=0", "page_size=1001", "after=nope!", "after=bm9wZQ", "before=%00"]
-)
+@pytest.mark.parametrize("query", ["page_size=0", "page_size=1001", "after=nope!", "before=%00"])
 def test_bad_paging_answers_422(world, query):
+    # outside the documented schema (size range, cursor alphabet)
     assert Client().get(f"{API}/ocds/release-package?{query}").status_code == 422
+
+
+@pytest.mark.parametrize("query", ["after=bm9wZQ", "before=bm9wZQ", "after=0"])
+def test_a_cursor_we_never_handed_out_names_no_page(world, query):
+    # well-formed (the documented alphabet) but not one of ours: no such page
+    response = Client().get(f"{API}/ocds/release-package?{query}")
+    assert response.status_code == 404
+    assert "links.next" in response.json()["detail"]
 
 
 def _queries(client: Client, url: str) -> int:

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core.errors import NotFound
 from mitra.partnerships.models import Partnership
@@ -236,14 +237,16 @@ def encode_cursor(partnership: Partnership) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
-    """The (created, id) of a cursor; ValueError when it is not one of ours."""
+    """The (created, id) of a cursor; ``NotFound`` (404: no such page) when it is not one of
+    ours. Not a 422: any string of the documented cursor alphabet is a well-formed request for a
+    page, and one we never handed out names none."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         moment, pk = text.split("|")
         created = datetime.datetime.fromisoformat(moment)
         return created, int(pk)
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise ValueError("not a page cursor") from None
+        raise NotFound(_("No such page: follow links.next or links.prev.")) from None
 
 
 def page_of(

@@ -45,7 +45,9 @@ def _not_bool(value: Any) -> Any:
 #: A JSON number of the spec: finite, stored as a float exactly as the command line reads it.
 SpecNumber = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
 #: A year of the model (its range is the spec's horizon, checked by the service).
-SpecYear = Annotated[int, BeforeValidator(_not_bool), Field(ge=-(2**31), le=2**31 - 1)]
+# (the bounds before the validator: after it, pydantic documents them as "ge"/"le", which JSON
+# Schema ignores, instead of "minimum"/"maximum")
+SpecYear = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_not_bool)]
 #: A share of a risk: an exact decimal from 0 to 1 (12 places at most).
 Share = Annotated[
     Decimal,

@@ -72,9 +72,9 @@ def can_see_portfolio(user: Any, organisation: Organisation) -> bool:
     return organisation.pk in user_organisation_ids(user)
 
 
-def beneficiaries(partnership: Partnership) -> Decimal | None:
+def _beneficiaries(indicators: list[Any]) -> Decimal | None:
     total, found = Decimal(0), False
-    for ind in _indicators_qs().filter(partnership=partnership, counts_beneficiaries=True):
+    for ind in indicators:
         values = [period_actual(ind, list(p.updates.all())) for p in ind.periods.all()]
         values = [v for v in values if v is not None]
         if not values:
@@ -84,12 +84,18 @@ def beneficiaries(partnership: Partnership) -> Decimal | None:
     return total if found else None
 
 
+def beneficiaries(partnership: Partnership) -> Decimal | None:
+    return _beneficiaries(
+        list(_indicators_qs().filter(partnership=partnership, counts_beneficiaries=True))
+    )
+
+
 def tjsl_portfolio(*, user: Any, organisation: Organisation) -> list[Programme] | None:
     """The organisation's programmes with budget and realisasi per funding source, or None when
-    the user is not one of its users."""
+    the user is not one of its users. A fixed number of queries, whatever the programmes."""
     if not can_see_portfolio(user, organisation):
         return None
-    partnerships = (
+    partnerships = list(
         Partnership.objects.filter(
             members__organisation=organisation, members__left_on__isnull=True
         )
@@ -97,15 +103,22 @@ def tjsl_portfolio(*, user: Any, organisation: Organisation) -> list[Programme] 
         .distinct()
         .order_by("title")
     )
+    ids = [p.pk for p in partnerships]
+    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    for c in (
+        Commitment.objects.filter(need__partnership__in=ids, need__resource_type=ResourceType.CASH)
+        .select_related("need", "member__organisation")
+        .annotate(delivered=Sum("deliveries__quantity"))
+        .order_by("pk")
+    ):
+        commitments[c.need.partnership_id].append(c)
+    indicators: dict[int, list[Any]] = defaultdict(list)
+    for ind in _indicators_qs().filter(partnership__in=ids, counts_beneficiaries=True):
+        indicators[ind.partnership_id].append(ind)
     out = []
     for p in partnerships:
-        commitments = (
-            Commitment.objects.filter(need__partnership=p, need__resource_type=ResourceType.CASH)
-            .select_related("need", "member__organisation")
-            .annotate(delivered=Sum("deliveries__quantity"))
-        )
         sums: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-        for c in commitments:
+        for c in commitments[p.pk]:
             if not can_view_item(user, p, c.confidentiality, c.member.organisation_id):
                 continue
             key = (c.member.organisation.name, c.need.currency or p.currency)
@@ -113,7 +126,7 @@ def tjsl_portfolio(*, user: Any, organisation: Organisation) -> list[Programme] 
             sums[key][1] += c.delivered or Decimal(0)
         if not sums:
             continue
-        programme = Programme(p, beneficiaries=beneficiaries(p))
+        programme = Programme(p, beneficiaries=_beneficiaries(indicators[p.pk]))
         programme.sources = [
             SourceRow(source, currency, budget, done)
             for (source, currency), (budget, done) in sorted(sums.items())

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from mitra.accounts.schemas import InSchema
 from mitra.partnerships.schemas import Id
@@ -142,3 +143,11 @@ class MeetingIn(InSchema):
     attendee_ids: list[Id] = Field(
         [], max_length=500, description="Attending people (of the partner organisations)."
     )
+
+    @field_validator("starts_at", "ends_at", mode="before")
+    @classmethod
+    def _moment_is_not_a_number(cls, value: object) -> object:
+        # pydantic would read a bare number as a Unix time; the schema promises ISO 8601
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError("A moment is written in ISO 8601, e.g. 2026-12-31T09:00:00+07:00.")
+        return value

@@ -20,7 +20,10 @@ SectorCode = Literal[tuple(Sector.values)]  # type: ignore[valid-type]
 KindCode = Literal[tuple(OrganisationKind.values)]  # type: ignore[valid-type]
 ResourceTypeCode = Literal[tuple(ResourceType.values)]  # type: ignore[valid-type]
 CountryCode = Literal[tuple(c.code for c in countries)]  # type: ignore[valid-type,misc]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+# (pattern: a tag of spaces only would be stripped to nothing: the schema says so)
+Tag = Annotated[
+    str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True, pattern=r"\S")
+]
 PROVINCE_PATTERN = r"^([A-Z]{2}-[A-Z0-9]{1,3})?$"
 
 

@@ -78,3 +78,36 @@ def test_no_two_api_schemas_share_a_name():
             ):
                 owners[name].add(info.name)
     assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+
+
+def test_no_body_field_reads_a_number_as_true_or_false():
+    # pydantic's lax bool reads 0/1 and "yes"/"off" as booleans while the document says
+    # "boolean": schemathesis then sees a schema-violating body accepted (ST201). A JSON body's
+    # booleans are strict; query parameters (always strings) are not input schemas' bodies.
+    import importlib
+    import pkgutil
+
+    from pydantic import StrictBool
+
+    import mitra
+    from mitra.accounts.schemas import InSchema
+    from mitra.partnerships.schemas import PartnershipFilters
+
+    for info in pkgutil.walk_packages(mitra.__path__, "mitra."):
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf in {"api", "schemas"} or leaf.endswith("_api"):
+            importlib.import_module(info.name)
+
+    def subclasses(cls: type) -> set[type]:
+        return {c for s in cls.__subclasses__() for c in (s, *subclasses(s))}
+
+    loose = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in subclasses(InSchema)
+        if cls is not PartnershipFilters
+        for name, field in cls.model_fields.items()
+        if field.annotation in (bool, bool | None)
+        and not any(getattr(m, "strict", False) for m in field.metadata)
+    ]
+    assert loose == []
+    assert StrictBool  # the type to use

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mitra.matching.models import Offer, OfferStatus
 from mitra.partnerships import services as partnership_services
@@ -72,10 +73,11 @@ def test_a_company_offers_on_an_ngos_need_and_the_ngo_accepts_it(
         page.goto(f"{url}/needs/")
         assert page.get_attribute("html", "lang") == "id"
         page.fill("#id_q", "komputer")
-        page.press("#id_q", "Enter")
-        page.wait_for_load_state("networkidle")
+        # the board filters through htmx (no navigation: a load state would not wait for it)
+        with page.expect_response(lambda r: "q=komputer" in r.url):
+            page.press("#id_q", "Enter")
         cards = page.locator("[data-testid=board-need]")
-        assert cards.count() == 1
+        expect(cards).to_have_count(1)
         assert "Komputer untuk rumah belajar" in cards.first.inner_text()
         shoot(page, "matching-board-id")
         cards.first.locator("h2 a").click()

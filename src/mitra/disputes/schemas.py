@@ -6,6 +6,7 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from mitra.accounts.schemas import InSchema
 from mitra.partnerships.schemas import Id, Version
@@ -60,7 +61,7 @@ class DisputeIn(InSchema):
     other_parties: str = Field(
         "", max_length=5000, description="Communities or people who are not partners."
     )
-    confidential: bool = Field(False, description="Only the partners involved see it.")
+    confidential: StrictBool = Field(False, description="Only the partners involved see it.")
     documents: list[Id] = Field(
         default_factory=list, max_length=100, description="Partnership documents (ids)."
     )

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Status
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StrictBool
 
 from mitra.accounts.schemas import ERRORS, InSchema, StaleOut
 from mitra.core.errors import NotFound
@@ -238,13 +238,13 @@ class FiscalInputsIn(InSchema):
         None, description="Government's share of availability risk."
     )
     demand_share: Fraction | None = Field(None, description="Government's share of demand risk.")
-    control_services_and_prices: bool | None = Field(
+    control_services_and_prices: StrictBool | None = Field(
         None, description="IPSAS 32: the government controls the services and prices."
     )
-    control_residual_interest: bool | None = Field(
+    control_residual_interest: StrictBool | None = Field(
         None, description="IPSAS 32: it controls the residual interest."
     )
-    control_whole_of_life: bool | None = Field(
+    control_whole_of_life: StrictBool | None = Field(
         None, description="IPSAS 32: the asset is used for its whole life."
     )
     version: VersionIn
@@ -272,7 +272,9 @@ class PublicGuaranteeIn(InSchema):
         max_length=50,
         description="Risk ids whose government cost is the call (from the latest simulation).",
     )
-    recourse: bool = Field(True, description="Recovered from the PJPK under a Perjanjian Regres.")
+    recourse: StrictBool = Field(
+        True, description="Recovered from the PJPK under a Perjanjian Regres."
+    )
     version: VersionIn
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from mitra.accounts.schemas import InSchema
 from mitra.goals.schemas import Value
@@ -74,7 +75,7 @@ class IndicatorIn(InSchema):
     )
     factor: Value = Field(Decimal(1), description="value = numerator ÷ denominator × factor.")
     direction: DirectionCode = Field("increase", description="increase or decrease.")
-    cumulative: bool = Field(False, description="Each period reports the total to date.")
+    cumulative: StrictBool = Field(False, description="Each period reports the total to date.")
     baseline_value: Value | None = Field(None, description="Baseline.")
     baseline_date: date | None = Field(None, description="Baseline date.")
     baseline_source: str = Field("", max_length=300, description="Baseline source.")

@@ -1,12 +1,13 @@
-"""Coordination in the Django admin: organisations' approval policies are set here (how many
-approvers sign a step off, and who); invitations and sign-offs are read only (they are written
-by their services, which notify and audit)."""
+"""Coordination in the Django admin: organisations' approval policies can be set here by
+platform staff (their administrators set them on the organisation's Approvals page);
+invitations, sign-offs and deadline extensions are read only (they are written by their
+services, which notify and audit)."""
 
 from django.contrib import admin
 
 from mitra.core.admin import VersionedAdmin
 
-from .models import ApprovalPolicy, Invitation, SignOff
+from .models import ApprovalPolicy, DeadlineExtension, Invitation, SignOff
 
 
 @admin.register(ApprovalPolicy)
@@ -37,3 +38,8 @@ class InvitationAdmin(_ReadOnly):
 class SignOffAdmin(_ReadOnly):
     list_display = ("partnership", "step", "member", "decision", "created_at", "withdrawn_at")
     list_filter = ("decision",)
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(_ReadOnly):
+    list_display = ("partnership", "step", "from_date", "to_date", "actor", "created_at")

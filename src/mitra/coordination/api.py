@@ -9,6 +9,9 @@
   of a required partner.
 - ``GET|POST /invitations``, ``POST /invitations/{id}/accept|decline``: the lead invites (202:
   the organisation is not a partner until its administrators accept).
+- ``GET|PUT /organisations/{id}/approval-policy``: how an organisation signs off (approvals
+  required, designated approvers); its administrators (and platform staff) set it, 409 on a
+  stale version.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from mitra.partnerships.schemas import MAX_ID
 from mitra.partnerships.selectors import partnership_get
 
 from . import selectors, services
-from .models import Invitation
+from .models import ApprovalPolicy, Invitation
 from .schemas import (
+    ApprovalPolicyIn,
+    ApprovalPolicyOut,
     GateClosedOut,
     InvitationAnswerIn,
     InvitationIn,
@@ -118,6 +123,21 @@ def lifecycle_out(state: selectors.LifecycleState) -> dict[str, Any]:
                                 "level": s.deadline.level,
                                 "source": s.deadline.source,
                                 "extendable": s.deadline.extendable,
+                                "original_due": s.deadline.original_due,
+                                "extensions": [
+                                    {
+                                        "from_date": e.from_date,
+                                        "to_date": e.to_date,
+                                        "reason": e.reason,
+                                        "by": (
+                                            e.actor.get_full_name() or e.actor.get_username()
+                                            if e.actor
+                                            else None
+                                        ),
+                                        "at": e.created_at,
+                                    }
+                                    for e in s.deadline.extensions
+                                ],
                             }
                             if s.deadline
                             else None
@@ -290,3 +310,51 @@ def invitation_decline(
         actor=request.user, invitation=invitation, message=payload.message if payload else ""
     )
     return _invitation_out(saved)
+
+
+def _policy_out(view: selectors.PolicyView) -> dict[str, Any]:
+    return {
+        "organisation_id": view.organisation.pk,
+        "required_approvals": view.required_approvals,
+        "approver_ids": [u.pk for u in view.approvers],
+        "admins_approve": view.admins_approve,
+        "version": view.version,
+    }
+
+
+@router.get(
+    "/organisations/{organisation_id}/approval-policy",
+    response={200: ApprovalPolicyOut, **ERRORS},
+    summary="How an organisation signs lifecycle steps off",
+)
+def approval_policy_get(request: HttpRequest, organisation_id: int = _id("Organisation")) -> Any:
+    """The organisation's users and platform staff."""
+    organisation = organisation_selectors.organisation_get(pk=organisation_id)
+    return _policy_out(selectors.approval_policy_get(user=request.user, organisation=organisation))
+
+
+@router.put(
+    "/organisations/{organisation_id}/approval-policy",
+    response={200: ApprovalPolicyOut, 409: StaleOut, **ERRORS},
+    summary="Set how an organisation signs lifecycle steps off",
+)
+def approval_policy_set(
+    request: HttpRequest, payload: ApprovalPolicyIn, organisation_id: int = _id("Organisation")
+) -> Any:
+    """Its administrators and platform staff. Fewer designated approvers than approvals
+    required, or (nobody designated) more approvals than it has administrators, is a 422 field
+    error; a stale `version` answers 409."""
+    organisation = organisation_selectors.organisation_get(pk=organisation_id)
+    services.approval_policy_set(
+        actor=request.user,
+        organisation=organisation,
+        required_approvals=payload.required_approvals,
+        approver_ids=list(payload.approver_ids),
+        expected_version=payload.version,
+    )
+    return _policy_out(selectors.approval_policy_get(user=request.user, organisation=organisation))
+
+
+STALE_RENDERERS[ApprovalPolicy] = lambda request, policy: _policy_out(
+    selectors.approval_policy_get(user=request.user, organisation=policy.organisation)
+)

@@ -13,11 +13,13 @@ class CoordinationConfig(AppConfig):
         from mitra.core.demo import register_demo_step
         from mitra.notifications.kinds import register_kind
 
-        from .models import ApprovalPolicy, Invitation, SignOff
+        from .models import ApprovalPolicy, DeadlineExtension, Invitation, SignOff
         from .tabs import register
 
-        for model in (Invitation, SignOff, ApprovalPolicy):
+        for model in (Invitation, SignOff, DeadlineExtension):
             register_history(model, app=self.name)
+        # The designated approvers are part of the policy's audit (who changed them, when).
+        register_history(ApprovalPolicy, app=self.name, m2m_fields=["approvers"])
         register()
         register_demo_step("coordination", 120, "mitra.coordination.demo.load")
         from mitra.partnerships.history_sources import register_history_source
@@ -70,4 +72,11 @@ class CoordinationConfig(AppConfig):
             "coordination.stage_back",
             _("Stage changes"),
             _("%(partnership)s went back from %(from)s to %(to)s: %(reason)s"),
+        )
+        register_kind(
+            "coordination.deadline_extended",
+            _("Deadlines"),
+            _(
+                "The deadline of %(step)s in %(partnership)s moved from %(from)s to %(to)s: %(reason)s"
+            ),
         )

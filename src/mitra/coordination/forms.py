@@ -72,3 +72,68 @@ class LeaveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ApprovalPolicyForm(forms.Form):
+    """How an organisation signs off: approvals required and its designated approvers."""
+
+    required_approvals = forms.IntegerField(
+        label=_("Approvals required"),
+        min_value=1,
+        max_value=10,
+        help_text=_("How many of the organisation's approvers must approve a step (1 to 10)."),
+    )
+    approvers = forms.TypedMultipleChoiceField(
+        label=_("Designated approvers"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Leave all unticked: the organisation's administrators approve. Otherwise tick at "
+            "least as many people as approvals required."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, users: list[tuple[int, str]], admin_count: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].choices = users
+        self.admin_count = admin_count
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        required = data.get("required_approvals")
+        approvers = data.get("approvers") or []
+        if required is None:
+            return data
+        if approvers and len(set(approvers)) < required:
+            self.add_error(
+                "approvers",
+                _("Choose at least as many approvers as approvals required (%(n)s).")
+                % {"n": required},
+            )
+        elif not approvers and required > self.admin_count:
+            self.add_error(
+                "required_approvals",
+                _(
+                    "Without designated approvers its administrators approve, and it has "
+                    "%(n)s: no more approvals than that can be required."
+                )
+                % {"n": self.admin_count},
+            )
+        return data
+
+
+class ExtendDeadlineForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    due = forms.DateField(widget=forms.HiddenInput, required=False)
+    to_date = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Why is the deadline extended?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,4 +1,5 @@
-"""Coordination's changes on the partnership's History tab: invitations and sign-offs (stage
+"""Coordination's changes on the partnership's History tab: invitations, sign-offs and deadline
+extensions (stage
 changes are the partnership's own history, with their reason)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from mitra.core.history import HistoryEntry, entries_from_records
 from mitra.partnerships.permissions import can_view_internal
 
-from .models import Invitation, SignOff
+from .models import DeadlineExtension, Invitation, SignOff
 
 
 def coordination_history(user: Any, partnership: Any) -> list[HistoryEntry]:
@@ -28,5 +29,12 @@ def coordination_history(user: Any, partnership: Any) -> list[HistoryEntry]:
         SignOff.history.filter(partnership_id=partnership.pk).select_related("history_user"),
         object_type=_("Sign-off"),
         label=lambda r: f"{r.step} · {names.get(r.member_id, '')}",
+    )
+    entries += entries_from_records(
+        DeadlineExtension.history.filter(partnership_id=partnership.pk).select_related(
+            "history_user"
+        ),
+        object_type=_("Deadline extension"),
+        label=lambda r: f"{r.step}: {r.from_date:%d/%m/%Y} → {r.to_date:%d/%m/%Y}",
     )
     return entries

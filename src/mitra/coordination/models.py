@@ -200,3 +200,39 @@ class Departure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} left {self.partnership_id}"
+
+
+class DeadlineExtension(models.Model):
+    """A step's deadline moved later by the lead partner: from which date to which, why, who
+    and when. The latest extension of a step sets its due date (the countdown follows it)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="deadline_extensions"
+    )
+    step = models.CharField(_("step"), max_length=80)
+    from_date = models.DateField(_("due before"))
+    to_date = models.DateField(_("due now"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("extended by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        indexes = [models.Index(fields=["partnership", "step"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_date__gt=models.F("from_date")),
+                name="deadline_extension_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.from_date} → {self.to_date}"

@@ -4,7 +4,7 @@ invitations."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -42,8 +42,22 @@ class PartyOut(Schema):
     partners: list[PartySignOffOut] = Field(..., description="The current partners of the party.")
 
 
+class DeadlineExtensionOut(Schema):
+    from_date: date = Field(..., description="The due date before this extension.")
+    to_date: date = Field(..., description="The due date it set.")
+    reason: str = Field(..., description="Why it was extended.")
+    by: str | None = Field(None, description="Who extended it (name).")
+    at: datetime = Field(..., description="When (ISO 8601).")
+
+
 class DeadlineOut(Schema):
     due: date | None = Field(None, description="Due date (null until its start is reached).")
+    original_due: date | None = Field(
+        None, description="The due date the lifecycle sets, before any extension."
+    )
+    extensions: list[DeadlineExtensionOut] = Field(
+        [], description="Its extensions by the lead partner, oldest first."
+    )
     days_left: int | None = Field(None, description="Days left (negative: overdue).")
     level: str = Field(..., description="met, waiting, ok, warning or overdue.")
     source: str = Field(..., description="Legal source of the deadline.")
@@ -143,3 +157,32 @@ class InvitationOut(Schema):
     member_id: int | None = Field(None, description="The partner created on acceptance.")
     created_at: datetime = Field(..., description="When invited.")
     responded_at: datetime | None = Field(None, description="When answered.")
+
+
+class ApprovalPolicyIn(InSchema):
+    required_approvals: int = Field(
+        ..., ge=1, le=10, description="How many of its approvers must approve a step (1-10)."
+    )
+    approver_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        [],
+        max_length=200,
+        description=(
+            "User ids of its designated approvers (users of the organisation), at least as many "
+            "as approvals required; empty: its administrators approve."
+        ),
+    )
+    version: int = Field(
+        ..., ge=0, le=MAX_ID, description="The policy version read (0: it had none yet)."
+    )
+
+
+class ApprovalPolicyOut(Schema):
+    organisation_id: int = Field(..., description="The organisation.")
+    required_approvals: int = Field(..., description="Approvals required for its sign-off.")
+    approver_ids: list[int] = Field(
+        ..., description="Who approves: its designated approvers, or its administrators."
+    )
+    admins_approve: bool = Field(
+        ..., description="True when nobody is designated: its administrators approve."
+    )
+    version: int = Field(..., description="Edit version (0: never set, the defaults apply).")

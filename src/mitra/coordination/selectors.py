@@ -29,7 +29,14 @@ from mitra.partnerships.permissions import can_view_internal
 
 from .definitions import Lifecycle, LifecycleStage, Party, Step, check_get, check_label
 from .definitions import lifecycle_for as lifecycle_for
-from .models import ApprovalPolicy, Decision, Invitation, InvitationStatus, SignOff
+from .models import (
+    ApprovalPolicy,
+    DeadlineExtension,
+    Decision,
+    Invitation,
+    InvitationStatus,
+    SignOff,
+)
 
 #: A deadline warns this many days before it falls due.
 WARN_DAYS = 60
@@ -106,6 +113,10 @@ class DeadlineState:
     extendable: bool
     after_label: str
     met: bool
+    #: The due date the lifecycle sets, before any extension.
+    original_due: datetime.date | None = None
+    #: The step's extensions, oldest first (``DeadlineExtension``).
+    extensions: list[Any] = field(default_factory=list)
 
     @property
     def overdue_days(self) -> int:
@@ -238,7 +249,8 @@ class LifecycleState:
                     continue
                 for m in party.members:
                     org = m.member.organisation
-                    waiting.setdefault(org.pk, (org, []))[1].append(str(s.step.label))
+                    # The label itself (not its words now): a notification stores both languages.
+                    waiting.setdefault(org.pk, (org, []))[1].append(s.step.label)
         return list(waiting.values())
 
 
@@ -354,14 +366,19 @@ def lifecycle_state(
             completion[step.key] = state.completed_at
             step_states.append(state)
         stages.append(StageState(lstage, step_states, position))
-    # deadlines, now that every step's completion is known
+    # deadlines, now that every step's completion is known; the latest extension sets the date
+    extensions: dict[str, list[DeadlineExtension]] = defaultdict(list)
+    for ext in DeadlineExtension.objects.filter(partnership=partnership).select_related("actor"):
+        extensions[ext.step].append(ext)
     for st in stages:
         for s in st.steps:
             d = s.step.deadline
             if d is None:
                 continue
             started = completion.get(d.after)
-            due = add_months(timezone.localdate(started), d.months) if started else None
+            original = add_months(timezone.localdate(started), d.months) if started else None
+            moved = extensions.get(s.step.key, [])
+            due = moved[-1].to_date if original and moved else original
             after = lifecycle.steps[d.after]
             s.deadline = DeadlineState(
                 due,
@@ -370,6 +387,8 @@ def lifecycle_state(
                 d.extendable,
                 str(after.label),
                 s.complete,
+                original_due=original,
+                extensions=moved,
             )
     return LifecycleState(
         lifecycle,
@@ -391,6 +410,79 @@ def my_sign_off_members(user: Any, state: LifecycleState, step: StepState) -> li
     if not getattr(user, "is_authenticated", False):
         return []
     return [m for party in step.parties for m in party.members if user.pk in m.approver_ids]
+
+
+# --- approval policies ----------------------------------------------------------------------------
+
+
+def organisation_user_ids(organisation: Any) -> set[int]:
+    return set(
+        OrganisationMembership.objects.filter(organisation=organisation).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def organisation_admin_ids(organisation: Any) -> set[int]:
+    return set(
+        OrganisationMembership.objects.filter(
+            organisation=organisation, role=OrganisationRole.ADMIN
+        ).values_list("user_id", flat=True)
+    )
+
+
+def organisation_users(organisation: Any) -> list[Any]:
+    """The organisation's users (whom it may designate as approvers), by name."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(org_memberships__organisation=organisation, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+@dataclass
+class PolicyView:
+    """An organisation's approval policy as it applies (its defaults when none is saved)."""
+
+    organisation: Any
+    required_approvals: int
+    approvers: list[Any]
+    #: True when nobody is designated: its administrators approve.
+    admins_approve: bool
+    version: int
+    saved: bool
+
+
+def approval_policy_get(*, user: Any, organisation: Any) -> PolicyView:
+    """The policy, for the organisation's users and platform staff."""
+    from django.contrib.auth import get_user_model
+
+    if not getattr(user, "is_authenticated", False) or not (
+        user.is_staff or user.pk in organisation_user_ids(organisation)
+    ):
+        raise PermissionDenied(_("Only the organisation's users see how it approves."))
+    policy = (
+        ApprovalPolicy.objects.filter(organisation=organisation)
+        .prefetch_related("approvers")
+        .first()
+    )
+    named = sorted(policy.approvers.all(), key=lambda u: u.pk) if policy else []
+    approvers = named or list(
+        get_user_model()
+        .objects.filter(pk__in=organisation_admin_ids(organisation))
+        .order_by("first_name", "last_name", "username")
+    )
+    return PolicyView(
+        organisation,
+        policy.required_approvals if policy else 1,
+        approvers,
+        not named,
+        policy.version if policy else 0,
+        policy is not None,
+    )
 
 
 # --- invitations ----------------------------------------------------------------------------------

@@ -6,14 +6,17 @@ an audit row) and tells the people concerned through ``notifications.services.no
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied, StaleEdit
 from mitra.notifications.services import notify
 from mitra.organisations.models import Organisation
@@ -29,7 +32,16 @@ from mitra.partnerships.models import (
 from mitra.partnerships.permissions import can_manage_partnership
 
 from . import selectors
-from .models import Decision, Departure, Invitation, InvitationStatus, SignOff, StageChange
+from .models import (
+    ApprovalPolicy,
+    DeadlineExtension,
+    Decision,
+    Departure,
+    Invitation,
+    InvitationStatus,
+    SignOff,
+    StageChange,
+)
 
 
 class GateClosed(ApplicationError):
@@ -280,7 +292,7 @@ def sign_off(
     record.save()
     after = selectors.lifecycle_state(partnership=partnership)
     step_after = after.step(step)
-    params = {"partnership": partnership.title, "step": str(step_state.step.label)}
+    params = {"partnership": partnership.title, "step": step_state.step.label}
     url = lifecycle_url(partnership)
     org = member_state.member.organisation
     if decision == Decision.REJECT:
@@ -326,7 +338,7 @@ def sign_off(
                 organisations=_lead_organisations(partnership),
                 partnership_id=partnership.pk,
                 url=url,
-                params={**params, "stage": str(Stage(after.next_stage).label)},
+                params={**params, "stage": Stage(after.next_stage).label},
             )
     return record
 
@@ -344,7 +356,10 @@ def _request_sign_offs(actor: Any, partnership: Partnership) -> None:
             organisations=[org],
             partnership_id=partnership.pk,
             url=lifecycle_url(partnership),
-            params={"partnership": partnership.title, "step": ", ".join(steps)},
+            params={
+                "partnership": partnership.title,
+                "step": format_lazy(", ".join(["{}"] * len(steps)), *steps),
+            },
             feed=False,
             followers=False,
         )
@@ -417,8 +432,8 @@ def stage_move(
     )
     params = {
         "partnership": saved.title,
-        "from": str(Stage(current).label),
-        "to": str(Stage(stage).label),
+        "from": Stage(current).label,
+        "to": Stage(stage).label,
         "reason": reason,
     }
     if going_back:
@@ -452,3 +467,163 @@ def stage_move(
         )
     _request_sign_offs(actor, saved)
     return saved
+
+
+# --- an organisation's approval policy ------------------------------------------------------------
+
+
+def can_set_approval_policy(actor: Any, organisation: Organisation) -> bool:
+    """The organisation's administrators (and platform staff) set how it signs off."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.is_staff) or organisation.pk in user_admin_organisation_ids(actor)
+
+
+@transaction.atomic
+def approval_policy_set(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    required_approvals: int,
+    approver_ids: list[int],
+    expected_version: int | None,
+) -> ApprovalPolicy:
+    """Set how many of the organisation's approvers must approve a step, and who they are
+    (nobody named: its administrators). ``expected_version`` is the policy's version the form
+    was opened on (None or 0 when it had none yet); an older one raises ``StaleEdit``."""
+    if not can_set_approval_policy(actor, organisation):
+        raise PermissionDenied(
+            _("Only administrators of this organisation may set how it approves.")
+        )
+    try:
+        required = int(required_approvals)
+    except (TypeError, ValueError):
+        raise ValidationError({"required_approvals": _("Enter a whole number.")}) from None
+    if not 1 <= required <= 10:
+        raise ValidationError({"required_approvals": _("Between 1 and 10 approvals are required.")})
+    chosen = set(approver_ids)
+    members = selectors.organisation_user_ids(organisation)
+    if chosen - members:
+        raise ValidationError(
+            {"approvers": _("Designated approvers must be users of the organisation.")}
+        )
+    if chosen and len(chosen) < required:
+        raise ValidationError(
+            {
+                "approvers": _("Choose at least as many approvers as approvals required (%(n)s).")
+                % {"n": required}
+            }
+        )
+    if not chosen:
+        admins = selectors.organisation_admin_ids(organisation)
+        if required > len(admins):
+            raise ValidationError(
+                {
+                    "required_approvals": _(
+                        "Without designated approvers its administrators approve, and it has "
+                        "%(n)s: no more approvals than that can be required."
+                    )
+                    % {"n": len(admins)}
+                }
+            )
+    policy = ApprovalPolicy.objects.select_for_update().filter(organisation=organisation).first()
+    if policy is None:
+        if expected_version:
+            raise ApplicationError(
+                _("This policy changed after you opened it: reload the page."),
+                {"field": "version"},
+            )
+        policy = ApprovalPolicy(organisation=organisation, required_approvals=required)
+        policy.full_clean()
+        _audited(policy, actor)
+        policy.save()
+    else:
+        policy = save_versioned(
+            policy,
+            expected_version=expected_version if expected_version else 0,
+            actor=actor,
+            fields={"required_approvals": required},
+        )
+    _audited(policy, actor)
+    policy.approvers.set(sorted(chosen))
+    return policy
+
+
+# --- deadline extensions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_extend(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    step: str,
+    to_date: datetime.date,
+    reason: str,
+    expected_due: datetime.date | None = None,
+) -> DeadlineExtension:
+    """The lead partner's administrators move an extendable step's deadline later, with a
+    reason; the countdown then follows the new date. ``expected_due`` is the due date the form
+    showed: if someone extended it meanwhile, nothing is saved."""
+    if not can_manage_partnership(actor, partnership):
+        raise PermissionDenied(_("Only administrators of the lead partner may extend a deadline."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the deadline is extended.")})
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    state = selectors.lifecycle_state(partnership=partnership)
+    step_state = state.step(step)
+    if step_state is None:
+        raise ValidationError({"step": _("This step is not in the partnership's lifecycle.")})
+    deadline = step_state.deadline
+    if deadline is None or not deadline.extendable:
+        raise ApplicationError(_("This step's deadline may not be extended."), {"field": "step"})
+    if deadline.met:
+        raise ApplicationError(_("This step is complete: its deadline is met."), {"field": "step"})
+    if deadline.due is None:
+        raise ApplicationError(
+            _("This deadline has not started yet: there is no date to extend."),
+            {"field": "step"},
+        )
+    if expected_due is not None and expected_due != deadline.due:
+        raise ApplicationError(
+            _(
+                "Someone changed this deadline after you opened the page (it is now due "
+                "%(due)s). Nothing was saved; try again."
+            )
+            % {"due": deadline.due.strftime("%d/%m/%Y")},
+            {"field": "to_date"},
+        )
+    if to_date <= deadline.due:
+        raise ValidationError(
+            {
+                "to_date": _("The new date must be after the current due date (%(due)s).")
+                % {"due": deadline.due.strftime("%d/%m/%Y")}
+            }
+        )
+    record = DeadlineExtension(
+        partnership=partnership,
+        step=step,
+        from_date=deadline.due,
+        to_date=to_date,
+        reason=reason,
+        actor=actor,
+    )
+    record.full_clean()
+    _audited(record, actor)
+    record.save()
+    notify(
+        kind="coordination.deadline_extended",
+        actor=actor,
+        organisations=_current_organisations(partnership),
+        partnership_id=partnership.pk,
+        url=lifecycle_url(partnership),
+        params={
+            "partnership": partnership.title,
+            "step": step_state.step.label,
+            "from": record.from_date.strftime("%d/%m/%Y"),
+            "to": record.to_date.strftime("%d/%m/%Y"),
+            "reason": reason,
+        },
+    )
+    return record

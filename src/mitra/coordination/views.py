@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.errors import ApplicationError, PermissionDenied
-from mitra.core.views import post_data, render_page, service_errors
+from mitra.core.views import handle_form, post_data, render_page, service_errors
 from mitra.organisations import selectors as organisation_selectors
 from mitra.partnerships.models import Partnership, PartnershipMember, Role
 from mitra.partnerships.permissions import can_manage_partnership
@@ -23,7 +24,15 @@ from mitra.partnerships.services import stage_gate_message
 from mitra.partnerships.workspace import tab_form, tab_url
 
 from . import selectors, services
-from .forms import AnswerForm, InviteForm, LeaveForm, SignOffForm, StageForm
+from .forms import (
+    AnswerForm,
+    ApprovalPolicyForm,
+    ExtendDeadlineForm,
+    InviteForm,
+    LeaveForm,
+    SignOffForm,
+    StageForm,
+)
 from .models import InvitationStatus
 from .tabs import TAB, lifecycle_context
 
@@ -235,3 +244,86 @@ def invitation_answer(request: HttpRequest, invitation_pk: int, answer: str) -> 
             raise
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
     return redirect("coordination:invitations")
+
+
+@login_required
+@service_errors
+def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = partnership_get(user=request.user, pk=pk)
+    form = ExtendDeadlineForm(post_data(request))
+    if request.method != "POST":
+        return redirect(_url(partnership))
+    return tab_form(
+        request,
+        partnership,
+        TAB,
+        form,
+        save=lambda data: services.deadline_extend(
+            actor=request.user,
+            partnership=partnership,
+            step=data["step"],
+            to_date=data["to_date"],
+            reason=data["reason"],
+            expected_due=data.get("due"),
+        ),
+        success_url=_url(partnership),
+        success_message=_("The deadline is extended."),
+        title=_("Lifecycle"),
+        template="coordination/tab.html",
+        extra={**lifecycle_context(request, partnership), "extend_form": form},
+    )
+
+
+@login_required
+@service_errors
+def approval_policy(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    """An organisation's administrators set how it signs lifecycle steps off."""
+    organisation = organisation_selectors.organisation_get(pk=organisation_pk)
+    if not services.can_set_approval_policy(request.user, organisation):
+        raise PermissionDenied(
+            _("Only administrators of this organisation may set how it approves.")
+        )
+    current = selectors.approval_policy_get(user=request.user, organisation=organisation)
+    users = [
+        (u.pk, u.get_full_name() or u.get_username())
+        for u in selectors.organisation_users(organisation)
+    ]
+    form = ApprovalPolicyForm(
+        post_data(request),
+        users=users,
+        admin_count=len(selectors.organisation_admin_ids(organisation)),
+        initial={
+            "required_approvals": current.required_approvals,
+            "approvers": [] if current.admins_approve else [u.pk for u in current.approvers],
+            "version": current.version,
+        },
+    )
+    detail_url = reverse("organisations:detail", args=[organisation.pk])
+    return handle_form(
+        request,
+        form,
+        save=lambda data: services.approval_policy_set(
+            actor=request.user,
+            organisation=organisation,
+            required_approvals=data["required_approvals"],
+            approver_ids=data.get("approvers") or [],
+            expected_version=data.get("version"),
+        ),
+        success_url=request.path,
+        success_message=_("The approval policy is saved."),
+        context={
+            "nav": "organisations",
+            "page_title": _("How %(name)s approves") % {"name": organisation.name},
+            "intro": _(
+                "When this organisation must sign off a step of a partnership's lifecycle, its "
+                "sign-off counts once this many of its approvers have approved. Nobody "
+                "designated: its administrators approve."
+            ),
+            "cancel_url": detail_url,
+            "breadcrumbs": [
+                (_("Organisations"), reverse("organisations:list")),
+                (organisation.name, detail_url),
+                (_("Approvals"), None),
+            ],
+        },
+    )

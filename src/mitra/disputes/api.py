@@ -1,7 +1,7 @@
 """The disputes API, mounted under /api/v1/ in config/api.py (pinned, issue 16).
 
 Partners and platform staff read a partnership's disputes (a confidential one: its parties
-only); partners raise, escalate and resolve them. Anyone, without an account, files a grievance
+only); partners raise, edit, escalate and resolve them. Anyone, without an account, files a grievance
 on a published partnership (throttled per client address). Political events are public facts:
 anyone lists them (with the partnerships the caller may see); partners and staff enter them.
 """
@@ -30,6 +30,7 @@ from .schemas import (
     DisputeIn,
     DisputeOut,
     DisputeResolveIn,
+    DisputeUpdateIn,
     ExposureOut,
     GrievanceIn,
     GrievanceOut,
@@ -107,6 +108,26 @@ def dispute_create(
         actor=request.user, partnership=partnership, data=payload.dict()
     )
     return Status(201, _dispute_out(dispute))
+
+
+@router.patch(
+    "/disputes/{dispute_id}",
+    response={200: DisputeOut, **WRITE},
+    summary="Change a dispute",
+)
+def dispute_update(
+    request: HttpRequest, payload: DisputeUpdateIn, dispute_id: int = _id("Dispute")
+) -> Any:
+    """The person who raised it, the partners involved and, unless it is confidential, the lead
+    partner's administrators. Only the fields sent change; send the `version` you read (409 if
+    stale). A resolved dispute changes only its lessons learned and documents."""
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    dispute = services.dispute_update(
+        actor=request.user, dispute=dispute, data=data, expected_version=version
+    )
+    return _dispute_out(dispute)
 
 
 @router.post(

@@ -67,6 +67,11 @@ class DisputesConfig(AppConfig):
                 _("The dispute “%(dispute)s” in %(partnership)s was resolved."),
             ),
             (
+                "disputes.changed",
+                _("Dispute edited"),
+                _("The dispute “%(dispute)s” in %(partnership)s was edited."),
+            ),
+            (
                 "disputes.grievance_filed",
                 _("Grievance filed"),
                 _(

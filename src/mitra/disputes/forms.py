@@ -52,6 +52,31 @@ class DisputeForm(forms.Form):
             del self.fields["documents"]
 
 
+class DisputeEditForm(DisputeForm):
+    """The raise form, prefilled, with the version it was opened on. A resolved dispute shows
+    only what may still change (lessons learned and documents); an open one has no lessons
+    learned yet (they are given when resolving)."""
+
+    lessons = forms.CharField(
+        label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = version_field()
+
+    LOCKED_WHEN_RESOLVED = (
+        "title",
+        "dispute_type",
+        "description",
+        "parties",
+        "other_parties",
+        "confidential",
+    )
+
+    def __init__(self, *args: Any, resolved: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.LOCKED_WHEN_RESOLVED if resolved else ("lessons",):
+            del self.fields[name]
+
+
 class EscalateForm(forms.Form):
     reason = forms.CharField(
         label=_("Why go up a step?"), widget=forms.Textarea(attrs={"rows": 2}), required=False

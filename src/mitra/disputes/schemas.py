@@ -67,6 +67,34 @@ class DisputeIn(InSchema):
     )
 
 
+class DisputeUpdateIn(InSchema):
+    """Only the fields sent change. `version` is the one you read (409 when stale). A resolved
+    dispute changes only its lessons learned and documents (422 for any other change); an open
+    one has no lessons learned yet (given when resolving)."""
+
+    version: Version = Field(..., description="The version you read.")
+    title: str = Field(None, min_length=1, max_length=200, description="Title.")
+    dispute_type: TypeCode = Field(None, description="The type of dispute.")  # type: ignore[valid-type]
+    description: str = Field(None, max_length=20000, description="What is disputed.")
+    parties: list[Id] = Field(
+        None,
+        max_length=100,
+        description="Partners involved (membership ids): the whole list, replacing the stored "
+        "one. A confidential dispute keeps at least one.",
+    )
+    other_parties: str = Field(
+        None, max_length=5000, description="Communities or people who are not partners."
+    )
+    confidential: StrictBool = Field(None, description="Only the partners involved see it.")
+    documents: list[Id] = Field(
+        None,
+        max_length=100,
+        description="Partnership documents (ids): the whole list, replacing the stored one "
+        "(documents you may not see stay linked).",
+    )
+    lessons: str = Field(None, max_length=20000, description="Lessons learned (resolved only).")
+
+
 class DisputeEscalateIn(InSchema):
     reason: str = Field("", max_length=5000, description="Why go up a step.")
     version: Version = Field(..., description="The version the escalation was made on.")

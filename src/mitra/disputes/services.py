@@ -4,10 +4,13 @@ here, is audited (simple-history) and versioned (a stale edit → ``StaleEdit``,
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
 from mitra.notifications.services import notify
+from mitra.organisations.permissions import user_organisation_ids
 from mitra.partnerships.models import Document, Partnership, PartnershipMember, Visibility
+from mitra.partnerships.permissions import can_view_item
 
 from . import ladders, selectors
 from .models import (
@@ -75,8 +80,13 @@ def dispute_url(dispute: Dispute) -> str:
     return reverse("disputes:dispute", args=[dispute.partnership_id, dispute.pk])
 
 
-def _tell_parties(dispute: Dispute, kind: str, actor: Any, **params: Any) -> None:
+def _tell_parties(
+    dispute: Dispute, kind: str, actor: Any, *, also: Iterable[Any] = (), **params: Any
+) -> None:
+    """Tell the parties (and ``also``: e.g. the partners just removed from the dispute), the
+    person who raised it and, unless the dispute is confidential, the lead partner."""
     orgs = [m.organisation for m in dispute.parties.all() if m.left_on is None]
+    orgs += [o for o in also if o not in orgs]
     users = [dispute.raised_by] if dispute.raised_by_id else []
     if not dispute.confidential:
         lead = next((m for m in dispute.partnership.members.all() if m.is_lead), None)
@@ -90,8 +100,10 @@ def _tell_parties(dispute: Dispute, kind: str, actor: Any, **params: Any) -> Non
         partnership_id=dispute.partnership_id,
         url=dispute_url(dispute),
         params={"partnership": dispute.partnership.title, "dispute": dispute.title, **params},
-        # A confidential dispute leaves no trace on the partnership's feed.
+        # A confidential dispute leaves no trace on the partnership's feed, and its followers
+        # (who are not all parties) are not told.
         feed=not dispute.confidential,
+        followers=not dispute.confidential,
     )
 
 
@@ -138,8 +150,6 @@ def _members(partnership: Partnership, ids: list[int]) -> list[PartnershipMember
 
 
 def _documents(partnership: Partnership, ids: list[int], actor: Any) -> list[Document]:
-    from mitra.partnerships.permissions import can_view_item
-
     found = [
         d
         for d in Document.objects.filter(pk__in=ids, partnership=partnership)
@@ -264,6 +274,159 @@ def dispute_resolve(
     if dispute.grievance_id:
         Grievance.objects.filter(pk=dispute.grievance_id).update(status=GrievanceStatus.CLOSED)
     _tell_parties(dispute, "disputes.resolved", actor)
+    return dispute
+
+
+#: The fields of a dispute that ``dispute_update`` changes (besides parties and documents).
+DISPUTE_EDIT_FIELDS = (
+    "title",
+    "description",
+    "dispute_type",
+    "other_parties",
+    "confidential",
+    "lessons",
+)
+#: What a resolved dispute may still change: the rest is the record of what was settled.
+RESOLVED_EDITABLE = frozenset({"lessons", "documents"})
+
+
+def _locked_message() -> Any:
+    return _("This dispute is resolved: only its lessons learned and documents can change.")
+
+
+def _may_remove(actor: Any, dispute: Dispute, removed: list[PartnershipMember]) -> bool:
+    """A side is dropped from a dispute by the person who raised it (who named the sides), or
+    withdraws itself: no party takes another out of a dispute (and, if confidential, out of its
+    sight) on its own."""
+    if not removed or dispute.raised_by_id == getattr(actor, "pk", None):
+        return True
+    own = user_organisation_ids(actor)
+    return all(m.organisation_id in own for m in removed)
+
+
+@transaction.atomic
+def dispute_update(
+    *,
+    actor: Any,
+    dispute: Dispute,
+    data: dict[str, Any],
+    expected_version: int | None,
+) -> Dispute:
+    """Correct what was recorded when the dispute was raised, or add its lessons learned.
+
+    Only the keys present in ``data`` change: ``title``, ``description``, ``dispute_type``,
+    ``parties`` (membership ids), ``other_parties``, ``confidential``, ``documents`` (document
+    ids) and ``lessons``. A value equal to the stored one is no change.
+
+    Who: the people who escalate and resolve it (``can_act_on_dispute``): the person who raised
+    it, the users of the partner organisations involved and, for a dispute that is not
+    confidential, the lead partner's administrators, who keep the partnership's register. Other
+    partners and platform staff only read it. A party may add partners; only the person who
+    raised the dispute removes another side (a partner may withdraw its own organisation), and
+    the partners removed are told, so that no side is dropped from a dispute without knowing.
+
+    Rules:
+
+    - A resolved dispute is the record of a settlement: only its lessons learned and its
+      documents change; any other change is refused, field by field. Lessons learned belong to
+      the resolution: an open dispute refuses them (they are given when resolving).
+    - Parties, as when raised: current partners of this partnership (a party that has left the
+      partnership since may stay on the dispute).
+    - Documents, as when raised: documents of this partnership the actor may see. Linked
+      documents the actor may not see stay linked (one cannot remove what one cannot see).
+    - A confidential dispute is seen only by its parties: it keeps at least one.
+
+    Versioned (``expected_version``; a stale one raises ``StaleEdit``, 409, nothing written) and
+    audited: simple-history records the field changes, and the party and document changes are
+    written into the record's change reason, which the History tab shows
+    (``disputes.history``). The parties are told (``disputes.changed``).
+    """
+    _deny(
+        can_act_on_dispute(actor, dispute),
+        _("Only the partners involved can edit this dispute."),
+    )
+    resolved = dispute.status == DisputeStatus.RESOLVED
+    errors: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    for name in DISPUTE_EDIT_FIELDS:
+        if name not in data:
+            continue
+        value = bool(data[name]) if name == "confidential" else (data[name] or "")
+        if value == getattr(dispute, name):
+            continue
+        if resolved and name not in RESOLVED_EDITABLE:
+            errors[name] = _locked_message()
+        elif not resolved and name == "lessons":
+            errors[name] = _(
+                "Lessons learned are recorded when the dispute is resolved: resolve it first."
+            )
+        else:
+            fields[name] = value
+
+    old_parties = {m.pk: m for m in dispute.parties.all()}
+    parties: list[PartnershipMember] | None = None
+    if "parties" in data and set(data["parties"] or []) != set(old_parties):
+        ids = list(data["parties"] or [])
+        if resolved:
+            errors["parties"] = _locked_message()
+        else:
+            parties = list(
+                dispute.partnership.members.filter(pk__in=ids).filter(
+                    Q(left_on__isnull=True) | Q(pk__in=list(old_parties))
+                )
+            )
+            if len(parties) != len(set(ids)):
+                errors["parties"] = _("Choose current partners of this partnership.")
+            elif not _may_remove(
+                actor, dispute, [m for pk, m in old_parties.items() if pk not in ids]
+            ):
+                errors["parties"] = _(
+                    "Only the person who raised the dispute removes another side from it; "
+                    "a partner may withdraw its own organisation."
+                )
+
+    old_documents = {d.pk: d for d in dispute.documents.select_related("owner")}
+    documents: list[Document] | None = None
+    if "documents" in data:
+        wanted = set(data["documents"] or [])
+        hidden = {
+            pk
+            for pk, d in old_documents.items()
+            if not can_view_item(
+                actor, dispute.partnership, d.confidentiality, d.owner.organisation_id
+            )
+        }
+        if wanted | hidden != set(old_documents):
+            try:
+                added = _documents(dispute.partnership, list(wanted - set(old_documents)), actor)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+            else:
+                kept = [d for pk, d in old_documents.items() if pk in wanted or pk in hidden]
+                documents = kept + added
+
+    confidential = fields.get("confidential", dispute.confidential)
+    if confidential and not (parties if parties is not None else old_parties) and not errors:
+        errors["parties"] = _("Name the partners involved: only they see a confidential dispute.")
+    if errors:
+        raise ValidationError(errors)
+    if not fields and parties is None and documents is None:
+        return dispute  # nothing changed: no version, no history row, nobody told
+
+    reason: dict[str, list[list[int]]] = {}
+    if parties is not None:
+        reason["parties"] = [sorted(old_parties), sorted(m.pk for m in parties)]
+    if documents is not None:
+        reason["documents"] = [sorted(old_documents), sorted(d.pk for d in documents)]
+    dispute._change_reason = json.dumps(reason) if reason else None  # type: ignore[attr-defined]
+    dispute = save_versioned(dispute, expected_version=expected_version, actor=actor, fields=fields)
+    if parties is not None:
+        dispute.parties.set(parties)
+    if documents is not None:
+        dispute.documents.set(documents)
+    kept = {m.pk for m in parties} if parties is not None else set(old_parties)
+    removed = [m.organisation for pk, m in old_parties.items() if pk not in kept]
+    _tell_parties(dispute, "disputes.changed", actor, also=removed)
     return dispute
 
 

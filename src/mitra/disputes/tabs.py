@@ -15,6 +15,7 @@ from mitra.partnerships.workspace import Tab, register_tab
 
 from . import ladders, selectors
 from .permissions import (
+    can_act_on_dispute,
     can_handle_grievances,
     can_link_event,
     can_manage_settings,
@@ -65,10 +66,13 @@ def disputes_context(request: HttpRequest, partnership: Partnership) -> dict[str
     user = request.user
     exposure = selectors.exposure(user=user, partnership=partnership)
     settings = selectors.settings_of(partnership)
+    disputes = selectors.visible_disputes(user, partnership)
+    for d in disputes:
+        d.can_edit = can_act_on_dispute(user, d)  # type: ignore[attr-defined]
     return {
         "exposure": exposure,
         "exposure_chart": exposure_chart(exposure),
-        "disputes": selectors.visible_disputes(user, partnership),
+        "disputes": disputes,
         "grievances": selectors.visible_grievances(user, partnership),
         "event_links": links_context(request, partnership),
         "amendments": selectors.amendments(user, partnership),

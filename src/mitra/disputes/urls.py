@@ -10,6 +10,7 @@ D = "partnerships/<int:pk>/disputes/"
 urlpatterns = [
     path(D + "add/", views.dispute_create, name="dispute_create"),
     path(D + "<int:dispute_pk>/", views.dispute_detail, name="dispute"),
+    path(D + "<int:dispute_pk>/edit/", views.dispute_edit, name="dispute_edit"),
     path(D + "<int:dispute_pk>/escalate/", views.dispute_escalate, name="escalate"),
     path(D + "<int:dispute_pk>/resolve/", views.dispute_resolve, name="resolve"),
     path(D + "settings/", views.settings_edit, name="settings"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mitra.core.charts import chart_download
-from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
+from mitra.core.errors import ApplicationError, NotFound, PermissionDenied, StaleEdit
 from mitra.core.views import add_service_errors, handle_form, post_data, service_errors
 from mitra.partnerships.models import Document, Partnership, Visibility
 from mitra.partnerships.permissions import can_view_item
@@ -27,6 +27,7 @@ from . import ladders, selectors, services
 from .forms import (
     AcknowledgeForm,
     AmendmentForm,
+    DisputeEditForm,
     DisputeForm,
     EscalateForm,
     EventForm,
@@ -36,6 +37,7 @@ from .forms import (
     ResolveForm,
     SettingsForm,
 )
+from .models import DisputeStatus
 from .permissions import (
     can_act_on_dispute,
     can_enter_events,
@@ -211,6 +213,71 @@ def dispute_resolve(request: HttpRequest, pk: int, dispute_pk: int) -> HttpRespo
         )
 
     return _dispute_action(request, pk, dispute_pk, ResolveForm, _("Resolve the dispute"), save)
+
+
+@login_required
+@service_errors
+def dispute_edit(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    dispute = selectors.dispute_get(user=request.user, pk=dispute_pk)
+    if dispute.partnership_id != partnership.pk:
+        raise NotFound(_("Dispute not found."))
+    if not can_act_on_dispute(request.user, dispute):
+        raise PermissionDenied(_("Only the partners involved can edit this dispute."))
+    resolved = dispute.status == DisputeStatus.RESOLVED
+    parties = list(dispute.parties.all())
+    # a party that has left the partnership since stays a choice (unticking it removes it)
+    members = [m for m in partnership.members.all() if m.left_on is None]
+    members += [m for m in parties if m not in members]
+    documents = _documents(request, partnership)
+    form = DisputeEditForm(
+        post_data(request),
+        members=members,
+        documents=documents,
+        resolved=resolved,
+        initial={
+            "title": dispute.title,
+            "dispute_type": dispute.dispute_type,
+            "description": dispute.description,
+            "parties": [m.pk for m in parties],
+            "other_parties": dispute.other_parties,
+            "documents": [d.pk for d in dispute.documents.all()],
+            "confidential": dispute.confidential,
+            "lessons": dispute.lessons,
+            "version": dispute.version,
+        },
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        try:
+            return services.dispute_update(
+                actor=request.user,
+                dispute=dispute,
+                data={k: v for k, v in data.items() if k != "version"},
+                expected_version=data.get("version"),
+            )
+        except StaleEdit as exc:
+            if not exc.changes:
+                # the others' change is not a field the warning lists (e.g. only the parties):
+                # say it anyway, the input is kept
+                form.add_error(None, str(exc.message))
+            raise
+
+    return _form(
+        request,
+        partnership,
+        form,
+        title=_("Edit the dispute"),
+        save=save,
+        success_url=reverse("disputes:dispute", args=[partnership.pk, dispute.pk]),
+        intro=_(
+            "This dispute is resolved: its title, type, description, parties and "
+            "confidentiality are locked; only its lessons learned and documents can change."
+        )
+        if resolved
+        else _("The step on the ladder does not change: escalate or resolve from the dispute."),
+        extra={"dispute": dispute},
+    )
 
 
 # --------------------------------------------------------------------------- settings

@@ -13,8 +13,11 @@ Usage (from any capability's service, after its write)::
         params={"partnership": partnership.title, "step": step_label},
     )
 
-Register the kind first (``kinds.register_kind``) in the app's ``ready()``. Params are plain
-strings (names, titles, dates) - never a confidential amount: an e-mail leaves the platform.
+Register the kind first (``kinds.register_kind``) in the app's ``ready()``. Params are names,
+titles, dates - never a confidential amount: an e-mail leaves the platform. Pass words that
+depend on the language lazily (a choice's ``label``, ``gettext_lazy``, a lifecycle step's label)
+and the partnership's title as is: both languages are stored and each reader sees their own
+(``kinds.localise_params``).
 
 Followers: when ``partnership_id`` is given, the people who follow that partnership are told as
 well (once, never the actor), if they may still see what happened: this app sits below
@@ -35,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.errors import NotFound, PermissionDenied
 from mitra.organisations.models import Organisation, OrganisationMembership, OrganisationRole
 
+from .kinds import localise_params
 from .models import Activity, Follow, Frequency, Notification, Preference
 
 #: ``check(user, partnership_id, internal) -> bool``: may this user be told of (or follow) an
@@ -103,7 +107,7 @@ def notify(
     E-mails go out after the transaction commits, by each recipient's preference
     (``delivery.send_immediate``).
     """
-    params = {k: str(v) for k, v in (params or {}).items()}
+    params = localise_params(params, partnership_id)
     actor_obj = actor if getattr(actor, "pk", None) is not None else None
     created = [
         Notification(

@@ -21,3 +21,10 @@ class PartnershipsConfig(AppConfig):
         from .tabs import register as register_tabs
 
         register_tabs()
+
+        from mitra.notifications.kinds import register_partnership_titles
+
+        from .selectors import partnership_titles
+
+        # Notifications store a partnership's title in both languages (each reader sees theirs).
+        register_partnership_titles(partnership_titles)

@@ -671,3 +671,12 @@ __all__ = [
     "search_vector",
     "with_members",
 ]
+
+
+def partnership_titles(partnership_id: int) -> dict[str, str]:
+    """A partnership's title in each language (the other one where one is empty)."""
+    row = Partnership.objects.filter(pk=partnership_id).values("title_ind", "title_en").first()
+    if row is None:
+        return {}
+    ind, en = row["title_ind"] or "", row["title_en"] or ""
+    return {"id": ind or en, "en": en or ind}

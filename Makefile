@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/report.py $(BENCH_ARGS)
 	$(BIN)/python bench/matching.py $(BENCH_ARGS)
 	$(BIN)/python bench/exports.py $(BENCH_ARGS)
+	$(BIN)/python bench/results.py $(BENCH_ARGS)
 	# PostgreSQL on 127.0.0.1 and ../shared's H2020 table (it says so and stops when either lacks)
 	$(BIN)/python -u bench/load.py $(BENCH_ARGS)
 

@@ -43,3 +43,10 @@ accesslog = "-"
 
 # Read by the production settings in each worker (config.settings.production).
 os.environ.setdefault("MITRA_STATEMENT_TIMEOUT_MS", "25000")
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the application: freeze its heap (``config.runtime``)."""
+    from mitra.config.runtime import settle_heap
+
+    settle_heap()

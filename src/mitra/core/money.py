@@ -6,6 +6,8 @@ Rp 1.250.000.000,00 in Indonesian, IDR 1,250,000,000.00 in English (DESIGN.md, L
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from django.utils.translation import get_language
 from moneyed import Money
@@ -31,14 +33,31 @@ def format_money(amount: Decimal | None, currency: str | None) -> str:
     return _format_money(Money(amount, currency), locale=locale, format="¤ #,##0.00")
 
 
+@lru_cache(maxsize=8)
+def _babel_locale(code: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=32)
+def _pattern(pattern: str) -> Any:
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern)
+
+
+def _format_decimal(value: Decimal | float | int, pattern: str) -> str:
+    """Babel's ``format_decimal`` with the locale and the pattern parsed once, not on each call
+    (a scorecard formats over a thousand numbers: parsing was a fifth of its time)."""
+    return str(_pattern(pattern).apply(value, _babel_locale(current_locale())))
+
+
 def format_number(value: Decimal | float | int | None, places: int = 2) -> str:
     """A plain number in the active locale's grouping (1.250,5 / 1,250.5)."""
     if value is None:
         return ""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=current_locale())
+    return _format_decimal(value, "#,##0." + "0" * places if places else "#,##0")
 
 
 _COMPACT_STEPS = (12, 9, 6, 3)
@@ -89,11 +108,9 @@ def format_quantity(value: Decimal, *, currency: str = "", unit: str = "") -> st
     """An amount in its measure: money when there is a currency, else the number (its decimals
     only when it has some) and the unit in the reader's language (``12,5 hektare (ha)``,
     ``600 unit``)."""
-    from babel.numbers import format_decimal
-
     from mitra.core.choices import unit_label
 
     if currency:
         return format_money(value, currency)
-    number = format_decimal(value, format="#,##0.##", locale=current_locale())
+    number = _format_decimal(value, "#,##0.##")
     return f"{number} {unit_label(unit)}".strip()

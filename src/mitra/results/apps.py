@@ -17,8 +17,10 @@ class ResultsConfig(AppConfig):
         from .history import results_history
         from .models import HealthResponse, Indicator, Period, Result, ServiceLevel, Update
 
-        for model in (Result, Indicator, Period, Update, ServiceLevel, HealthResponse):
+        for model in (Result, Period, Update, ServiceLevel, HealthResponse):
             register_history(model, app=self.name)
+        # Which other partnerships see an indicator (shared with funders) is part of its audit.
+        register_history(Indicator, app=self.name, m2m_fields=["shared_with"])
 
         register_kind(
             "results.submitted",

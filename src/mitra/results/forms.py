@@ -85,6 +85,37 @@ class PeriodForm(forms.Form):
         return out
 
 
+class ResultEditForm(ResultForm):
+    version = version_field()
+
+
+class IndicatorEditForm(IndicatorForm):
+    version = version_field()
+
+
+class PeriodEditForm(PeriodForm):
+    version = version_field()
+
+
+class ShareForm(forms.Form):
+    """The other partnerships (the ones the user's organisation leads) that see an indicator."""
+
+    partnerships = forms.TypedMultipleChoiceField(
+        label=_("Also show this indicator in"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Their partners (e.g. other funders) see its approved values there; the reporting "
+            "partner reports once, here."
+        ),
+    )
+
+    def __init__(self, *args: Any, partnerships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partnerships"].choices = [(p.pk, str(p)) for p in partnerships]
+
+
 REGION_ROWS = 3
 
 

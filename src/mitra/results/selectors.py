@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,9 +239,15 @@ def framework(*, user: Any, partnership: Partnership) -> list[ResultView]:
     indicators other partnerships share with it (under a result of their own)."""
     require_results(user, partnership)
     today = timezone.localdate()
-    indicators = list(
-        _indicators_qs().filter(Q(partnership=partnership) | Q(shared_with=partnership)).distinct()
+    # Its own indicators and those shared with it, each found through an index (an OR across
+    # the shared_with join read every indicator of the platform).
+    own = Indicator.objects.filter(partnership=partnership).order_by().values_list("pk", flat=True)
+    shared = (
+        Indicator.shared_with.through.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("indicator_id", flat=True)
     )
+    indicators = list(_indicators_qs().filter(pk__in=list(own.union(shared))))
     by_result: dict[int, list[IndicatorView]] = defaultdict(list)
     results: dict[int, Result] = {r.pk: r for r in partnership.results.all()}
     for ind in sorted({i.pk: i for i in indicators}.values(), key=lambda i: (i.result_id, i.pk)):
@@ -302,20 +308,137 @@ def visible_partnerships(user: Any) -> Any:
     ).distinct()
 
 
+#: Partnerships one page of the dashboard checks (platform staff see every partnership: page by
+#: page, so that no request computes the status of thousands of partnerships), and the rows of
+#: flagged indicators it shows, worst first.
+DASHBOARD_PARTNERSHIPS = 200
+DASHBOARD_ROWS = 100
+
+
+@dataclass(slots=True)
+class PeriodFigures:
+    """The columns of a period that its status needs (the dashboard reads no more)."""
+
+    pk: int
+    indicator_id: int
+    start: date
+    end: date
+    target_value: Decimal | None
+    due_date: date | None
+
+
+@dataclass(slots=True)
+class UpdateFigures:
+    """The columns of an update that a period's actual value needs."""
+
+    pk: int
+    period_id: int
+    status: str
+    corrects_id: int | None
+    #: Its rank in creation order, which is all :func:`period_actual` needs of the time (the
+    #: latest update of a cumulative indicator), without reading a timestamp per row.
+    created_at: int
+    numerator: Decimal | None
+    denominator: Decimal | None
+    value: Decimal | None
+
+
+@dataclass
+class OffTrack:
+    """The dashboard: ``rows``, the worst flagged indicators (at most the limit asked for, each
+    with its partnership loaded), and ``total``, how many are flagged in the partnerships read."""
+
+    rows: list[IndicatorView]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def dashboard_partnerships(user: Any) -> Any:
+    """Ids of the partnerships the dashboard covers, newest first (the pages of the dashboard)."""
+    return visible_partnerships(user).order_by("-created_at", "-pk").values_list("pk", flat=True)
+
+
+def _statuses(
+    indicators: list[Indicator], where: dict[str, Any], today: date
+) -> list[IndicatorView]:
+    """Every indicator's periods and status from the few columns they need: two queries (the
+    periods and the updates of the indicators that ``where`` selects, a filter on Indicator)
+    and no model instance per period or update."""
+    by_indicator: dict[int, list[PeriodFigures]] = defaultdict(list)
+    periods_qs = Period.objects.filter(**{f"indicator__{k}": v for k, v in where.items()})
+    for row in periods_qs.order_by("indicator_id", "start", "pk").values_list(
+        "pk", "indicator_id", "start", "end", "target_value", "due_date"
+    ):
+        by_indicator[row[1]].append(PeriodFigures(*row))
+    by_period: dict[int, list[UpdateFigures]] = defaultdict(list)
+    updates_qs = Update.objects.filter(**{f"period__indicator__{k}": v for k, v in where.items()})
+    rows = updates_qs.order_by("period_id", "created_at", "pk").values_list(
+        "pk", "period_id", "status", "corrects_id", "numerator", "denominator", "value"
+    )
+    for rank, (pk, period_id, status, corrects, num, den, value) in enumerate(rows):
+        figures = UpdateFigures(pk, period_id, status, corrects, rank, num, den, value)
+        by_period[period_id].append(figures)
+    views = []
+    for ind in indicators:
+        periods = []
+        for p in by_indicator.get(ind.pk, []):
+            updates: Any = by_period.get(p.pk, [])
+            actual = period_actual(ind, updates)
+            share = progress(ind, actual, p.target_value)
+            overdue = (
+                p.due_date is not None
+                and p.due_date < today
+                and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
+            )
+            periods.append(PeriodView(p, updates, actual, share, light(share), overdue))  # type: ignore[arg-type]
+        views.append(IndicatorView(ind, periods, getattr(ind, "service_level", None)))
+    return views
+
+
+def off_track_page(
+    *, user: Any, partnership_ids: list[int] | None = None, limit: int | None = DASHBOARD_ROWS
+) -> OffTrack:
+    """Indicators that are off track, at risk or overdue in the given partnerships (default:
+    every partnership the user sees as a partner, or all for platform staff; the ids are always
+    narrowed to those), red before amber; the first ``limit`` rows (None: all) come with their
+    partnership. A fixed number of queries, whatever the number of partnerships."""
+    today = timezone.localdate()
+    where: dict[str, Any] = {"partnership__in": visible_partnerships(user)}
+    if partnership_ids is not None:
+        where["partnership_id__in"] = partnership_ids
+    qs = Indicator.objects.filter(**where)
+    indicators = list(
+        qs.select_related("service_level").only(
+            "pk",
+            "partnership_id",
+            "title",
+            "measure",
+            "denominator_label",
+            "factor",
+            "direction",
+            "cumulative",
+            "baseline_value",
+            "service_level__threshold",
+        )
+    )
+    order = {Light.RED: 0, Light.AMBER: 1}
+    flagged = [v for v in _statuses(indicators, where, today) if v.light in order]
+    flagged.sort(key=lambda v: (order[v.light], v.indicator.partnership_id, v.indicator.pk))
+    rows = flagged if limit is None else flagged[:limit]
+    partnerships = Partnership.objects.in_bulk({v.indicator.partnership_id for v in rows})
+    for v in rows:
+        v.indicator.partnership = partnerships[v.indicator.partnership_id]
+    return OffTrack(rows, len(flagged))
+
+
 def off_track(*, user: Any) -> list[IndicatorView]:
     """Indicators that are off track, at risk or overdue, across every partnership the user
-    sees as a partner (or all, for platform staff), worst first."""
-    today = timezone.localdate()
-    qs = (
-        _indicators_qs()
-        .select_related("partnership")
-        .filter(partnership__in=visible_partnerships(user))
-    )
-    views = [indicator_view(user, i, today) for i in qs]
-    order = {Light.RED: 0, Light.AMBER: 1}
-    flagged = [v for v in views if v.light in order]
-    flagged.sort(key=lambda v: (order[v.light], v.indicator.partnership_id, v.indicator.pk))
-    return flagged
+    sees as a partner (or all, for platform staff), worst first (all of them: the dashboard
+    reads them a page of partnerships at a time with :func:`off_track_page`)."""
+    return off_track_page(user=user, limit=None).rows
 
 
 # --------------------------------------------------------------------------- service levels
@@ -544,3 +667,66 @@ def public_kpis(partnership: Partnership) -> dict[str, Any]:
     if failures:
         out["performanceFailures"] = failures
     return out
+
+
+# --------------------------------------------------------------------------- edit pages
+
+
+def result_get(*, user: Any, partnership: Partnership, pk: int) -> Result:
+    require_results(user, partnership)
+    result = Result.objects.filter(pk=pk, partnership=partnership).first()
+    if result is None:
+        raise NotFound(_("Result not found."))
+    return result
+
+
+def value_counts(
+    *,
+    result: Result | None = None,
+    indicator: Indicator | None = None,
+    period: Period | None = None,
+) -> dict[str, int]:
+    """The values reported under a result, an indicator or a period, by status (what a deletion
+    would take with it, or what refuses it)."""
+    updates = Update.objects.all()
+    if result is not None:
+        updates = updates.filter(period__indicator__result=result)
+    if indicator is not None:
+        updates = updates.filter(period__indicator=indicator)
+    if period is not None:
+        updates = updates.filter(period=period)
+    counts = dict.fromkeys(Status.values, 0)
+    for status in updates.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+def shareable_partnerships(*, user: Any, indicator: Indicator) -> list[Partnership]:
+    """The other partnerships an indicator may be shown in: those the user's organisation leads
+    (``services.indicator_share`` allows no other)."""
+    from mitra.organisations.permissions import user_admin_organisation_ids
+
+    from .permissions import can_edit_framework
+
+    candidates = (
+        Partnership.objects.filter(
+            members__organisation_id__in=user_admin_organisation_ids(user),
+            members__left_on__isnull=True,
+        )
+        .exclude(pk=indicator.partnership_id)
+        .prefetch_related("members")
+        .distinct()
+        .order_by("code", "pk")
+    )
+    return [p for p in candidates if can_edit_framework(user, p)]
+
+
+def shared_sources(*, results: list[ResultView], partnership: Partnership) -> dict[int, Any]:
+    """The partnerships that report the indicators shown here but not owned here, by id."""
+    ids = {
+        iv.indicator.partnership_id
+        for rv in results
+        for iv in rv.indicators
+        if iv.indicator.partnership_id != partnership.pk
+    }
+    return Partnership.objects.in_bulk(ids) if ids else {}

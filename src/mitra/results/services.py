@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
@@ -101,6 +102,82 @@ def result_create(*, actor: Any, partnership: Partnership, data: dict[str, Any])
 
 
 @transaction.atomic
+def result_update(
+    *, actor: Any, result: Result, data: dict[str, Any], expected_version: int | None
+) -> Result:
+    deny_unless(
+        can_edit_framework(actor, result.partnership),
+        _("Only the lead partner's administrators set up the results framework."),
+    )
+    fields = {k: v for k, v in data.items() if k in RESULT_FIELDS}
+    return save_versioned(result, expected_version=expected_version, actor=actor, fields=fields)
+
+
+def _approved(updates: Any) -> int:
+    return updates.filter(status=Status.APPROVED).count()
+
+
+def _refuse_if_approved(updates: Any, what: Any) -> None:
+    """Approved values are locked evidence: what carries them is never deleted."""
+    count = _approved(updates)
+    if count:
+        raise ApplicationError(
+            ngettext(
+                "%(what)s cannot be deleted: an approved value hangs on it, and approved values "
+                "are locked evidence. Nothing was deleted.",
+                "%(what)s cannot be deleted: %(count)s approved values hang on it, and approved "
+                "values are locked evidence. Nothing was deleted.",
+                count,
+            )
+            % {"what": what, "count": count},
+            {"field": "approved"},
+        )
+
+
+def _delete_audited(actor: Any, objects: Iterable[Any]) -> None:
+    for obj in objects:
+        audited(obj, actor)
+        obj.delete()
+
+
+def _delete_updates(actor: Any, updates: Any) -> None:
+    # A correction PROTECTs what it corrects: corrections go first.
+    rows = sorted(updates, key=lambda u: u.corrects_id is None)
+    _delete_audited(actor, rows)
+
+
+def _delete_periods(actor: Any, periods: Iterable[Period]) -> None:
+    for period in periods:
+        _delete_updates(actor, period.updates.all())
+        audited(period, actor)
+        period.delete()
+
+
+def _delete_indicator(actor: Any, indicator: Indicator) -> None:
+    _delete_periods(actor, indicator.periods.all())
+    level = ServiceLevel.objects.filter(indicator=indicator).first()
+    if level is not None:
+        _delete_audited(actor, [level])
+    audited(indicator, actor)
+    indicator.delete()
+
+
+@transaction.atomic
+def result_delete(*, actor: Any, result: Result) -> None:
+    """Delete a result with its indicators, periods and unapproved values (audited one by one);
+    refused while an approved value hangs on it."""
+    deny_unless(
+        can_edit_framework(actor, result.partnership),
+        _("Only the lead partner's administrators set up the results framework."),
+    )
+    _refuse_if_approved(Update.objects.filter(period__indicator__result=result), _("This result"))
+    for indicator in Indicator.objects.filter(result=result):
+        _delete_indicator(actor, indicator)
+    audited(result, actor)
+    result.delete()
+
+
+@transaction.atomic
 def indicator_create(*, actor: Any, result: Result, data: dict[str, Any]) -> Indicator:
     deny_unless(
         can_edit_framework(actor, result.partnership),
@@ -126,7 +203,47 @@ def indicator_update(
         _("Only the lead partner's administrators set up the results framework."),
     )
     fields = {k: v for k, v in data.items() if k in INDICATOR_FIELDS}
+    result = data.get("result")
+    if result is not None and result.pk != indicator.result_id:
+        if result.partnership_id != indicator.partnership_id:
+            raise ValidationError({"result": _("Choose a result of this partnership.")})
+        fields["result"] = result
+    _keep_computation(indicator, fields)
     return save_versioned(indicator, expected_version=expected_version, actor=actor, fields=fields)
+
+
+#: What turns a reported number into the indicator's value: fixed once a value is approved.
+COMPUTATION_FIELDS = ("measure", "factor", "cumulative")
+
+
+def _keep_computation(indicator: Indicator, fields: dict[str, Any]) -> None:
+    """An approved value is locked evidence: once there is one, the indicator keeps how its
+    values are computed (measure, ratio or count, factor, cumulative)."""
+    changed = [k for k in COMPUTATION_FIELDS if k in fields and fields[k] != getattr(indicator, k)]
+    if "denominator_label" in fields and bool(fields["denominator_label"]) != indicator.is_ratio:
+        changed.append("denominator_label")
+    if changed and _approved(Update.objects.filter(period__indicator=indicator)):
+        raise ValidationError(
+            {
+                k: _(
+                    "Approved values were computed this way; they are locked evidence, so this "
+                    "cannot change any more."
+                )
+                for k in changed
+            }
+        )
+
+
+@transaction.atomic
+def indicator_delete(*, actor: Any, indicator: Indicator) -> None:
+    """Delete an indicator with its periods and unapproved values (audited one by one); refused
+    while an approved value hangs on it."""
+    deny_unless(
+        can_edit_framework(actor, indicator.partnership),
+        _("Only the lead partner's administrators set up the results framework."),
+    )
+    _refuse_if_approved(Update.objects.filter(period__indicator=indicator), _("This indicator"))
+    _delete_indicator(actor, indicator)
 
 
 @transaction.atomic
@@ -134,13 +251,16 @@ def indicator_share(
     *, actor: Any, indicator: Indicator, partnerships: Iterable[Partnership]
 ) -> None:
     """Show this indicator (reported once) in other partnerships, e.g. to other funders: the
-    actor must manage both this partnership and each other one."""
+    actor must manage this partnership and each other one it adds (a partnership it already
+    shows in may stay, or be withdrawn by this partnership's lead)."""
     chosen = list(partnerships)
+    current = set(indicator.shared_with.values_list("pk", flat=True))
     deny_unless(
         can_edit_framework(actor, indicator.partnership)
-        and all(can_edit_framework(actor, p) for p in chosen),
+        and all(can_edit_framework(actor, p) for p in chosen if p.pk not in current),
         _("You share an indicator only between partnerships your organisation leads."),
     )
+    audited(indicator, actor)  # each change of the list is a history record (m2m_fields)
     indicator.shared_with.set([p for p in chosen if p.pk != indicator.partnership_id])
 
 
@@ -183,6 +303,46 @@ def period_create(
     period.save()
     _targets(period, targets)
     return period
+
+
+@transaction.atomic
+def period_update(
+    *,
+    actor: Any,
+    period: Period,
+    data: dict[str, Any],
+    targets: Iterable[dict[str, Any]] | None = None,
+    expected_version: int | None,
+) -> Period:
+    """Change a period's dates and target (and, given ``targets``, its targets by category)."""
+    indicator = period.indicator
+    deny_unless(
+        can_edit_framework(actor, indicator.partnership),
+        _("Only the lead partner's administrators set up the results framework."),
+    )
+    fields = {k: v for k, v in data.items() if k in PERIOD_FIELDS}
+    end = fields.get("end", period.end)
+    default_due = period.end and period.due_date == period.end + timedelta(days=30)
+    if end and "due_date" not in fields and (period.due_date is None or default_due):
+        fields["due_date"] = end + timedelta(days=30)  # the default follows the new end
+    if indicator.is_quantitative and fields.get("target_value", period.target_value) is None:
+        raise ValidationError({"target_value": _("Set the target of this period.")})
+    saved = save_versioned(period, expected_version=expected_version, actor=actor, fields=fields)
+    if targets is not None:
+        _targets(saved, targets)
+    return saved
+
+
+@transaction.atomic
+def period_delete(*, actor: Any, period: Period) -> None:
+    """Delete a period with its unapproved values (audited); refused while it has an approved
+    value."""
+    deny_unless(
+        can_edit_framework(actor, period.indicator.partnership),
+        _("Only the lead partner's administrators set up the results framework."),
+    )
+    _refuse_if_approved(period.updates.all(), _("This reporting period"))
+    _delete_periods(actor, [period])
 
 
 @transaction.atomic

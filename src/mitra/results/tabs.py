@@ -27,9 +27,12 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
     from .charts import health_chart, sparkline
 
     results = selectors.framework(user=request.user, partnership=partnership)
+    sources = selectors.shared_sources(results=results, partnership=partnership)
     rows = []
     for rv in results:
         for iv in rv.indicators:
+            # An indicator another partnership shows here: read-only, "reported in <source>".
+            iv.source = sources.get(iv.indicator.partnership_id)
             latest = iv.latest
             target = latest.period.target_value if latest else None
             iv.sparkline = sparkline(iv.trend, target, iv.light, str(iv.light_label))

@@ -17,6 +17,13 @@ urlpatterns = [
     path(R + "updates/<int:update_pk>/submit/", views.update_submit, name="update_submit"),
     path(R + "updates/<int:update_pk>/review/", views.update_review, name="update_review"),
     path(R + "health/", views.health_survey, name="health"),
+    path(R + "results/<int:result_pk>/edit/", views.result_edit, name="result_edit"),
+    path(R + "results/<int:result_pk>/delete/", views.result_delete, name="result_delete"),
+    path(R + "<int:indicator_pk>/edit/", views.indicator_edit, name="indicator_edit"),
+    path(R + "<int:indicator_pk>/delete/", views.indicator_delete, name="indicator_delete"),
+    path(R + "<int:indicator_pk>/share/", views.indicator_share, name="indicator_share"),
+    path(R + "periods/<int:period_pk>/edit/", views.period_edit, name="period_edit"),
+    path(R + "periods/<int:period_pk>/delete/", views.period_delete, name="period_delete"),
 ]
 urlpatterns.append(path(R + "health/chart/", views.health_chart, name="health_chart"))
 urlpatterns.append(

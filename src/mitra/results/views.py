@@ -13,23 +13,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mitra.core.errors import NotFound, PermissionDenied
+from mitra.core.errors import ApplicationError, NotFound, PermissionDenied
 from mitra.core.views import post_data, redirect_after_save, render_page, service_errors
 from mitra.partnerships.models import Document, Partnership
 from mitra.partnerships.selectors import partnership_get
-from mitra.partnerships.workspace import my_members, tab_form, tab_url
+from mitra.partnerships.workspace import my_members, render_tab, tab_form, tab_url
 
 from . import selectors, services
 from .forms import (
     HealthForm,
+    IndicatorEditForm,
     IndicatorForm,
+    PeriodEditForm,
     PeriodForm,
+    ResultEditForm,
     ResultForm,
     ReviewForm,
     ServiceLevelForm,
+    ShareForm,
     UpdateForm,
 )
-from .models import Indicator, Update
+from .models import Dimension, Indicator, Period, Update
 from .permissions import can_edit_framework, can_report, can_verify
 from .tabs import TAB
 
@@ -156,6 +160,275 @@ def service_level(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRespo
         save=lambda data: services.service_level_set(
             actor=request.user, indicator=indicator, data=data
         ),
+    )
+
+
+# --------------------------------------------------------------------------- edit, delete, share
+
+
+def _lead_only(request: HttpRequest, partnership: Partnership) -> None:
+    _require(
+        can_edit_framework(request.user, partnership), _("Only the lead partner sets up results.")
+    )
+
+
+def _period(request: HttpRequest, partnership: Partnership, pk: int) -> Period:
+    period = selectors.period_get(user=request.user, pk=pk)
+    period.indicator = _indicator(request, partnership, period.indicator_id)
+    return period
+
+
+@login_required
+@service_errors
+def result_edit(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    result = selectors.result_get(user=request.user, partnership=partnership, pk=result_pk)
+    _lead_only(request, partnership)
+    initial = {k: getattr(result, k) for k in services.RESULT_FIELDS} | {"version": result.version}
+    form = ResultEditForm(post_data(request), initial=initial)
+    return _form(
+        request,
+        partnership,
+        form,
+        title=_("Change the result %(title)s") % {"title": result.title},
+        save=lambda data: services.result_update(
+            actor=request.user, result=result, data=data, expected_version=data.get("version")
+        ),
+        success_message=_("The result is saved."),
+    )
+
+
+@login_required
+@service_errors
+def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    indicator = _indicator(request, partnership, indicator_pk)
+    _lead_only(request, partnership)
+    results = list(partnership.results.all())
+    names = [n for n in services.INDICATOR_FIELDS if n not in ("reporter", "verifier", "lever")]
+    initial = {k: getattr(indicator, k) for k in names} | {
+        "result": indicator.result_id,
+        "reporter": indicator.reporter_id,
+        "verifier": indicator.verifier_id,
+        "version": indicator.version,
+    }
+    form = IndicatorEditForm(
+        post_data(request),
+        initial=initial,
+        results=results,
+        members=list(partnership.members.all()),
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        data["result"] = next(r for r in results if r.pk == data["result"])
+        data["reporter"] = partnership.members.get(pk=data["reporter"])
+        data["verifier"] = partnership.members.get(pk=data["verifier"])
+        return services.indicator_update(
+            actor=request.user,
+            indicator=indicator,
+            data=data,
+            expected_version=data.get("version"),
+        )
+
+    return _form(
+        request,
+        partnership,
+        form,
+        title=_("Change the indicator %(indicator)s") % {"indicator": indicator.title},
+        save=save,
+        success_message=_("The indicator is saved."),
+    )
+
+
+#: The targets by category that the period form shows (others, e.g. set through the API, stay).
+FORM_TARGETS = {
+    "target_female": (Dimension.SEX, "female"),
+    "target_with": (Dimension.DISABILITY, "with"),
+}
+
+
+@login_required
+@service_errors
+def period_edit(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    period = _period(request, partnership, period_pk)
+    _lead_only(request, partnership)
+    targets = list(period.disaggregation_targets.all())
+    initial: dict[str, Any] = {
+        "start": period.start,
+        "end": period.end,
+        "target_value": period.target_value,
+        "target_text": period.target_text,
+        "version": period.version,
+    }
+    for name, key in FORM_TARGETS.items():
+        initial[name] = next((t.value for t in targets if (t.dimension, t.category) == key), None)
+    form = PeriodEditForm(post_data(request), initial=initial)
+
+    def save(data: dict[str, Any]) -> Any:
+        kept = [
+            {"dimension": t.dimension, "category": t.category, "label": t.label, "value": t.value}
+            for t in targets
+            if (t.dimension, t.category) not in FORM_TARGETS.values()
+        ]
+        return services.period_update(
+            actor=request.user,
+            period=period,
+            data=data,
+            targets=form.targets() + kept,
+            expected_version=data.get("version"),
+        )
+
+    return _form(
+        request,
+        partnership,
+        form,
+        title=_("Change the reporting period %(period)s of %(indicator)s")
+        % {"period": period, "indicator": period.indicator.title},
+        save=save,
+        success_message=_("The reporting period is saved."),
+    )
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    partnership: Partnership,
+    *,
+    title: str,
+    removed: str,
+    counts: dict[str, int],
+    delete: Any,
+    done: str,
+) -> HttpResponse:
+    """The confirmation page; a POST deletes, or shows the refusal (approved values) with
+    nothing deleted."""
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            delete()
+        except (PermissionDenied, NotFound):
+            raise
+        except ApplicationError as exc:
+            error, status = str(exc.message), 400
+        else:
+            messages.success(request, done)
+            return redirect_after_save(request, _url(partnership))
+    return render_tab(
+        request,
+        partnership,
+        TAB,
+        {
+            "page_title": title,
+            "removed": removed,
+            "counts": counts,
+            "unapproved": sum(n for s, n in counts.items() if s != "approved"),
+            "error": error,
+        },
+        template="results/confirm_delete.html",
+        status=status,
+    )
+
+
+@login_required
+@service_errors
+def result_delete(request: HttpRequest, pk: int, result_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    result = selectors.result_get(user=request.user, partnership=partnership, pk=result_pk)
+    _lead_only(request, partnership)
+    return _confirm_delete(
+        request,
+        partnership,
+        title=_("Delete the result %(title)s?") % {"title": result.title},
+        removed=_("Its indicators, their reporting periods and targets go with it."),
+        counts=selectors.value_counts(result=result),
+        delete=lambda: services.result_delete(actor=request.user, result=result),
+        done=_("The result is deleted."),
+    )
+
+
+@login_required
+@service_errors
+def indicator_delete(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    indicator = _indicator(request, partnership, indicator_pk)
+    _lead_only(request, partnership)
+    return _confirm_delete(
+        request,
+        partnership,
+        title=_("Delete the indicator %(indicator)s?") % {"indicator": indicator.title},
+        removed=_(
+            "Its reporting periods, targets and service level go with it, and it is no longer "
+            "shown in other partnerships."
+        ),
+        counts=selectors.value_counts(indicator=indicator),
+        delete=lambda: services.indicator_delete(actor=request.user, indicator=indicator),
+        done=_("The indicator is deleted."),
+    )
+
+
+@login_required
+@service_errors
+def period_delete(request: HttpRequest, pk: int, period_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    period = _period(request, partnership, period_pk)
+    _lead_only(request, partnership)
+    return _confirm_delete(
+        request,
+        partnership,
+        title=_("Delete the reporting period %(period)s of %(indicator)s?")
+        % {"period": period, "indicator": period.indicator.title},
+        removed=_("Its targets go with it."),
+        counts=selectors.value_counts(period=period),
+        delete=lambda: services.period_delete(actor=request.user, period=period),
+        done=_("The reporting period is deleted."),
+    )
+
+
+@login_required
+@service_errors
+def indicator_share(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    partnership = _partnership(request, pk)
+    indicator = _indicator(request, partnership, indicator_pk)
+    _lead_only(request, partnership)
+    choices = selectors.shareable_partnerships(user=request.user, indicator=indicator)
+    current = list(indicator.shared_with.all())
+    others = [p for p in current if p.pk not in {c.pk for c in choices}]
+    form = ShareForm(
+        post_data(request),
+        partnerships=choices,
+        initial={"partnerships": [p.pk for p in current]},
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        chosen = [p for p in choices if p.pk in data["partnerships"]]
+        # Partnerships led by others stay as they are: this form does not list them.
+        return services.indicator_share(
+            actor=request.user, indicator=indicator, partnerships=chosen + others
+        )
+
+    intro = _(
+        "The partners of each partnership you tick see this indicator on their Results tab, "
+        "marked “reported in %(partnership)s”, with its approved values: the reporting partner "
+        "reports once, here. You can choose among the partnerships your organisation leads."
+    ) % {"partnership": partnership}
+    if not choices:
+        intro = _(
+            "Your organisation leads no other partnership: an indicator is shown only in "
+            "partnerships your organisation leads."
+        )
+    if others:
+        intro = f"{intro} " + _("It is also shown in %(list)s (led by others; kept).") % {
+            "list": ", ".join(str(p) for p in others)
+        }
+    return _form(
+        request,
+        partnership,
+        form,
+        title=_("Show %(indicator)s to other partnerships / funders")
+        % {"indicator": indicator.title},
+        intro=intro,
+        save=save,
+        success_message=_("Saved: the indicator is shown in the partnerships you chose."),
     )
 
 
@@ -354,15 +627,33 @@ def health_survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The off-track indicators of a page of partnerships (all of a partner's on one page up to
+    ``DASHBOARD_PARTNERSHIPS``; platform staff page through every partnership), the worst
+    ``DASHBOARD_ROWS`` listed with the count of the others."""
+    from mitra.core.pagination import BoundedPaginator
+
     from .charts import sparkline
 
-    rows = selectors.off_track(user=request.user)
-    for iv in rows:
+    paginator = BoundedPaginator(
+        selectors.dashboard_partnerships(request.user), selectors.DASHBOARD_PARTNERSHIPS
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    board = selectors.off_track_page(
+        user=request.user, partnership_ids=list(page.object_list), limit=selectors.DASHBOARD_ROWS
+    )
+    for iv in board.rows:
         latest = iv.latest
         iv.sparkline = sparkline(
             iv.trend, latest.period.target_value if latest else None, iv.light, str(iv.light_label)
         )
-    return render_page(request, "results/dashboard.html", {"rows": rows, "nav": "results"})
+    context = {
+        "rows": board.rows,
+        "board": board,
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number),
+        "nav": "results",
+    }
+    return render_page(request, "results/dashboard.html", context)
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 
 
@@ -111,3 +112,24 @@ def test_no_body_field_reads_a_number_as_true_or_false():
     ]
     assert loose == []
     assert StrictBool  # the type to use
+
+
+def test_a_boolean_is_not_read_as_a_number(db: Any) -> None:
+    # pydantic reads true as 1 and false as 0; a number field refuses them (schemathesis ST201:
+    # `"version": false` was taken for version 0 of a new approval policy).
+    from django.utils import translation
+    from pydantic import ValidationError
+
+    from mitra.coordination.schemas import ApprovalPolicyIn
+    from mitra.disputes.schemas import DisputeEscalateIn
+
+    with translation.override("en"):
+        for make in (
+            lambda: ApprovalPolicyIn(required_approvals=1, version=False),
+            lambda: ApprovalPolicyIn(required_approvals=True, version=0),
+            lambda: ApprovalPolicyIn(required_approvals=1, approver_ids=[True], version=0),
+            lambda: DisputeEscalateIn(version=True),
+        ):
+            with pytest.raises(ValidationError, match="A number is expected"):
+                make()
+    assert ApprovalPolicyIn(required_approvals=2, approver_ids=[3, 4], version=0).version == 0

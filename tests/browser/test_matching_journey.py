@@ -1,6 +1,8 @@
-"""A company finds an NGO's need on the public needs board and offers to fill it; the NGO, which
-coordinates the partnership, accepts the offer into a commitment; the need shows suggested
-partners with their reasons. In Indonesian (the company) and English (the NGO)."""
+"""A company's CSR officer finds an NGO's need on the public needs board and offers to fill it;
+the NGO, which coordinates the partnership, accepts the offer; as the officer is not an
+administrator of the company, the company is only invited (issue 14) and its administrator
+accepts the invitation, which makes it a partner and the offer its commitment; the need shows
+suggested partners with their reasons. In Indonesian (the company) and English (the NGO)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from mitra.coordination.models import InvitationStatus
 from mitra.matching.models import Offer, OfferStatus
+from mitra.organisations.models import OrganisationRole
+from mitra.organisations.services import organisation_add_user
 from mitra.partnerships import services as partnership_services
 from mitra.partnerships.models import Commitment, Role, Visibility
-from tests.conftest import build_world
+from tests.conftest import build_world, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-matching-journey"
@@ -35,6 +40,15 @@ def test_a_company_offers_on_an_ngos_need_and_the_ngo_accepts_it(
 ) -> None:
     world = build_world()
     ngo_admin = world.users["ngo_user"]
+    # world.users["member"] is a staff member of the company; this is its administrator
+    company_admin = make_user("company_admin")
+    organisation_add_user(
+        actor=None,
+        organisation=world.company,
+        user=company_admin,
+        role=OrganisationRole.ADMIN,
+        system=True,
+    )
     literacy = partnership_services.partnership_create(
         actor=ngo_admin,
         lead_organisation=world.ngo,
@@ -85,11 +99,12 @@ def test_a_company_offers_on_an_ngos_need_and_the_ngo_accepts_it(
         assert page.inner_text("[data-testid=need-title]") == "Komputer untuk rumah belajar"
         assert page.locator("[data-testid=suggestions]").count() == 0  # not the coordinator
         page.click("[data-testid=offer-button]")
+        page.wait_for_url(f"{url}/needs/{need.pk}/offer/")
         page.wait_for_load_state("networkidle")
         page.fill("input[name=quantity]", "0")
         page.click("#main-form button[type=submit]")
-        page.wait_for_selector("#form-errors")
-        assert page.locator("#id_quantity.is-invalid").count() == 1  # a field error, no offer
+        expect(page.locator("#form-errors")).to_have_count(1)
+        expect(page.locator("#id_quantity.is-invalid")).to_have_count(1)  # a field error
         assert not Offer.objects.exists()
         page.fill("input[name=quantity]", "12")
         page.fill("textarea[name=terms]", "Dikirim dalam satu bulan, termasuk instalasi")
@@ -119,11 +134,16 @@ def test_a_company_offers_on_an_ngos_need_and_the_ngo_accepts_it(
         page.wait_for_url(f"{url}/en/needs/{need.pk}/")
         offer.refresh_from_db()
         assert offer.status == OfferStatus.ACCEPTED
-        commitment = Commitment.objects.get(need=need)
-        assert commitment.member.organisation == world.company
-        assert commitment.quantity == Decimal("12.00") and commitment.confidentiality == "public"
-        assert literacy.members.filter(organisation=world.company, left_on__isnull=True).exists()
-        assert "Accepted" in page.inner_text(f"[data-testid=offer-{offer.pk}]")
+        # offered by a staff member: the company is invited, not yet a partner, no commitment
+        assert offer.invitation.status == InvitationStatus.PENDING
+        assert not Commitment.objects.filter(need=need).exists()
+        assert not literacy.members.filter(organisation=world.company).exists()
+        # the message after saving says what happened
+        assert "when its administrators accept the invitation" in page.inner_text("body")
+        row = page.inner_text(f"[data-testid=offer-{offer.pk}]")
+        assert "waiting for the organisation's administrators" in row
+        assert "PT Contoh Infrastruktur becomes a partner" in row
+        shoot(page, "matching-offer-awaiting-en")
         # ... and reads the suggested partners with their reasons and the chart
         suggestions = page.locator("[data-testid=suggestion]")
         assert suggestions.count() >= 1
@@ -137,6 +157,30 @@ def test_a_company_offers_on_an_ngos_need_and_the_ngo_accepts_it(
         assert page.get_attribute("html", "lang") == "id"
         assert page.locator("[data-testid=suggestion]").count() == suggestions.count()
         shoot(page, "matching-need-lead-id")
+
+        # the company's administrator, in Indonesian, reads the invitation and accepts it
+        _sign_in(page, url, company_admin)
+        page.goto(f"{url}/needs/{need.pk}/")
+        assert page.locator(f"[data-testid=offer-{offer.pk}] [data-testid=offer-awaiting]").count()
+        page.goto(f"{url}/invitations/")
+        assert page.get_attribute("html", "lang") == "id"
+        card = page.locator(f"[data-invitation='{offer.invitation_id}']")
+        text = card.inner_text()  # it says it comes from the offer on this need
+        assert "Computers for the learning houses" in text or "Komputer untuk rumah" in text
+        shoot(page, "matching-invitation-id")
+        card.locator("[data-testid=accept]").click()
+        page.wait_for_load_state("networkidle")
+        offer.refresh_from_db()
+        assert literacy.members.filter(organisation=world.company, left_on__isnull=True).exists()
+        commitment = Commitment.objects.get(need=need)
+        assert offer.commitment == commitment and not offer.awaits_organisation
+        assert commitment.member.organisation == world.company
+        assert commitment.quantity == Decimal("12.00") and commitment.confidentiality == "public"
+        page.goto(f"{url}/needs/{need.pk}/")
+        assert (
+            page.locator(f"[data-testid=offer-{offer.pk}] [data-testid=offer-awaiting]").count()
+            == 0
+        )
         assert blocked == []
     finally:
         page.close()

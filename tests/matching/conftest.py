@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from mitra.organisations.models import OrganisationRole
+from mitra.organisations.services import organisation_add_user
 from mitra.partnerships import services as partnership_services
 from mitra.partnerships.models import Partnership
-from tests.conftest import World
+from tests.conftest import World, make_user
 
 
 @dataclass
@@ -81,3 +83,19 @@ def board(world: World) -> Board:
         data={"quantity": Decimal("10.00"), "confidentiality": "partners"},
     )
     return Board(world, cash, training, covered)
+
+
+@pytest.fixture
+def company_admin(board: Board) -> Any:
+    """An administrator of the company (``world.users["company_admin"]``): an offer made by an
+    administrator is the organisation's consent to join (issue 14)."""
+    user = make_user("company_admin")
+    organisation_add_user(
+        actor=None,
+        organisation=board.world.company,
+        user=user,
+        role=OrganisationRole.ADMIN,
+        system=True,
+    )
+    board.world.users["company_admin"] = user
+    return user

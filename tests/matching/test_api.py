@@ -108,7 +108,10 @@ def test_accept_and_decline(board, clients):
         f"{url}/accept", {"version": offer.version, "confidentiality": "public"}
     )
     assert accepted.status_code == 200, accepted.content
-    assert accepted.json()["status"] == "accepted" and accepted.json()["commitment_id"]
+    # offered by a staff member, not an administrator: the company is invited first (issue 14)
+    body = accepted.json()
+    assert body["status"] == "accepted" and body["commitment_id"] is None
+    assert body["awaiting_organisation"] is True and body["invitation_id"]
     again = clients["lead_admin"].post_json(f"{url}/decline", {"version": 3, "reason": "x"})
     assert again.status_code == 400
 

@@ -105,8 +105,9 @@ def test_offering_for_an_organisation_one_does_not_belong_to_is_denied(board):
         )
 
 
-def test_the_lead_accepts_an_offer_into_a_commitment_and_a_new_partner(board):
-    offer = _offer(board)
+def test_the_lead_accepts_an_offer_into_a_commitment_and_a_new_partner(board, company_admin):
+    # made by an administrator of the company: its consent to join (see test_consent.py)
+    offer = _offer(board, actor="company_admin")
     public = board.cash.partnership
     assert not public.members.filter(organisation=board.world.company).exists()
     accepted = services.offer_accept(
@@ -120,7 +121,7 @@ def test_the_lead_accepts_an_offer_into_a_commitment_and_a_new_partner(board):
     assert commitment.quantity == Decimal("40000000.00")
     assert commitment.confidentiality == "partners"
     # the pledge is the company's own, recorded for the user who offered; the decision the lead's
-    assert commitment.history.latest().history_user == board.world.users["member"]
+    assert commitment.history.latest().history_user == company_admin
     offer.refresh_from_db()
     assert offer.decided_by == board.world.users["lead_admin"]
     assert offer.history.filter(status="accepted").exists()

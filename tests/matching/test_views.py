@@ -17,9 +17,9 @@ from ..views.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def _offer(board):
+def _offer(board, actor="member"):
     return services.offer_create(
-        actor=board.world.users["member"],
+        actor=board.world.users[actor],
         need=board.cash,
         data={"quantity": Decimal("40000000.00"), "message": "Kami siap membantu"},
     )
@@ -77,8 +77,9 @@ def test_a_partner_cannot_offer_on_its_own_partnership(client, board):
     assert 'data-testid="offer-button"' not in page
 
 
-def test_the_lead_sees_offers_and_suggestions_then_accepts(client, board):
-    offer = _offer(board)
+def test_the_lead_sees_offers_and_suggestions_then_accepts(client, board, company_admin):
+    # made by an administrator of the company: its consent to join (see test_consent.py)
+    offer = _offer(board, actor="company_admin")
     sign_in(client, board.world, "lead_admin")
     page = client.get(f"/en/needs/{board.cash.pk}/").content.decode()
     assert "Kami siap membantu" in page and 'data-testid="suggestion"' in page

@@ -8,10 +8,13 @@ authentication); they would move to `core` if core grows an API module.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from math import inf
-from typing import Any, Literal, get_args
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from django.conf import settings
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import ValidationInfo, field_validator, model_validator
@@ -60,8 +63,38 @@ class InSchema(Schema):
         if isinstance(value, int | float) and not isinstance(value, bool):
             field = cls.model_fields.get(info.field_name or "")
             if field is not None and _is_date(field.annotation):
-                raise ValueError("A date is written as YYYY-MM-DD, e.g. 2026-12-31.")
+                raise ValueError(gettext("A date is written as YYYY-MM-DD, e.g. 2026-12-31."))
         return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        # pydantic reads true/false as 1/0 where a number is expected; the document says
+        # "integer" or "number", so a boolean is the wrong type (schemathesis ST201).
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
+        items = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(v, bool) for v in items) and _is_number(field.annotation):
+            raise ValueError(gettext("A number is expected, not true or false."))
+        return value
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def _is_number(annotation: Any) -> bool:
+    """A number, an optional number or a list of numbers (``bool`` itself is not one)."""
+    if annotation is bool:
+        return False
+    if isinstance(annotation, type) and issubclass(annotation, _NUMBERS):
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _is_number(get_args(annotation)[0])
+    if origin in (list, tuple, Union, UnionType):
+        return any(_is_number(arg) for arg in get_args(annotation) if arg is not type(None))
+    return False
 
 
 def _is_date(annotation: Any) -> bool:

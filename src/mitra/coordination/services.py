@@ -32,6 +32,7 @@ from mitra.partnerships.models import (
 from mitra.partnerships.permissions import can_manage_partnership
 
 from . import selectors
+from .hooks import invitation_answered
 from .models import (
     ApprovalPolicy,
     DeadlineExtension,
@@ -156,6 +157,7 @@ def invitation_accept(*, actor: Any, invitation: Invitation, message: str = "") 
     invitation.version += 1
     _audited(invitation, actor)
     invitation.save()
+    invitation_answered(invitation=invitation, actor=actor)
     notify(
         kind="coordination.invitation_accepted",
         actor=actor,
@@ -178,6 +180,7 @@ def invitation_decline(*, actor: Any, invitation: Invitation, message: str = "")
     invitation.version += 1
     _audited(invitation, actor)
     invitation.save()
+    invitation_answered(invitation=invitation, actor=actor)
     partnership = invitation.partnership
     notify(
         kind="coordination.invitation_declined",
@@ -202,6 +205,7 @@ def invitation_withdraw(*, actor: Any, invitation: Invitation) -> Invitation:
     invitation.version += 1
     _audited(invitation, actor)
     invitation.save()
+    invitation_answered(invitation=invitation, actor=actor)
     return invitation
 
 

@@ -140,8 +140,11 @@ def offer_update(request: HttpRequest, payload: OfferUpdateIn, offer_id: int = _
     summary="Accept an offer: it becomes a commitment",
 )
 def offer_accept(request: HttpRequest, payload: OfferAcceptIn, offer_id: int = _id("Offer")) -> Any:
-    """The partnership's managers. The offering organisation becomes a partner first if it is
-    not one (with a role fitting what it brings), then the offer its commitment."""
+    """The partnership's managers. If the offering organisation is not a partner yet, it joins
+    with a role fitting what it brings: at once when one of its administrators made the offer
+    (then the offer becomes its commitment), otherwise by an invitation its administrators
+    answer (``awaiting_organisation`` is true, ``invitation_id`` set, no commitment yet: it is
+    created, with the confidentiality given here, when they accept)."""
     offer = services.offer_accept(
         actor=request.user,
         offer=_offer(request, offer_id),

@@ -22,3 +22,10 @@ class MatchingConfig(AppConfig):
 
         register()
         register_demo_step("matching", 170, "mitra.matching.demo.load")
+
+        # Issue 14: an accepted offer by a non-administrator waits for the invitation's answer.
+        from mitra.coordination.hooks import register_invitation_listener
+
+        from .services import on_invitation_answered
+
+        register_invitation_listener("matching.offers", on_invitation_answered)

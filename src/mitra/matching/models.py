@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.choices import Currency
+from mitra.coordination.models import Invitation
+from mitra.core.choices import Confidentiality, Currency
 from mitra.core.fields import FixedDecimalField
 from mitra.core.models import BaseModel
 from mitra.core.regions import subdivisions
@@ -103,13 +104,20 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    #: Accepted by the coordinator, but the organisation's administrators declined the
+    #: invitation that came with it (or it was withdrawn): no partner, no commitment.
+    REFUSED = "refused", _("Declined by the organisation")
 
 
 class Offer(BaseModel):
     """An organisation's offer to fill (part of) another partnership's open need.
 
     Counted in the need's own measure: its currency for cash, its unit otherwise. Accepted, it
-    becomes a commitment of the offering organisation (``commitment``)."""
+    becomes a commitment of the offering organisation (``commitment``) — at once when the
+    organisation is a partner already or the offer was made by one of its administrators (the
+    offer is the organisation's consent); otherwise the organisation is invited (``invitation``)
+    and the commitment, with the confidentiality the coordinator chose
+    (``commitment_confidentiality``), is created when its administrators accept (issue 14)."""
 
     need = models.ForeignKey(
         Need, on_delete=models.CASCADE, related_name="offers", verbose_name=_("need")
@@ -154,6 +162,25 @@ class Offer(BaseModel):
         related_name="offer",
         verbose_name=_("resulting commitment"),
     )
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invitation to join"),
+        help_text=_(
+            "Sent when the offer was accepted but made by someone who is not an administrator "
+            "of the offering organisation: it becomes a partner only when they accept."
+        ),
+    )
+    commitment_confidentiality = models.CharField(
+        _("confidentiality of the commitment"),
+        max_length=10,
+        blank=True,
+        choices=Confidentiality.choices,
+        help_text=_("Chosen by the coordinator on accepting; used when the commitment is created."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -170,6 +197,16 @@ class Offer(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == OfferStatus.OPEN
+
+    @property
+    def awaits_organisation(self) -> bool:
+        """Accepted by the coordinator, waiting for the offering organisation's administrators
+        to accept the invitation (no commitment yet)."""
+        return (
+            self.status == OfferStatus.ACCEPTED
+            and self.commitment_id is None
+            and self.invitation_id is not None
+        )
 
     def clean(self) -> None:
         errors: dict[str, object] = {}

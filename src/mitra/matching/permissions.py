@@ -9,6 +9,9 @@
 - The partnership's managers accept or decline an offer; the offering organisation withdraws it.
 - Suggested partners for a need are shown to the partnership's managers.
 - An organisation's administrators edit its matching profile.
+- An organisation joins a partnership only with its administrators' consent (issue 14): an
+  offer made by one of them is that consent; an offer made by another user of the
+  organisation, once accepted, becomes an invitation its administrators answer.
 """
 
 from __future__ import annotations
@@ -43,3 +46,19 @@ def can_view_matches(user: Any, partnership: Partnership) -> bool:
 
 def can_edit_profile(user: Any, organisation: Organisation) -> bool:
     return organisation.pk in user_admin_organisation_ids(user)
+
+
+def offer_made_by_admin(offer: Offer) -> bool:
+    """The offer was made by an administrator of the offering organisation (today): the offer
+    itself is the organisation's consent to join."""
+    user = offer.created_by
+    return user is not None and offer.organisation_id in user_admin_organisation_ids(user)
+
+
+def offer_joins_by_invitation(offer: Offer) -> bool:
+    """Accepting the offer would only invite the organisation: it is not a partner (nor a
+    former one) and the offer is not its administrators' consent."""
+    partnership = offer.need.partnership
+    if partnership.members.filter(organisation_id=offer.organisation_id).exists():
+        return False
+    return not offer_made_by_admin(offer)

@@ -122,9 +122,24 @@ class OfferOut(Schema):
     currency: str = Field(..., description="Currency (cash), or ''.")
     terms: str = Field(..., description="Conditions of the offer.")
     message: str = Field(..., description="Message to the coordinator.")
-    status: str = Field(..., description="open, accepted, declined or withdrawn.")
+    status: str = Field(
+        ...,
+        description="open, accepted, declined, withdrawn, or refused (accepted by the "
+        "coordinator, then declined by the organisation's administrators).",
+    )
     decline_reason: str = Field(..., description="Why it was declined, or ''.")
     commitment_id: int | None = Field(None, description="The commitment it became, once accepted.")
+    invitation_id: int | None = Field(
+        None,
+        description="The invitation sent on accepting an offer made by a non-administrator of "
+        "the organisation: it becomes a partner (and the commitment is created) when its "
+        "administrators accept.",
+    )
+    awaiting_organisation: bool = Field(
+        False,
+        description="Accepted, waiting for the organisation's administrators to accept the "
+        "invitation.",
+    )
     created_at: datetime = Field(..., description="When it was made.")
     decided_at: datetime | None = Field(None, description="When it was accepted or declined.")
     version: int = Field(..., description="Edit version: send it back to accept or decline.")
@@ -136,6 +151,10 @@ class OfferOut(Schema):
     @staticmethod
     def resolve_organisation_name(obj: Any) -> str:
         return obj.organisation.name  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_awaiting_organisation(obj: Any) -> bool:
+        return bool(obj.awaits_organisation)
 
 
 class ScorePartOut(Schema):

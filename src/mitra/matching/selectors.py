@@ -179,7 +179,12 @@ def funding_for(need: Need) -> list[FundingFit]:
 
 def _offers() -> QuerySet[Offer]:
     return Offer.objects.select_related(
-        "need__partnership", "organisation", "commitment", "created_by", "decided_by"
+        "need__partnership",
+        "organisation",
+        "commitment",
+        "created_by",
+        "decided_by",
+        "invitation",
     )
 
 

@@ -2,10 +2,16 @@
 matching profile. Each checks the actor's permission, validates (field errors), refuses stale
 edits, records the actor in the history and runs in one transaction.
 
-Accepting an offer goes through the partnerships services: ``member_add`` (the lead adds the
-offering organisation as a partner when it is not one yet; issue 14 will make this an
-invitation the organisation accepts) and ``commitment_create`` (the commitment is the offering
-organisation's own, recorded in the name of the user who made the offer).
+Accepting an offer goes through the partnerships services: ``commitment_create`` (the
+commitment is the offering organisation's own, recorded in the name of the user who made the
+offer) and, when the organisation is not a partner yet, either ``member_add`` or an invitation
+(issue 14: an organisation joins only with its administrators' consent). An offer made by one
+of the organisation's administrators is that consent: the organisation is added at once. An
+offer made by anyone else (a staff member) is accepted, but the organisation is only invited
+(``coordination.services.invitation_create``); when its administrators accept, it becomes a
+partner and the commitment is created (``on_invitation_answered``, registered with
+coordination's invitation hook in ``MatchingConfig.ready()``); when they decline, the offer is
+"declined by the organisation".
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from mitra.coordination import services as coordination_services
+from mitra.coordination.models import Invitation, InvitationStatus
 from mitra.core.choices import Confidentiality
 from mitra.core.concurrency import save_versioned
 from mitra.core.errors import ApplicationError, PermissionDenied
@@ -29,7 +37,12 @@ from mitra.partnerships.models import Need, Partnership, Role, Stage, Visibility
 from mitra.partnerships.permissions import member_org_ids
 
 from .models import MatchingProfile, Offer, OfferStatus
-from .permissions import can_decide_offer, can_edit_profile, can_offer_for
+from .permissions import (
+    can_decide_offer,
+    can_edit_profile,
+    can_offer_for,
+    offer_joins_by_invitation,
+)
 
 OFFER_FIELDS = ("quantity", "unit", "currency", "terms", "message")
 PROFILE_FIELDS = (
@@ -269,7 +282,11 @@ def offer_accept(
     confidentiality: str = Confidentiality.PARTNERS,
 ) -> Offer:
     """The partnership's manager accepts: the offer becomes the offering organisation's
-    commitment against the need, and the organisation a partner first if it is not one yet."""
+    commitment against the need.
+
+    When the organisation is not a partner yet, it joins first — at once if one of its
+    administrators made the offer, otherwise through an invitation its administrators accept
+    (then the commitment waits for them: ``offer.awaits_organisation``)."""
     need = offer.need
     partnership = need.partnership
     deny_unless(
@@ -279,14 +296,25 @@ def offer_accept(
     _require_open(offer)
     if confidentiality not in Confidentiality.values:
         raise ValidationError({"confidentiality": _("Unknown confidentiality.")})
+    by_invitation = offer_joins_by_invitation(offer)
     # Claim the version first: a stale accept changes nothing.
     save_versioned(
         offer,
         expected_version=expected_version,
         actor=actor,
-        fields={"status": OfferStatus.ACCEPTED, "decided_by": actor, "decided_at": timezone.now()},
+        fields={
+            "status": OfferStatus.ACCEPTED,
+            "decided_by": actor,
+            "decided_at": timezone.now(),
+            "commitment_confidentiality": confidentiality,
+        },
     )
     member = partnership.members.filter(organisation=offer.organisation).first()
+    if member is None and by_invitation:
+        offer.invitation = _invite(actor=actor, offer=offer)
+        audited(offer, actor)
+        offer.save(update_fields=["invitation", "updated_at"])
+        return offer
     if member is None:
         member = partnership_services.member_add(
             actor=actor,
@@ -301,6 +329,51 @@ def offer_accept(
             ),
             {"field": "organisation"},
         )
+    return _commit(actor=actor, offer=offer, member=member)
+
+
+def _invite(*, actor: Any, offer: Offer) -> Invitation:
+    """The invitation that carries the accepted offer to the organisation's administrators; a
+    pending invitation of the organisation to the partnership is reused (one at a time)."""
+    partnership = offer.need.partnership
+    pending = partnership.invitations.filter(
+        organisation=offer.organisation, status=InvitationStatus.PENDING
+    ).first()
+    if pending is not None:
+        return pending  # type: ignore[no-any-return]
+    # A stored message read by the other organisation, whatever its language: both languages.
+    texts = []
+    for language in ("id", "en"):
+        with translation.override(language):
+            texts.append(
+                str(
+                    _(
+                        "This invitation comes from the offer no. %(id)s on “%(need)s”, made by "
+                        "%(user)s and accepted by the coordinator. Accept it and your "
+                        "organisation becomes a partner, with the offer recorded as its "
+                        "commitment; decline it and the offer lapses."
+                    )
+                    % {"id": offer.pk, "need": offer.need.title, "user": _offerer_name(offer)}
+                )
+            )
+    return coordination_services.invitation_create(
+        actor=actor,
+        partnership=partnership,
+        organisation=offer.organisation,
+        roles=[fitting_role(offer.organisation, offer.need.resource_type)],
+        message="\n\n".join(dict.fromkeys(texts)),
+    )
+
+
+def _offerer_name(offer: Offer) -> str:
+    user = offer.created_by
+    if user is None:
+        return str(_("a former member"))
+    return str(user.get_full_name() or user.get_username())
+
+
+def _commit(*, actor: Any, offer: Offer, member: Any) -> Offer:
+    need = offer.need
     # The terms stay with the offer (never public); the commitment only says where it came from.
     notes = str(_("From offer no. %(id)s.") % {"id": offer.pk})
     commitment = partnership_services.commitment_create(
@@ -310,7 +383,7 @@ def offer_accept(
         data={
             "quantity": offer.quantity,
             "due_date": need.due_date,
-            "confidentiality": confidentiality,
+            "confidentiality": offer.commitment_confidentiality or Confidentiality.PARTNERS,
             "notes": notes,
         },
         # the coordinator has read the amount and accepted it
@@ -320,6 +393,31 @@ def offer_accept(
     audited(offer, actor)
     offer.save(update_fields=["commitment", "updated_at"])
     return offer
+
+
+def on_invitation_answered(*, invitation: Invitation, actor: Any) -> None:
+    """Coordination's invitation hook: the offering organisation's administrators answered (or
+    the lead withdrew) the invitation that came from accepted offers.
+
+    Accepted: each such offer becomes the organisation's commitment. Declined: the offer is
+    "declined by the organisation"; withdrawn by the lead: the offer is withdrawn. Then nothing
+    is created."""
+    offers = Offer.objects.select_related("need__partnership", "organisation", "created_by").filter(
+        invitation=invitation, status=OfferStatus.ACCEPTED, commitment__isnull=True
+    )
+    for offer in offers:
+        if invitation.status == InvitationStatus.ACCEPTED and invitation.member is not None:
+            _commit(actor=actor, offer=offer, member=invitation.member)
+        elif invitation.status in (InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN):
+            # Declined by its administrators, or the invitation taken back by the lead.
+            offer.status = (
+                OfferStatus.REFUSED
+                if invitation.status == InvitationStatus.DECLINED
+                else OfferStatus.WITHDRAWN
+            )
+            offer.version += 1
+            audited(offer, actor)
+            offer.save(update_fields=["status", "version", "updated_at"])
 
 
 # --- the matching profile ------------------------------------------------------------------------

@@ -30,7 +30,12 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Offer
-from .permissions import can_decide_offer, can_edit_profile, can_offer_for
+from .permissions import (
+    can_decide_offer,
+    can_edit_profile,
+    can_offer_for,
+    offer_joins_by_invitation,
+)
 
 PAGE_SIZE = 20
 
@@ -183,6 +188,7 @@ def _decision(
     done: str,
     submit_class: str = "btn-primary",
     by_offerer: bool = False,
+    note: str = "",
 ) -> HttpResponse:
     offer = selectors.offer_get(user=request.user, pk=pk)
     allowed = (
@@ -203,7 +209,7 @@ def _decision(
         context={
             "nav": "needs",
             "page_title": title,
-            "intro": _offer_intro(offer),
+            "intro": f"{_offer_intro(offer)} {note}".strip(),
             "cancel_url": url,
             "submit_label": submit,
             "submit_class": submit_class,
@@ -218,9 +224,28 @@ def _decision(
 
 @service_errors
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = selectors.offer_get(user=request.user, pk=pk)
+    if offer_joins_by_invitation(offer):
+        # Issue 14: not made by one of its administrators, so the organisation is only invited.
+        name = offer.organisation.name
+        note = _(
+            "%(organisation)s is not a partner and this offer was not made by one of its "
+            "administrators: accepting it invites %(organisation)s. It becomes a partner, and "
+            "the offer its commitment, when its administrators accept the invitation."
+        ) % {"organisation": name}
+        submit = _("Accept and invite the organisation")
+        done = _(
+            "Offer accepted: %(organisation)s becomes a partner, and the offer its commitment, "
+            "when its administrators accept the invitation."
+        ) % {"organisation": name}
+    else:
+        note = ""
+        submit = _("Accept: record it as a commitment")
+        done = _("Offer accepted: it is now a commitment of the offering organisation.")
     return _decision(
         request,
         pk,
+        note=note,
         form_class=AcceptForm,
         action=lambda offer, data: services.offer_accept(
             actor=request.user,
@@ -229,8 +254,8 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
             confidentiality=data["confidentiality"],
         ),
         title=_("Accept the offer"),
-        submit=_("Accept: record it as a commitment"),
-        done=_("Offer accepted: it is now a commitment of the offering organisation."),
+        submit=submit,
+        done=done,
     )
 
 

@@ -169,6 +169,26 @@ class IndicatorView:
     def pending(self) -> int:
         return sum(1 for p in self.periods for u in p.updates if u.status == Status.SUBMITTED)
 
+    def recent_periods(self, keep: int | None = None) -> list[PeriodView]:
+        """What the Results tab lists: the ``keep`` latest periods, and any earlier one that still
+        waits on someone (no approved value yet, and a value in draft, submitted or returned, or
+        its report overdue). The others are one click away (``?periods=all``); the scorecard's
+        figures and sparkline always use every period."""
+        keep = RECENT_PERIODS if keep is None else keep
+        cut = len(self.periods) - keep
+        return [pv for i, pv in enumerate(self.periods) if i >= cut or _waiting(pv)]
+
+
+#: How many of an indicator's latest periods the Results tab lists (the others on demand).
+RECENT_PERIODS = 4
+
+
+def _waiting(pv: PeriodView) -> bool:
+    statuses = {u.status for u in pv.updates}
+    if Status.APPROVED in statuses:
+        return False
+    return pv.overdue or bool(statuses & {Status.DRAFT, Status.SUBMITTED, Status.RETURNED})
+
 
 @dataclass
 class ResultView:

@@ -29,8 +29,13 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
     results = selectors.framework(user=request.user, partnership=partnership)
     sources = selectors.shared_sources(results=results, partnership=partnership)
     rows = []
+    every_period = request.GET.get("periods") == "all"
     for rv in results:
         for iv in rv.indicators:
+            # A long-running indicator lists its latest periods (and any still waiting on
+            # someone); the earlier ones are one click away.
+            iv.shown_periods = iv.periods if every_period else iv.recent_periods()
+            iv.hidden_periods = len(iv.periods) - len(iv.shown_periods)
             # An indicator another partnership shows here: read-only, "reported in <source>".
             iv.source = sources.get(iv.indicator.partnership_id)
             latest = iv.latest

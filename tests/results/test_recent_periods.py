@@ -1,0 +1,85 @@
+"""A long-running indicator lists its latest periods on the Results tab (and any earlier one that
+still waits on someone); the earlier ones are one click away, and the scorecard uses them all."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mitra.results import services
+from mitra.results.models import Indicator
+from mitra.results.selectors import RECENT_PERIODS
+from tests.conftest import World
+
+from .conftest import approve, indicator_data, report
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def _quarterly(world: World) -> tuple[Indicator, list[Any]]:
+    """An indicator reported every quarter of 2024 and 2025 (eight periods)."""
+    lead = world.users["lead_admin"]
+    result = services.result_create(
+        actor=lead, partnership=world.public, data={"title": "Reading", "level": "outcome"}
+    )
+    indicator = services.indicator_create(
+        actor=lead, result=result, data=indicator_data(world, world.public)
+    )
+    periods = []
+    for year in (2024, 2025):
+        for month in (1, 4, 7, 10):
+            start = datetime.date(year, month, 1)
+            end = (start + datetime.timedelta(days=95)).replace(day=1) - datetime.timedelta(days=1)
+            periods.append(
+                services.period_create(
+                    actor=lead,
+                    indicator=indicator,
+                    data={"start": start, "end": end, "target_value": D("10")},
+                )
+            )
+    return indicator, periods
+
+
+def _tab(client: Any, world: World, query: str = "", prefix: str = "/en") -> str:
+    client.force_login(world.users["ngo_user"])
+    url = f"{prefix}/partnerships/{world.public.pk}/indicators/{query}"
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_tab_lists_the_latest_periods_and_those_still_waiting(
+    world: World, client: Any
+) -> None:
+    # given eight periods: every one approved but the oldest, which has a draft
+    indicator, quarters = _quarterly(world)
+    for period in quarters[1:]:
+        approve(world, report(world, period, "ngo_user", "9"))
+    report(world, quarters[0], "ngo_user", "4")  # a draft of the oldest quarter
+    total = indicator.periods.count()
+    assert total == 8 and RECENT_PERIODS == 4
+
+    # when the tab is opened
+    html = _tab(client, world)
+
+    # then it lists the four latest periods and the waiting oldest one, and offers the others
+    listed = html.count('data-testid="period"')
+    assert listed == RECENT_PERIODS + 1
+    assert f'data-period="{quarters[0].pk}"' in html  # waits on the reporter
+    assert f'data-period="{quarters[1].pk}"' not in html  # approved, earlier: one click away
+    assert "Show the 3 earlier periods" in html
+    all_periods = _tab(client, world, "?periods=all")
+    assert all_periods.count('data-testid="period"') == total
+    assert 'data-testid="all-periods"' not in all_periods
+
+
+def test_a_short_framework_lists_every_period_with_no_link(
+    world: World, teachers: Indicator, client: Any
+) -> None:
+    html = _tab(client, world, prefix="")
+    assert html.count('data-testid="period"') == 2
+    assert 'data-testid="all-periods"' not in html

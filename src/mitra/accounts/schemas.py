@@ -74,8 +74,7 @@ class InSchema(Schema):
         field = cls.model_fields.get(info.field_name or "")
         if field is None:
             return value
-        items = value if isinstance(value, list | tuple) else [value]
-        if any(isinstance(v, bool) for v in items) and _is_number(field.annotation):
+        if _holds_bool(value) and _is_number(field.annotation):
             raise ValueError(gettext("A number is expected, not true or false."))
         return value
 
@@ -83,8 +82,16 @@ class InSchema(Schema):
 _NUMBERS = (int, float, Decimal)
 
 
+def _holds_bool(value: Any) -> bool:
+    """A boolean, or a list or mapping holding one directly (a nested object checks its own)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    items = value if isinstance(value, list | tuple) else [value]
+    return any(isinstance(v, bool) for v in items)
+
+
 def _is_number(annotation: Any) -> bool:
-    """A number, an optional number or a list of numbers (``bool`` itself is not one)."""
+    """A number, or an optional one, or a list or mapping of them (``bool`` is not one)."""
     if annotation is bool:
         return False
     if isinstance(annotation, type) and issubclass(annotation, _NUMBERS):
@@ -92,6 +99,8 @@ def _is_number(annotation: Any) -> bool:
     origin = get_origin(annotation)
     if origin is Annotated:
         return _is_number(get_args(annotation)[0])
+    if origin is dict:
+        return _is_number(get_args(annotation)[1])
     if origin in (list, tuple, Union, UnionType):
         return any(_is_number(arg) for arg in get_args(annotation) if arg is not type(None))
     return False

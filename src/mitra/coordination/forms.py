@@ -95,35 +95,12 @@ class ApprovalPolicyForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(
-        self, *args: Any, users: list[tuple[int, str]], admin_count: int, **kwargs: Any
-    ) -> None:
+    # The rules across fields (enough approvers, no more approvals than administrators) are the
+    # service's (`services.approval_policy_set`, shared with the API); its errors land on the
+    # fields here.
+    def __init__(self, *args: Any, users: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["approvers"].choices = users
-        self.admin_count = admin_count
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        required = data.get("required_approvals")
-        approvers = data.get("approvers") or []
-        if required is None:
-            return data
-        if approvers and len(set(approvers)) < required:
-            self.add_error(
-                "approvers",
-                _("Choose at least as many approvers as approvals required (%(n)s).")
-                % {"n": required},
-            )
-        elif not approvers and required > self.admin_count:
-            self.add_error(
-                "required_approvals",
-                _(
-                    "Without designated approvers its administrators approve, and it has "
-                    "%(n)s: no more approvals than that can be required."
-                )
-                % {"n": self.admin_count},
-            )
-        return data
 
 
 class ExtendDeadlineForm(forms.Form):

@@ -499,10 +499,7 @@ def approval_policy_set(
         raise PermissionDenied(
             _("Only administrators of this organisation may set how it approves.")
         )
-    try:
-        required = int(required_approvals)
-    except (TypeError, ValueError):
-        raise ValidationError({"required_approvals": _("Enter a whole number.")}) from None
+    required = required_approvals
     if not 1 <= required <= 10:
         raise ValidationError({"required_approvals": _("Between 1 and 10 approvals are required.")})
     chosen = set(approver_ids)

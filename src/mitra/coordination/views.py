@@ -291,7 +291,6 @@ def approval_policy(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     form = ApprovalPolicyForm(
         post_data(request),
         users=users,
-        admin_count=len(selectors.organisation_admin_ids(organisation)),
         initial={
             "required_approvals": current.required_approvals,
             "approvers": [] if current.admins_approve else [u.pk for u in current.approvers],

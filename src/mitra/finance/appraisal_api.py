@@ -56,15 +56,10 @@ def _object_or_none(value: Any) -> Any:
     return value
 
 
-def _not_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("Input should be a number, not true or false.")
-    return value
-
-
-Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False), BeforeValidator(_not_bool)]
+# (true/false are refused as numbers by every input schema: accounts.schemas.InSchema)
+Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
 Series = Annotated[list[Number], Field(max_length=100)]
-Year = Annotated[int, Field(ge=1900, le=2200), BeforeValidator(_not_bool)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
 #: A rate or share from 0 to 1, at most 4 (rates) or 5 (shares) decimal places.
 Fraction = Annotated[
     Decimal,

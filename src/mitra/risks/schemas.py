@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import PlainSerializer
 
 from mitra.accounts.schemas import InSchema
 from mitra.organisations.schemas import MAX_TEXT
@@ -35,19 +35,11 @@ CODE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 MAX_SEED = 2**63 - 1
 
 
-def _not_bool(value: Any) -> Any:
-    # JSON true/false are not numbers (pydantic would read them as 1.0/0.0).
-    if isinstance(value, bool):
-        raise ValueError("Input should be a number, not true or false.")
-    return value
-
-
-#: A JSON number of the spec: finite, stored as a float exactly as the command line reads it.
-SpecNumber = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
+#: A JSON number of the spec: finite, stored as a float exactly as the command line reads it
+#: (true/false are refused as numbers by every input schema: accounts.schemas.InSchema).
+SpecNumber = Annotated[float, Field(allow_inf_nan=False)]
 #: A year of the model (its range is the spec's horizon, checked by the service).
-# (the bounds before the validator: after it, pydantic documents them as "ge"/"le", which JSON
-# Schema ignores, instead of "minimum"/"maximum")
-SpecYear = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_not_bool)]
+SpecYear = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 #: A share of a risk: an exact decimal from 0 to 1 (12 places at most).
 Share = Annotated[
     Decimal,

@@ -435,3 +435,18 @@ def test_patch_a_resolved_dispute(world, dispute):
     assert "title" in str(locked.json())
     lessons = member.patch_json(url, {"version": dispute.version, "lessons": "Map the land"})
     assert lessons.status_code == 200 and lessons.json()["lessons"] == "Map the land"
+
+
+def test_an_invalid_form_in_a_tab_swaps_the_tab_area_not_itself(client, world, dispute):
+    # The form in a tab posts through htmx and an invalid one answers with the whole tab area
+    # (partnerships/partials/tabs.html): the form must swap that area, or the tabs, breadcrumb
+    # and heading appear again inside the form.
+    login(client, world.users["member"])
+    html = client.get(_edit_url(world, dispute)).content.decode()
+    assert 'hx-target="#partnership-tabs" hx-select="#partnership-tabs"' in html
+    answer = client.post(
+        _edit_url(world, dispute), {"title": "", "version": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 400
+    body = answer.content.decode()
+    assert 'id="partnership-tabs"' in body  # the area the form swaps

@@ -190,6 +190,9 @@ def tab_form(
             "intro": intro,
             "cancel_url": cancel_url or tab_url(partnership, tab.key),
             "submit_label": submit_label,
+            # an invalid form answers with the whole tab area (the partial below): the form
+            # card swaps that area, not itself (it would nest the tabs inside the form)
+            "form_hx_target": "#partnership-tabs",
             **(extra or {}),
         },
         template="partnerships/detail.html",

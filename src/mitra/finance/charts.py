@@ -1,24 +1,24 @@
 """The finance model's charts (``mitra.core.charts``: SVG rendered on the server, each with its
 numbers as a table and a caption in plain words) and the figures the results page shows.
 
-Rendering a chart is the slow part of the page (Vega in an embedded engine): the charts of a
-result are kept by (spec hash, lenders' minimum, language) in memory and in Django's cache (shared
-by the server's processes), so a page shown again, or to another reader of the same model, is not
-drawn twice. Saving a model draws them at once in every language (:func:`prerender`, called by
-``services.model_save`` after the commit), so the first reader after an edit does not wait for
-them either: the saving request pays for it.
+Rendering a chart is the slow part of the page (Vega in an embedded engine, about 60 ms a
+chart): saving a model draws its result charts at once in every language (:func:`prerender`,
+called by ``services.model_save`` after the commit) and stores them in the database by (spec hash,
+lenders' minimum, language) (:class:`~mitra.finance.models.ResultChartSet`), so no reader waits for
+them, after an edit or a restart; the saving request pays for the drawing. Each process also keeps
+the charts it last read in memory.
 """
 
 from __future__ import annotations
 
 import math
+import pickle
 import threading
 from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from mitra.analysis import FinanceResult
 from mitra.core import charts as core
 from mitra.core.charts import Chart
+
+from .models import ResultChartSet
 
 #: Labels of the government flows (``GOVERNMENT_FLOW_KEYS`` and any the core adds).
 FLOW_LABELS: dict[str, Any] = {
@@ -42,8 +44,9 @@ FLOW_LABELS: dict[str, Any] = {
 _CACHE: OrderedDict[tuple[Any, ...], list[Chart]] = OrderedDict()
 _LOCK = threading.Lock()
 _MAX = 32
-#: How long the charts stay in Django's cache (shared by the server's processes).
-SHARED_SECONDS = 24 * 3600
+#: Raise when a change to the chart builders (core or here) changes what is drawn: charts stored
+#: under an older version are drawn again when first read.
+CHART_VERSION = 2
 
 
 def unit_label(currency: str, amount_unit: float) -> str:
@@ -121,7 +124,9 @@ def waterfall_steps(result: FinanceResult) -> list[tuple[str, float, bool]]:
 
 
 def result_charts(result: FinanceResult, *, spec_key: str, lender_min_dscr: Decimal) -> list[Chart]:
-    """The four charts of a model's results, in the reader's language."""
+    """The four charts of a model's results, in the reader's language: from this process's memory,
+    else as drawn and stored when the model was saved (:class:`ResultChartSet`), else drawn now
+    and stored (a model saved before the charts changed, see :data:`CHART_VERSION`)."""
     # 1.2 and 1.20 (as typed, as stored: two places) are one minimum
     minimum = Decimal(str(lender_min_dscr)).quantize(Decimal("0.01"))
     key = (spec_key, str(minimum), _language())
@@ -130,11 +135,12 @@ def result_charts(result: FinanceResult, *, spec_key: str, lender_min_dscr: Deci
         if hit is not None:
             _CACHE.move_to_end(key)
             return hit
-    shared_key = "finance-charts:" + ":".join(key)
-    shared = cache.get(shared_key)
-    if shared is not None:
-        _remember(key, shared)
-        return shared  # type: ignore[no-any-return]
+    stored_key = ":".join((*key, str(CHART_VERSION)))
+    stored = ResultChartSet.objects.filter(key=stored_key).values_list("charts", flat=True).first()
+    if stored is not None:
+        charts: list[Chart] = pickle.loads(bytes(stored))  # noqa: S301 - written below, by us only
+        _remember(key, charts)
+        return charts
     charts = [
         sources_uses_chart(result),
         waterfall_chart(result),
@@ -142,13 +148,16 @@ def result_charts(result: FinanceResult, *, spec_key: str, lender_min_dscr: Deci
         government_chart(result),
     ]
     _remember(key, charts)
-    cache.set(shared_key, charts, SHARED_SECONDS)
+    ResultChartSet.objects.bulk_create(
+        [ResultChartSet(key=stored_key, spec_hash=spec_key, charts=pickle.dumps(charts))],
+        ignore_conflicts=True,  # another process drew the same charts meanwhile
+    )
     return charts
 
 
 def prerender(spec: dict[str, Any], lender_min_dscr: Decimal) -> None:
-    """Draw a saved model's result charts now, in every language (the saver's first), into the
-    caches :func:`result_charts` reads."""
+    """Draw a saved model's result charts now, in every language (the saver's first), and store
+    them for :func:`result_charts`."""
     from .selectors import run_spec, spec_hash
 
     result = run_spec(spec)
@@ -157,6 +166,14 @@ def prerender(spec: dict[str, Any], lender_min_dscr: Decimal) -> None:
     for code in codes:
         with translation.override(code):
             result_charts(result, spec_key=key, lender_min_dscr=lender_min_dscr)
+
+
+def forget(spec_key: str) -> None:
+    """Drop the stored charts of a spec no longer saved (the model was edited or deleted)."""
+    ResultChartSet.objects.filter(spec_hash=spec_key).delete()
+    with _LOCK:
+        for key in [k for k in _CACHE if k[0] == spec_key]:
+            del _CACHE[key]
 
 
 def _remember(key: tuple[Any, ...], charts: list[Chart]) -> None:

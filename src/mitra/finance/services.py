@@ -84,6 +84,7 @@ def model_save(
     both the old and the new owner.
     """
     existing = FinanceModel.objects.select_for_update().filter(partnership=partnership).first()
+    old_hash = selectors.spec_hash(existing.spec) if existing is not None else None
     if existing is None:
         new_owner = None if owner is UNSET else owner
         _check_member(partnership, new_owner, "owner")
@@ -132,13 +133,19 @@ def model_save(
         if shared_with is not None:
             _share(partnership, model, shared_with)
     selectors.forget(partnership)
-    transaction.on_commit(partial(_prerender_charts, dict(model.spec), model.lender_min_dscr))
+    transaction.on_commit(
+        partial(_prerender_charts, dict(model.spec), model.lender_min_dscr, old_hash)
+    )
     return model
 
 
-def _prerender_charts(spec: dict[str, Any], lender_min_dscr: Decimal) -> None:
-    from .charts import prerender  # Vega's engine loads with the first chart, not with Django
+def _prerender_charts(
+    spec: dict[str, Any], lender_min_dscr: Decimal, old_hash: str | None = None
+) -> None:
+    from .charts import forget, prerender  # Vega's engine loads with the first chart
 
+    if old_hash is not None and old_hash != selectors.spec_hash(spec):
+        forget(old_hash)
     prerender(spec, Decimal(str(lender_min_dscr)))
 
 
@@ -150,6 +157,12 @@ def _share(partnership: Partnership, model: FinanceModel, members: list[Partners
 
 
 @transaction.atomic
+def _forget_charts(spec_key: str) -> None:
+    from .charts import forget
+
+    forget(spec_key)
+
+
 def model_delete(*, actor: Any, partnership: Partnership, expected_version: int | None) -> None:
     model = FinanceModel.objects.select_for_update().filter(partnership=partnership).first()
     if model is None:
@@ -161,5 +174,7 @@ def model_delete(*, actor: Any, partnership: Partnership, expected_version: int 
     if expected_version is not None and expected_version != model.version:
         save_versioned(model, expected_version=expected_version, actor=actor, fields={})
     audited(model, actor)
+    old_hash = selectors.spec_hash(model.spec)
     model.delete()
     selectors.forget(partnership)
+    transaction.on_commit(partial(_forget_charts, old_hash))

@@ -64,3 +64,22 @@ def test_a_partnership_without_kpis_costs_no_query_when_prefetched(world: World)
     with CaptureQueriesContext(connection) as ctx:
         assert public_kpis(p) == {}
     assert len(ctx.captured_queries) == 0
+
+
+def test_a_partnership_with_kpis_costs_no_query_when_prefetched(
+    world: World, kpi: Indicator
+) -> None:
+    """The failures come from the prefetched KPIs too: an export page of many contracts does not
+    read each partnership's KPIs again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.results.selectors import kpis_prefetch, public_kpis
+
+    q1 = kpi.periods.order_by("start").first()
+    approve(world, report(world, q1, "member", "9300", "10000"), reporter="member")
+    p = Partnership.objects.prefetch_related(kpis_prefetch()).get(pk=world.partnership.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        out = public_kpis(p)
+    assert out["metrics"] and out["performanceFailures"]
+    assert len(ctx.captured_queries) == 0

@@ -4,10 +4,13 @@ still waits on someone); the earlier ones are one click away, and the scorecard 
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mitra.results import services
 from mitra.results.models import Indicator
@@ -83,3 +86,29 @@ def test_a_short_framework_lists_every_period_with_no_link(
     html = _tab(client, world, prefix="")
     assert html.count('data-testid="period"') == 2
     assert 'data-testid="all-periods"' not in html
+
+
+def test_the_tab_reads_breakdowns_only_for_the_updates_it_lists(world: World, client: Any) -> None:
+    # given eight approved quarters, each value broken down by sex
+    _indicator, quarters = _quarterly(world)
+    for period in quarters:
+        update = report(
+            world,
+            period,
+            "ngo_user",
+            "9",
+            disaggregations=[{"dimension": "sex", "category": "female", "numerator": D("5")}],
+        )
+        approve(world, update)
+
+    # when the tab is opened
+    with CaptureQueriesContext(connection) as ctx:
+        html = _tab(client, world)
+
+    # then it shows the breakdown of the four latest quarters, and read no other
+    assert html.count('data-testid="period"') == RECENT_PERIODS
+    assert html.count("· female 5<") == RECENT_PERIODS
+    breakdowns = [q for q in ctx.captured_queries if "results_updatedisaggregation" in q["sql"]]
+    assert len(breakdowns) == 1
+    ids = re.search(r"IN \(([^)]*)\)", breakdowns[0]["sql"])
+    assert ids is not None and len(ids.group(1).split(",")) == RECENT_PERIODS

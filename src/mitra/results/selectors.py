@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,11 +117,19 @@ class PeriodView:
     share: Decimal | None
     light: str
     overdue: bool
-    disaggregation: dict[tuple[str, str], Decimal] = field(default_factory=dict)
 
     @property
     def light_label(self) -> str:
         return str(Light.LABELS[self.light])
+
+    @property
+    def disaggregation(self) -> dict[tuple[str, str], Decimal]:
+        """{(dimension, category): total} over the updates that count."""
+        totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for u in effective(self.updates):
+            for d in u.disaggregations.all():
+                totals[(d.dimension, d.category)] += d.numerator
+        return dict(totals)
 
 
 @dataclass
@@ -200,35 +208,36 @@ def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodVie
     updates = list(period.updates.all())
     actual = period_actual(indicator, updates)
     share = progress(indicator, actual, period.target_value)
-    disagg: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for u in effective(updates):
-        for d in u.disaggregations.all():
-            disagg[(d.dimension, d.category)] += d.numerator
     overdue = (
         period.due_date is not None
         and period.due_date < today
         and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
     )
-    return PeriodView(period, updates, actual, share, light(share), overdue, dict(disagg))
+    return PeriodView(period, updates, actual, share, light(share), overdue)
 
 
-def _indicators_qs() -> Any:
+def _indicators_qs(*, details: bool = True) -> Any:
+    """Indicators with their periods and updates; ``details``: with each update's breakdown and
+    comments too (else :func:`update_details` adds them to the updates a page lists)."""
+    updates = Update.objects.select_related("evidence")
+    if details:
+        updates = updates.prefetch_related("disaggregations", "comments")
     return Indicator.objects.select_related(
         "reporter__organisation", "verifier__organisation", "result", "service_level"
     ).prefetch_related(
         Prefetch(
             "periods",
             queryset=Period.objects.prefetch_related(
-                Prefetch(
-                    "updates",
-                    queryset=Update.objects.select_related("evidence").prefetch_related(
-                        "disaggregations", "comments"
-                    ),
-                ),
-                "disaggregation_targets",
+                Prefetch("updates", queryset=updates), "disaggregation_targets"
             ),
         )
     )
+
+
+def update_details(updates: list[Update]) -> None:
+    """Read the breakdown and comments of ``updates`` (two queries), for a framework read
+    without them (``framework(details=False)``)."""
+    prefetch_related_objects(updates, "disaggregations", "comments")
 
 
 def kpis_prefetch() -> Prefetch:
@@ -236,7 +245,7 @@ def kpis_prefetch() -> Prefetch:
     for :func:`public_kpis` on many partnerships."""
     return Prefetch(
         "result_indicators",
-        queryset=_indicators_qs().filter(service_level__isnull=False).order_by("pk"),
+        queryset=_indicators_qs(details=False).filter(service_level__isnull=False).order_by("pk"),
         to_attr="kpis",
     )
 
@@ -254,9 +263,11 @@ def indicator_view(user: Any, indicator: Indicator, today: date | None = None) -
     )
 
 
-def framework(*, user: Any, partnership: Partnership) -> list[ResultView]:
+def framework(*, user: Any, partnership: Partnership, details: bool = True) -> list[ResultView]:
     """The partnership's results with their indicators (the scorecard's rows), and the
-    indicators other partnerships share with it (under a result of their own)."""
+    indicators other partnerships share with it (under a result of their own). ``details=False``
+    leaves out the updates' breakdowns and comments (see :func:`update_details`): the scorecard
+    lists only the latest periods' updates, and every period's figures need neither."""
     require_results(user, partnership)
     today = timezone.localdate()
     # Its own indicators and those shared with it, each found through an index (an OR across
@@ -267,7 +278,7 @@ def framework(*, user: Any, partnership: Partnership) -> list[ResultView]:
         .order_by()
         .values_list("indicator_id", flat=True)
     )
-    indicators = list(_indicators_qs().filter(pk__in=list(own.union(shared))))
+    indicators = list(_indicators_qs(details=details).filter(pk__in=list(own.union(shared))))
     by_result: dict[int, list[IndicatorView]] = defaultdict(list)
     results: dict[int, Result] = {r.pk: r for r in partnership.results.all()}
     for ind in sorted({i.pk: i for i in indicators}.values(), key=lambda i: (i.result_id, i.pk)):
@@ -484,13 +495,24 @@ def _year_share(period: Period) -> Decimal:
     return min(Decimal(1), Decimal(days) / Decimal(year_days))
 
 
-def availability_failures(partnership: Partnership, today: date | None = None) -> list[Failure]:
+def availability_failures(
+    partnership: Partnership,
+    today: date | None = None,
+    *,
+    kpis: list[Indicator] | None = None,
+) -> list[Failure]:
     """Every ended period of a KPI whose approved value misses its threshold, or that has no
-    approved value once its report is overdue (a missing report counts as a failure)."""
+    approved value once its report is overdue (a missing report counts as a failure). ``kpis``:
+    the partnership's KPIs already read with their periods and updates (else they are read)."""
     today = today or timezone.localdate()
     out = []
-    qs = _indicators_qs().filter(partnership=partnership, service_level__isnull=False)
-    for ind in qs:
+    if kpis is None:
+        kpis = list(
+            _indicators_qs(details=False).filter(
+                partnership=partnership, service_level__isnull=False
+            )
+        )
+    for ind in kpis:
         level = ind.service_level
         for p in ind.periods.all():
             if p.end > today:
@@ -509,14 +531,17 @@ def availability_failures(partnership: Partnership, today: date | None = None) -
 
 
 def availability_deductions(
-    partnership: Partnership, today: date | None = None
+    partnership: Partnership, today: date | None = None, *, failures: list[Failure] | None = None
 ) -> dict[int, Decimal]:
     """{year: share of that year's availability payment deducted} — each failure deducts its
     KPI's percentage of the failing period's payment (the period's share of the year), and each
-    KPI's deductions in a year stop at its cap; the year's total stops at 100 %."""
+    KPI's deductions in a year stop at its cap; the year's total stops at 100 %. ``failures``:
+    :func:`availability_failures` already computed (else it is)."""
     per_kpi: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     caps: dict[int, Decimal] = {}
-    for f in availability_failures(partnership, today):
+    if failures is None:
+        failures = availability_failures(partnership, today)
+    for f in failures:
         per_kpi[(f.year, f.indicator.pk)] += f.share
         caps[f.indicator.pk] = f.indicator.service_level.cap_percent / HUNDRED
     years: dict[int, Decimal] = defaultdict(Decimal)
@@ -631,10 +656,12 @@ def public_kpis(partnership: Partnership) -> dict[str, Any]:
     prefetched = getattr(partnership, "kpis", None)
     if prefetched == []:
         return {}
-    kpis = (
+    kpis = list(
         prefetched
         if prefetched is not None
-        else _indicators_qs().filter(partnership=partnership, service_level__isnull=False)
+        else _indicators_qs(details=False).filter(
+            partnership=partnership, service_level__isnull=False
+        )
     )
     metrics: list[dict[str, Any]] = []
     for ind in kpis:
@@ -662,7 +689,7 @@ def public_kpis(partnership: Partnership) -> dict[str, Any]:
             metric["observations"] = observations
         metrics.append(metric)
     failures = []
-    for f in availability_failures(partnership):
+    for f in availability_failures(partnership, kpis=kpis):
         level = f.indicator.service_level
         contracted = (
             f"{level.deduction_percent.normalize():f}% of the period's availability payment per "

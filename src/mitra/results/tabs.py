@@ -26,7 +26,7 @@ def _shown(request: HttpRequest, partnership: Any) -> bool:
 def results_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
     from .charts import health_chart, sparkline
 
-    results = selectors.framework(user=request.user, partnership=partnership)
+    results = selectors.framework(user=request.user, partnership=partnership, details=False)
     sources = selectors.shared_sources(results=results, partnership=partnership)
     rows = []
     every_period = request.GET.get("periods") == "all"
@@ -42,6 +42,14 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
             target = latest.period.target_value if latest else None
             iv.sparkline = sparkline(iv.trend, target, iv.light, str(iv.light_label))
             rows.append(iv)
+    # the breakdowns and comments of the updates listed, not of every period's
+    selectors.update_details([u for iv in rows for pv in iv.shown_periods for u in pv.updates])
+    kpis = [
+        iv.indicator
+        for iv in rows
+        if iv.service_level is not None and iv.indicator.partnership_id == partnership.pk
+    ]
+    failures = selectors.availability_failures(partnership, kpis=kpis)
     counts = {light: sum(1 for iv in rows if iv.light == light) for light in selectors.Light.LABELS}
     points = selectors.health_series(user=request.user, partnership=partnership)
     context: dict[str, Any] = {
@@ -54,8 +62,8 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
         "health_items": HealthItem,
         "divergence": selectors.health_divergence(points),
         "today": timezone.localdate(),
-        "failures": selectors.availability_failures(partnership),
-        "deductions": selectors.availability_deductions(partnership),
+        "failures": failures,
+        "deductions": selectors.availability_deductions(partnership, failures=failures),
     }
     if points:
         context["health_chart"] = health_chart(points)

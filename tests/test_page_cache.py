@@ -140,3 +140,34 @@ def test_one_bump_per_atomic_block_and_another_at_commit(
         assert pagecache.current_version() == inside != before
     assert len(callbacks) == 1
     assert pagecache.current_version() not in {before, inside}
+
+
+def test_an_open_data_package_is_kept_until_the_next_change(world: Any) -> None:
+    # the packages hold published data only: the same answer for every caller
+    url = "/api/v1/ocds/release-package"
+    first, second = get(Client(), url), get(Client(), url)
+    assert first["X-Mitra-Page-Cache"] == "miss" and second["X-Mitra-Page-Cache"] == "hit"
+    assert second.content == first.content and b"Sekolah Bersama" in second.content
+    partner = Client()
+    partner.force_login(world.users["lead_admin"])
+    assert get(partner, url).content == first.content
+    record = f"/api/v1/partnerships/{world.public.code}/ocds/record-package"
+    assert get(Client(), record)["X-Mitra-Page-Cache"] == "miss"
+    assert get(Client(), record)["X-Mitra-Page-Cache"] == "hit"
+    with transaction.atomic():
+        services.partnership_update(
+            actor=world.users["lead_admin"],
+            partnership=world.public,
+            data={"title_ind": "Sekolah Bersama Baru"},
+            expected_version=world.public.version,
+        )
+    for path in (url, record):
+        again = get(Client(), path)
+        assert again["X-Mitra-Page-Cache"] == "miss"
+        assert "Sekolah Bersama Baru" in again.content.decode()
+
+
+def test_an_unknown_package_is_not_kept(world: Any) -> None:
+    url = "/api/v1/partnerships/NOPE-1/ocds/record-package"
+    assert Client().get(url).status_code == 404
+    assert "X-Mitra-Page-Cache" not in Client().get(url)

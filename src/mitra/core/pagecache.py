@@ -18,6 +18,9 @@ page is never stored for a partner, since a partner's request is never stored at
 - Only complete HTML answers with status 200 and no cookie of their own are stored.
 - The version lives in the default cache (shared by every web process); pages in the ``pages``
   cache when configured (per process in production: fast, and at most `ttl` old), else default.
+
+`public_answer` keeps, the same way, API answers that are the same for every caller whoever they
+are (the open-data packages), up to :data:`MAX_ANSWER_BYTES`.
 """
 
 from __future__ import annotations
@@ -190,4 +193,35 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
-__all__ = ["bump", "cache_public_page", "connect", "current_version", "page_key"]
+#: The largest answer :func:`public_answer` keeps (a page of 100 OCDS partnerships is ~0.3 MB).
+MAX_ANSWER_BYTES = 1_000_000
+
+
+def public_answer(
+    request: HttpRequest, view: str, build: Callable[[], bytes]
+) -> tuple[bytes, str | None]:
+    """(body, "hit"/"miss"/None) of an answer that is the same for every caller, signed in or not
+    (the open-data packages: published data only), from the cache when it was built since the
+    last change. The version is read before building, so an answer built while data changed is
+    stored under the old version and never served."""
+    if request.method not in ("GET", "HEAD") or ttl() <= 0:
+        return build(), None
+    key = page_key(request, view)
+    stored = _pages().get(key)
+    if stored is not None:
+        return stored, "hit"
+    body = build()
+    if len(body) > MAX_ANSWER_BYTES:
+        return body, None
+    _pages().set(key, body, ttl())
+    return body, "miss"
+
+
+__all__ = [
+    "bump",
+    "cache_public_page",
+    "connect",
+    "current_version",
+    "page_key",
+    "public_answer",
+]

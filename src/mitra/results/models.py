@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import Unit
@@ -93,6 +95,12 @@ AREA_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
 def category_label(dimension: str, category: str) -> str:
+    return _category_label(dimension, category, get_language() or "")
+
+
+@lru_cache(maxsize=512)
+def _category_label(dimension: str, category: str, language: str) -> str:
+    """(a scorecard labels hundreds of breakdown rows: each looked up once per language)"""
     for code, label in CATEGORIES.get(dimension, []):
         if code == category:
             return str(label)

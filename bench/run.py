@@ -7,7 +7,9 @@ over the floor in wall-clock and in CPU seconds, peak memory (measured in a fres
 child process with ``resource.getrusage``), and the same model run with a
 straightforward NumPy/SciPy version and with the ``monaco`` library.
 
-Usage: ``.venv/bin/python bench/run.py [--quick] [--no-monaco] [--no-10m]``.
+Usage: ``.venv/bin/python bench/run.py [--quick] [--no-monaco] [--no-10m]
+[--tornado-sample N]`` (``--tornado-sample``: the engine's tornado sub-sample size above
+its threshold, default the engine's ``TORNADO_SAMPLE``; for measuring the trade-off).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from references import monaco_reference, numpy_reference, numpy_reference_total
 
 from mitra.analysis import RiskModel, load_spec, simulate
+from mitra.analysis.risk.montecarlo import TORNADO_SAMPLE, TORNADO_THRESHOLD
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 SPEC = CHECKOUT / ".." / "shared" / "specs" / "examples" / "toll-road.json"
@@ -56,13 +59,15 @@ def floor_seconds(n: int, risks: int, repeats: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def engine_runs(model: RiskModel, n: int, repeats: int) -> tuple[float, float, float]:
+def engine_runs(
+    model: RiskModel, n: int, repeats: int, tornado_sample: int = TORNADO_SAMPLE
+) -> tuple[float, float, float]:
     """Median sampling and total wall-clock seconds, and median CPU seconds of the whole call
     (all threads of the process, so a library's busy threads count too)."""
     results, cpus = [], []
     for k in range(repeats):
         cpu = time.process_time()
-        results.append(simulate(model, iterations=n, seed=1000 + k))
+        results.append(simulate(model, iterations=n, seed=1000 + k, tornado_sample=tornado_sample))
         cpus.append(time.process_time() - cpu)
     return (
         statistics.median(r.timing.simulate_s for r in results),
@@ -108,6 +113,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 10M run")
     parser.add_argument("--no-monaco", action="store_true", help="skip the monaco comparison")
     parser.add_argument("--no-10m", action="store_true", help="skip the 10 million memory run")
+    parser.add_argument(
+        "--tornado-sample",
+        type=int,
+        default=TORNADO_SAMPLE,
+        help=f"tornado sub-sample above {TORNADO_THRESHOLD:,} iterations "
+        f"(default {TORNADO_SAMPLE:,})",
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not SPEC.exists():
@@ -128,6 +140,10 @@ def main() -> int:
     print(f"Risk engine benchmark: {model.name}")
     print(f"{r} risks, {len(model.correlations)} correlations, {len(model.parties)} parties")
     print(f"numpy {np.__version__}; median of {repeats} runs (1M: median of 3)")
+    print(
+        f"tornado: exact up to {TORNADO_THRESHOLD:,} iterations, above that from the first "
+        f"{args.tornado_sample:,} (every other figure from all iterations)"
+    )
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"load average (1, 5, 15 min) at the start: {load}; {os.cpu_count()} CPUs\n")
     header = (
@@ -140,7 +156,7 @@ def main() -> int:
     rows = [(10_000, repeats), (100_000, repeats), (1_000_000, 3)]
     per_100k = None
     for n, reps in rows:
-        sim_s, total_s, cpu_s = engine_runs(model, n, reps)
+        sim_s, total_s, cpu_s = engine_runs(model, n, reps, args.tornado_sample)
         floor, floor_cpu = floor_seconds(n, r, reps)
         peak = child_memory(n)["peak_mib"] if n == 1_000_000 else float("nan")
         if n == 100_000:

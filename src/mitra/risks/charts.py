@@ -149,11 +149,7 @@ def result_charts(
             charts.tornado(
                 "tornado",
                 _("Which risks move the project value most"),
-                _("%(risk)s explains %(share)s%% of the spread of outcomes.")
-                % {
-                    "risk": f"{top['id']} {top['name']}",
-                    "share": number(100 * top["variance_share"], 0),
-                },
+                _tornado_caption(result, top),
                 items=[
                     {"label": f"{r['id']} {r['name']}"[:48], "value": r["rho"]} for r in tornado
                 ],
@@ -212,3 +208,20 @@ def scenario_chart(
         x_label=_("Party"),
         y_label=_("Expected PV cost (%(unit)s)") % {"unit": unit},
     )
+
+
+def _tornado_caption(result: dict[str, Any], top: dict[str, Any]) -> str:
+    caption = _("%(risk)s explains %(share)s%% of the spread of outcomes.") % {
+        "risk": f"{top['id']} {top['name']}",
+        "share": number(100 * top["variance_share"], 0),
+    }
+    if result.get("tornado_sample"):  # a large run: the ranks come from its first iterations
+        caption += " " + _(
+            "The rank correlations are computed from the first %(sample)s iterations (each "
+            "within about %(se)s, one standard error); every other figure uses all %(n)s."
+        ) % {
+            "sample": number(result["tornado_sample"], 0),
+            "se": number(result["tornado_rho_se_max"], 4),
+            "n": number(result["iterations"], 0),
+        }
+    return caption

@@ -24,6 +24,7 @@ of the spec's currency. Convert to ``Decimal`` at the edge (the web layer).
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,8 @@ from mitra.analysis.risk.spec import RiskModel, load_spec
 
 __all__ = [
     "BLOCK_SIZE",
+    "TORNADO_SAMPLE",
+    "TORNADO_THRESHOLD",
     "ConvergencePoint",
     "CostSummary",
     "Histogram",
@@ -69,6 +72,10 @@ Progress: TypeAlias = Callable[[int, int], None]
 BLOCK_SIZE = 65_536
 #: Default memory allowed for the per-risk cost columns kept for the tornado (bytes).
 COLUMN_BUDGET = 256 * 2**20
+#: Above this many iterations the tornado is computed on a sub-sample (see :func:`simulate`).
+TORNADO_THRESHOLD = 500_000
+#: Size of that sub-sample: the first ``TORNADO_SAMPLE`` iterations of the run.
+TORNADO_SAMPLE = 200_000
 _OCCURRENCE, _IMPACT = 0, 1
 _HISTOGRAM_BINS = 50
 _CDF_POINTS = 101
@@ -193,6 +200,18 @@ class _BlockStreams:
         self.latents = latents
 
 
+class _Scratch:
+    """Work buffers of one thread, reused chunk after chunk (fresh 512 KiB arrays cost page
+    faults each time: drawing into them took twice as long as drawing into a kept buffer)."""
+
+    def __init__(self, size: int, n_latents: int) -> None:
+        self.uniform = np.empty(size)
+        self.happened = np.empty(size, dtype=np.bool_)
+        self.tmp = np.empty(size)
+        self.z = np.empty(size)
+        self.latent = np.empty((n_latents, size))
+
+
 def _kernel(
     plan: _Plan,
     streams: _BlockStreams,
@@ -202,17 +221,29 @@ def _kernel(
     full: bool,
     keep: bool,
     out: FloatArray | None = None,
+    total_out: FloatArray | None = None,
+    party_out: FloatArray | None = None,
+    zeroed: bool = False,
+    scratch: _Scratch | None = None,
 ) -> _Chunk:
     """Compute L_i (and L, L_p when ``full``) for the next ``m`` iterations of a block.
 
     ``out``, shape ``(len(subset), m)``, receives the L_i rows in place (no temporary
-    rows and no copy); every entry is written.
+    rows and no copy); every entry is written. Likewise ``total_out``, shape ``(m,)``,
+    and ``party_out``, shape ``(P, m)``, receive L and L_p when ``full``. With ``zeroed``
+    the caller promises that ``out`` and ``party_out`` hold zeros (fresh ``np.zeros``
+    memory), so they are not filled with zeros again. ``scratch`` holds work buffers of
+    at least ``m`` entries (the values drawn into them are those of fresh arrays).
     """
-    latent = {k: streams.impact[k].standard_normal(m) for k in streams.latents}
+    if scratch is None:
+        scratch = _Scratch(m, len(streams.latents))
+    latent: dict[int, FloatArray] = {}
+    for j, k in enumerate(streams.latents):
+        latent[k] = streams.impact[k].standard_normal(out=scratch.latent[j, :m])
     rows = np.zeros((len(subset), m)) if out is None else out
     impacts = np.full((len(subset), m), np.nan) if keep else None
     occurred = np.ones((len(subset), m), dtype=np.bool_) if keep else None
-    tmp = np.empty(m)
+    tmp = scratch.tmp[:m]
     for r, i in enumerate(subset):
         p = plan.prob[i]
         hit: NDArray[np.intp] | None  # iterations where the risk occurs (None: all of them)
@@ -223,18 +254,20 @@ def _kernel(
             if occurred is not None:
                 occurred[r] = False
         else:
-            happened = streams.occurrence[i].random(m) < p
+            uniform = streams.occurrence[i].random(out=scratch.uniform[:m])
+            happened = np.less(uniform, p, out=scratch.happened[:m])
             hit = np.flatnonzero(happened)
             if occurred is not None:
                 occurred[r] = happened
-        if hit is not None and out is not None:
+        if hit is not None and out is not None and not zeroed:
             rows[r].fill(0.0)
         if plan.correlated[i]:
             terms = plan.chol_rows[i]
             if len(terms) == 1 and terms[0][1] == 1.0:
                 z = latent[terms[0][0]]
             else:
-                z = np.zeros(m)
+                z = scratch.z[:m]
+                z.fill(0.0)
                 for k, coef in terms:
                     np.multiply(latent[k], coef, out=tmp)
                     z += tmp
@@ -255,15 +288,27 @@ def _kernel(
             rows[r, hit] = x
     chunk = _Chunk(rows=rows, impacts=impacts, occurred=occurred)
     if full:
-        total = rows[0].copy()
+        if total_out is None:
+            total = rows[0].copy()
+        else:
+            total = total_out
+            np.copyto(total, rows[0])
         for r in range(1, len(subset)):
             total += rows[r]
-        party = np.zeros((len(plan.party_terms), m))
+        if party_out is None:
+            party = np.zeros((len(plan.party_terms), m))
+        else:
+            party = party_out
+            if not zeroed:
+                party.fill(0.0)
         for p_index, terms in enumerate(plan.party_terms):
             acc = party[p_index]
             for i, share in terms:
-                np.multiply(rows[i], share, out=tmp)
-                acc += tmp
+                if share == 1.0:  # x * 1.0 is x, bit for bit: skip the product
+                    acc += rows[i]
+                else:
+                    np.multiply(rows[i], share, out=tmp)
+                    acc += tmp
         chunk.total, chunk.party = total, party
     return chunk
 
@@ -289,20 +334,44 @@ def _run(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     rows_out: FloatArray | None = None,
+    total_out: FloatArray | None = None,
+    party_out: FloatArray | None = None,
+    zeroed: bool = False,
 ) -> None:
     """Run every block for the risks in ``subset``, handing each chunk to ``sink``.
 
     With ``rows_out``, shape ``(len(subset), n)``, each chunk's L_i rows are written
-    straight into its columns ``[start, start + m)`` (the chunk's ``rows`` is that view).
+    straight into its columns ``[start, start + m)`` (the chunk's ``rows`` is that view);
+    likewise L into ``total_out`` ``(n,)`` and L_p into ``party_out`` ``(P, n)``.
+    ``zeroed``: ``rows_out`` and ``party_out`` are fresh ``np.zeros`` (see :func:`_kernel`).
     """
+
+    local = threading.local()  # one set of work buffers per thread
 
     def one_block(block: tuple[int, int, list[tuple[int, int]]]) -> int:
         b, _, chunks = block
         streams = _BlockStreams(plan, root, b, subset)
+        scratch = getattr(local, "scratch", None)
+        if scratch is None:
+            size = max(length for _, length in blocks[0][2])  # the longest chunk
+            scratch = local.scratch = _Scratch(size, len(streams.latents))
         done = 0
         for start, length in chunks:
-            out = None if rows_out is None else rows_out[:, start : start + length]
-            sink(start, _kernel(plan, streams, subset, length, full=full, keep=keep, out=out))
+            stop = start + length
+            chunk = _kernel(
+                plan,
+                streams,
+                subset,
+                length,
+                full=full,
+                keep=keep,
+                out=None if rows_out is None else rows_out[:, start:stop],
+                total_out=None if total_out is None else total_out[start:stop],
+                party_out=None if party_out is None else party_out[:, start:stop],
+                zeroed=zeroed,
+                scratch=scratch,
+            )
+            sink(start, chunk)
             done += length
         return done
 
@@ -579,6 +648,10 @@ class SimulationResult:
 
     ``tornado`` is ranked by ``|rho|`` descending; ``risks`` is in register order.
     ``cdf`` holds ``(x, p)`` points (``x`` = the type-7 ``p`` quantile of NPV).
+    ``tornado_sample`` is ``None`` when every ``rho`` was computed from all iterations;
+    otherwise it is the number of iterations (the first ones of the run) they were
+    computed from, and ``tornado_rho_se_max = 1 / sqrt(tornado_sample - 3)`` bounds the
+    approximate standard error of each such ``rho`` (see :func:`simulate`).
     """
 
     spec_name: str
@@ -597,10 +670,12 @@ class SimulationResult:
     histogram: Histogram
     cdf: tuple[tuple[float, float], ...]
     timing: Timing = field(compare=False)
+    tornado_sample: int | None = None
+    tornado_rho_se_max: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain types (``json.dumps`` works; ``None`` for undefined sd/se)."""
-        return {
+        out: dict[str, Any] = {
             "spec_name": self.spec_name,
             "iterations": self.iterations,
             "seed": self.seed,
@@ -614,17 +689,21 @@ class SimulationResult:
                 for key, summary in self.parties.items()
             },
             "tornado": [risk.to_dict() for risk in self.tornado],
-            "risks": [risk.to_dict() for risk in self.risks],
-            "convergence": [
-                {"iterations": c.iterations, "mean": c.mean, "se": c.se} for c in self.convergence
-            ],
-            "histogram": {
-                "edges": list(self.histogram.edges),
-                "counts": list(self.histogram.counts),
-            },
-            "cdf": [{"x": x, "p": p} for x, p in self.cdf],
-            "timing": {"simulate_s": self.timing.simulate_s, "total_s": self.timing.total_s},
         }
+        if self.tornado_sample is not None:  # only then: the shape of exact runs is unchanged
+            out["tornado_sample"] = self.tornado_sample
+            out["tornado_rho_se_max"] = self.tornado_rho_se_max
+        out["risks"] = [risk.to_dict() for risk in self.risks]
+        out["convergence"] = [
+            {"iterations": c.iterations, "mean": c.mean, "se": c.se} for c in self.convergence
+        ]
+        out["histogram"] = {
+            "edges": list(self.histogram.edges),
+            "counts": list(self.histogram.counts),
+        }
+        out["cdf"] = [{"x": x, "p": p} for x, p in self.cdf]
+        out["timing"] = {"simulate_s": self.timing.simulate_s, "total_s": self.timing.total_s}
+        return out
 
 
 def _plain_number(value: float) -> float | int:
@@ -821,6 +900,8 @@ def simulate(
     chunk_size: int = BLOCK_SIZE,
     column_budget: int = COLUMN_BUDGET,
     progress: Progress | None = None,
+    tornado_threshold: int = TORNADO_THRESHOLD,
+    tornado_sample: int = TORNADO_SAMPLE,
 ) -> SimulationResult:
     """Monte Carlo quantification of a risk-model spec.
 
@@ -845,6 +926,11 @@ def simulate(
         as fit; never changes the result.
     progress : callable, optional
         ``progress(done, total)`` in units of iteration-passes, called as blocks finish.
+    tornado_threshold, tornado_sample : int, default 500,000 and 200,000
+        When N > ``tornado_threshold`` and N > ``tornado_sample``, the tornado's ``rho``
+        are computed from the first ``tornado_sample`` iterations only (reported as
+        ``result.tornado_sample`` with ``result.tornado_rho_se_max``); every other
+        figure still uses all N iterations. ``tornado_sample`` must be >= 4.
 
     Returns
     -------
@@ -856,7 +942,8 @@ def simulate(
     SpecError
         If the spec is unreadable or invalid.
     ValueError
-        If ``iterations``, ``chunk_size`` or ``workers`` is < 1, or ``seed`` < 0.
+        If ``iterations``, ``chunk_size`` or ``workers`` is < 1, ``seed`` or
+        ``tornado_threshold`` < 0, or ``tornado_sample`` < 4.
 
     Notes
     -----
@@ -870,6 +957,16 @@ def simulate(
     ``L_p``), ``CVaR_a = mean(L | L >= VaR_a)``; tornado ``rho_i`` = Spearman
     rank correlation of ``L_i`` with NPV (average ranks for ties, 0 for a
     constant column), variance share ``rho_i² / sum_j rho_j²``.
+
+    Tornado sub-sample: above ``tornado_threshold`` iterations, ``rho_i`` is the exact
+    Spearman rho of the first ``n_t = tornado_sample`` iterations (the same ``rho_i`` a
+    run of ``n_t`` iterations with the same seed gives; iterations are independent and
+    identically distributed, so they are a simple random sample of the run). Its
+    standard error is about ``(1 - rho²) sqrt((1 + rho² / 2) / (n_t - 3))`` (Bonett
+    and Wright 2000; Fisher's ``(1 - rho²) / sqrt(n_t - 3)`` for Pearson's r), at most
+    ``tornado_rho_se_max = 1 / sqrt(n_t - 3)``: 0.0022 for 200,000. The means
+    (``mean_cost`` too), sd, percentiles, VaR/CVaR, P(NPV < 0), convergence, histogram
+    and CDF always use all N iterations.
 
     Correlated Beta-PERT impacts use :class:`PertQuantileTable` (absolute error
     below ``2e-7 (max - min)``); every other transform is exact.
@@ -885,6 +982,8 @@ def simulate(
     *The American Statistician* 50(4), 361-365.
     Rockafellar, R. T. and Uryasev, S. (2000). Optimization of conditional
     value-at-risk. *Journal of Risk* 2, 21-41.
+    Bonett, D. G. and Wright, T. A. (2000). Sample size requirements for estimating
+    Pearson, Kendall and Spearman correlations. *Psychometrika* 65(1), 23-28.
 
     Examples
     --------
@@ -903,9 +1002,15 @@ def simulate(
     model = load_spec(spec)
     n = int(model.simulation.iterations if iterations is None else iterations)
     _check_run_args(n, chunk_size, workers)
+    if tornado_threshold < 0:
+        raise ValueError(f"tornado_threshold must be >= 0, got {tornado_threshold}")
+    if tornado_sample < 4:
+        raise ValueError(f"tornado_sample must be >= 4, got {tornado_sample}")
     root = resolve_seed(model.simulation.seed if seed is None else seed)
     plan = _compile(model)
     r, p = plan.n_risks, len(plan.party_terms)
+    # the tornado's iterations: all of them, or the first n_t of a large run
+    n_t = n if n <= tornado_threshold else min(n, int(tornado_sample))
     keep_columns = 8 * r * n <= column_budget
     passes_total = n if keep_columns else 2 * n
     state = {"done": 0}
@@ -916,18 +1021,12 @@ def simulate(
             progress(min(state["done"], passes_total), passes_total)
 
     # ---- pass 1: L and L_p for every iteration (and every L_i if they fit) -----------
-    total, party = np.empty(n), np.empty((p, n))
-    columns = np.empty((r, n)) if keep_columns else None
+    # np.zeros: the kernel then writes only where a risk occurs (no second zero fill)
+    total, party = np.empty(n), np.zeros((p, n))
+    columns = np.zeros((r, n)) if keep_columns else None
 
-    def sink(
-        start: int,
-        chunk: _Chunk,
-        total: FloatArray = total,
-        party: FloatArray = party,
-    ) -> None:
-        stop = start + chunk.rows.shape[1]
-        assert chunk.total is not None and chunk.party is not None
-        total[start:stop], party[:, start:stop] = chunk.total, chunk.party
+    def sink(start: int, chunk: _Chunk) -> None:
+        pass  # L, L_p (and the L_i when kept) were written in place
 
     t0 = time.perf_counter()
     _run(
@@ -941,8 +1040,11 @@ def simulate(
         workers=workers,
         progress=tick,
         rows_out=columns,
+        total_out=total,
+        party_out=party,
+        zeroed=True,
     )
-    del sink  # it holds the buffers as defaults
+    del sink
     sampling_s = time.perf_counter() - t0
 
     # ---- summaries of L and L_p, then NPV (in place of L) ------------------------
@@ -961,32 +1063,42 @@ def simulate(
     np.negative(npv, out=npv)
     npv += model.base_npv
     sd = _sd(npv)
+    npv_mean = float(np.mean(npv))
+    prob_negative = float(np.count_nonzero(npv < 0.0)) / n
+    counts, edges = np.histogram(npv, bins=_HISTOGRAM_BINS)
     probs = np.linspace(0.0, 1.0, _CDF_POINTS)
-    # one exact sort of NPV gives its ranks (tornado) and its order statistics: numpy's
-    # type-7 quantiles of the sorted copy are those of NPV, found without a partition
-    npv_order, npv_sorted_ranks = _sort_order(npv)
-    npv_sorted = npv[npv_order]
-    quantiles = np.quantile(  # type 7; the copy is ours to reorder (no second copy)
-        npv_sorted, [q / 100.0 for q in qs] + probs.tolist(), overwrite_input=True
-    )
-    del npv_sorted
+    cuts = [q / 100.0 for q in qs] + probs.tolist()
+    if n_t == n:
+        # one exact sort of NPV gives its ranks (tornado) and its order statistics: numpy's
+        # type-7 quantiles of the sorted copy are those of NPV, found without a partition
+        npv_order, npv_sorted_ranks = _sort_order(npv)
+        npv_sorted = npv[npv_order]
+        quantiles = np.quantile(  # type 7; the copy is ours to reorder (no second copy)
+            npv_sorted, cuts, overwrite_input=True
+        )
+        del npv_sorted, npv, total
+        npv_sorted_ranks -= (n + 1) / 2.0
+        ranks = np.empty(n)  # NPV's centered average ranks, in iteration order
+        ranks[npv_order] = npv_sorted_ranks
+        del npv_order, npv_sorted_ranks
+    else:
+        # sub-sampled tornado: only the first n_t iterations are ranked, so NPV is not
+        # sorted; one partition in place (NPV is not needed after it) gives the same
+        # type-7 quantiles, cheaper than a full sort
+        ranks = _centered_ranks(npv[:n_t])
+        quantiles = np.quantile(npv, cuts, overwrite_input=True)
+        del npv, total
     npv_summary = NpvSummary(
         base=model.base_npv,
-        mean=float(np.mean(npv)),
+        mean=npv_mean,
         sd=sd,
         se=None if sd is None else sd / math.sqrt(n),
-        prob_negative=float(np.count_nonzero(npv < 0.0)) / n,
+        prob_negative=prob_negative,
         percentiles={percentile_key(q): float(v) for q, v in zip(qs, quantiles, strict=False)},
         analytic_mean=model.expected_npv(),
     )
-    counts, edges = np.histogram(npv, bins=_HISTOGRAM_BINS)
     cdf = tuple((float(x), float(q)) for x, q in zip(quantiles[len(qs) :], probs, strict=True))
-    del npv, total
-    npv_sorted_ranks -= (n + 1) / 2.0
-    ranks = np.empty(n)  # NPV's centered average ranks, in iteration order
-    ranks[npv_order] = npv_sorted_ranks
-    del npv_order, npv_sorted_ranks
-    ranks_ss = _half_dot_4(ranks, ranks, n) / 4
+    ranks_ss = _half_dot_4(ranks, ranks, n_t) / 4
 
     # ---- pass 2 (only when the columns did not fit): regenerate L_i in groups ------
     rho = np.zeros(r)
@@ -994,7 +1106,7 @@ def simulate(
     if columns is not None:
 
         def line(i: int, columns: FloatArray = columns) -> tuple[float, float]:
-            return float(np.mean(columns[i])), _spearman_vs(columns[i], ranks, ranks_ss)
+            return float(np.mean(columns[i])), _spearman_vs(columns[i, :n_t], ranks, ranks_ss)
 
         if workers > 1:  # NumPy sorts without the GIL; each line is computed alone
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -1009,7 +1121,7 @@ def simulate(
         per_pass = max(1, column_budget // (8 * n))
         for g in range(0, r, per_pass):
             group = order[g : g + per_pass]
-            cols = np.empty((len(group), n))
+            cols = np.zeros((len(group), n))
 
             def group_sink(start: int, chunk: _Chunk) -> None:
                 pass  # the rows were written into cols in place
@@ -1029,11 +1141,12 @@ def simulate(
                 workers=workers,
                 progress=group_tick,
                 rows_out=cols,
+                zeroed=True,
             )
             sampling_s += time.perf_counter() - t1
             for k, i in enumerate(group):
                 mean_cost[i] = float(np.mean(cols[k]))
-                rho[i] = _spearman_vs(cols[k], ranks, ranks_ss)
+                rho[i] = _spearman_vs(cols[k, :n_t], ranks, ranks_ss)
             del cols
     rho_ss = float(np.dot(rho, rho))
     risks = tuple(
@@ -1067,4 +1180,6 @@ def simulate(
         histogram=Histogram(tuple(float(e) for e in edges), tuple(int(c) for c in counts)),
         cdf=cdf,
         timing=Timing(simulate_s=sampling_s, total_s=time.perf_counter() - started),
+        tornado_sample=None if n_t == n else n_t,
+        tornado_rho_se_max=None if n_t == n else 1.0 / math.sqrt(n_t - 3),
     )

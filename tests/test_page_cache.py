@@ -31,6 +31,16 @@ def get(client: Client, url: str, **kwargs: Any) -> Any:
     return response
 
 
+def _rename_public(world: Any) -> None:
+    with transaction.atomic():
+        services.partnership_update(
+            actor=world.users["lead_admin"],
+            partnership=world.public,
+            data={"title_ind": "Sekolah Bersama Baru"},
+            expected_version=world.public.version,
+        )
+
+
 def test_an_anonymous_page_is_served_again_from_the_cache(world: Any) -> None:
     url = reverse("partnerships:list")
     first, second = get(Client(), url), get(Client(), url)
@@ -41,13 +51,7 @@ def test_an_anonymous_page_is_served_again_from_the_cache(world: Any) -> None:
 def test_an_edit_is_seen_by_the_next_anonymous_visitor(world: Any) -> None:
     url = reverse("partnerships:detail", args=[world.public.pk])
     assert "Sekolah Bersama" in get(Client(), url).content.decode()
-    with transaction.atomic():
-        services.partnership_update(
-            actor=world.users["lead_admin"],
-            partnership=world.public,
-            data={"title_ind": "Sekolah Bersama Baru"},
-            expected_version=world.public.version,
-        )
+    _rename_public(world)
     again = get(Client(), url)
     assert again["X-Mitra-Page-Cache"] == "miss"
     assert "Sekolah Bersama Baru" in again.content.decode()
@@ -154,13 +158,7 @@ def test_an_open_data_package_is_kept_until_the_next_change(world: Any) -> None:
     record = f"/api/v1/partnerships/{world.public.code}/ocds/record-package"
     assert get(Client(), record)["X-Mitra-Page-Cache"] == "miss"
     assert get(Client(), record)["X-Mitra-Page-Cache"] == "hit"
-    with transaction.atomic():
-        services.partnership_update(
-            actor=world.users["lead_admin"],
-            partnership=world.public,
-            data={"title_ind": "Sekolah Bersama Baru"},
-            expected_version=world.public.version,
-        )
+    _rename_public(world)
     for path in (url, record):
         again = get(Client(), path)
         assert again["X-Mitra-Page-Cache"] == "miss"

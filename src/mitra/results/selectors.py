@@ -220,15 +220,17 @@ def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodVie
     return PeriodView(period, updates, actual, share, light(share), overdue)
 
 
+#: What every indicator read brings along (the scorecard and its lean read share it).
+_INDICATOR_RELATED = ("reporter__organisation", "verifier__organisation", "result", "service_level")
+
+
 def _indicators_qs(*, details: bool = True) -> Any:
     """Indicators with their periods and updates; ``details``: with each update's breakdown and
     comments too (else :func:`update_details` adds them to the updates a page lists)."""
     updates = Update.objects.select_related("evidence")
     if details:
         updates = updates.prefetch_related("disaggregations", "comments")
-    return Indicator.objects.select_related(
-        "reporter__organisation", "verifier__organisation", "result", "service_level"
-    ).prefetch_related(
+    return Indicator.objects.select_related(*_INDICATOR_RELATED).prefetch_related(
         Prefetch(
             "periods",
             queryset=Period.objects.prefetch_related(
@@ -270,11 +272,7 @@ def _attach(
 def _indicators_lean(pks: list[int]) -> list[Indicator]:
     """``_indicators_qs(details=False)`` for these indicators, read in four queries and attached
     by :func:`_attach` rather than by ``prefetch_related``."""
-    indicators = list(
-        Indicator.objects.select_related(
-            "reporter__organisation", "verifier__organisation", "result", "service_level"
-        ).filter(pk__in=pks)
-    )
+    indicators = list(Indicator.objects.select_related(*_INDICATOR_RELATED).filter(pk__in=pks))
     periods = _attach(indicators, "periods", Period, "indicator_id", [i.pk for i in indicators])
     period_ids = [p.pk for p in periods]
     _attach(periods, "disaggregation_targets", DisaggregationTarget, "period_id", period_ids)

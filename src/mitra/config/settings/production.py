@@ -4,6 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..caches import production_caches
 from .base import *  # noqa: F403
 from .base import DATABASES, SECRET_KEY, env_bool
 
@@ -31,21 +32,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
-# A cache all web processes share (the failed-sign-in throttle counts across them); it lives in
-# the database like everything else, so no other service is needed: run `mitra createcachetable`.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "mitra_cache",
-    },
-    # Pages for anonymous visitors (core.pagecache), kept in each web process: a hit costs one
-    # read of the data version from "default"; a page is at most MITRA_PAGE_CACHE_SECONDS old.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "mitra-pages",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "500"))},
-    },
-}
+# Caches in the database, the churning rate-limit counters apart from what must last
+# (config.caches); run `mitra createcachetable`.
+CACHES = production_caches()
+RATELIMIT_USE_CACHE = "ratelimit"
 MITRA_PAGE_CACHE_SECONDS = int(os.environ.get("MITRA_PAGE_CACHE_SECONDS", "300"))
 
 # The web server bounds every SQL statement (mitra.config.gunicorn sets 25 s): a slow page fails

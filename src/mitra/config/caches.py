@@ -1,0 +1,49 @@
+"""The caches of the production settings (``mitra serve``), apart so tests can use the same.
+
+Everything shared lives in the database, so no other service is needed (``mitra
+createcachetable`` makes the tables). Django's database cache, once a table holds more than
+``MAX_ENTRIES`` rows, deletes the third of them whose keys sort first, whatever they hold. So
+what must last is kept apart from what churns:
+
+- ``default`` (table ``mitra_cache``): the few things that must be shared and kept: the
+  failed-sign-in counters, the data version of the page cache, the schedule of the bulk files.
+  Its ``MAX_ENTRIES`` leaves room for a sign-in attack from thousands of addresses at once.
+- ``ratelimit`` (table ``mitra_ratelimit``): django-ratelimit's counters, one row per client
+  address and limited group a minute (``accounts.ratelimits``). Before they had a table of their
+  own, 300 searches from as many addresses culled the data version (every cached page was
+  built again) and the failed-sign-in counters with it. Culled counters only loosen a limit for
+  the rest of that minute.
+- ``pages`` (each web process's memory): pages and open-data answers that are the same for every
+  anonymous visitor (``core.pagecache``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+#: Rows each database cache keeps before culling (every write counts them: keep it modest).
+DEFAULT_ENTRIES = 10_000
+RATELIMIT_ENTRIES = 20_000
+
+
+def production_caches() -> dict[str, dict[str, Any]]:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mitra_cache",
+            "OPTIONS": {"MAX_ENTRIES": DEFAULT_ENTRIES},
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mitra_ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": RATELIMIT_ENTRIES},
+        },
+        # A hit costs one read of the data version from "default"; a page is at most
+        # MITRA_PAGE_CACHE_SECONDS old.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mitra-pages",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "500"))},
+        },
+    }

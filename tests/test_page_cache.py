@@ -169,3 +169,97 @@ def test_an_unknown_package_is_not_kept(world: Any) -> None:
     url = "/api/v1/partnerships/NOPE-1/ocds/record-package"
     assert Client().get(url).status_code == 404
     assert "X-Mitra-Page-Cache" not in Client().get(url)
+
+
+def test_releases_are_checked_once_per_change(
+    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from mitra.disclosure import services as disclosure
+
+    built: list[int] = []
+    original = disclosure.release_content
+
+    def counting(bundle: Any) -> Any:
+        built.append(bundle.partnership.pk)
+        return original(bundle)
+
+    def export() -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            return disclosure.ocds_release_package(paginate=True)
+
+    monkeypatch.setattr(disclosure, "release_content", counting)
+    first = export()
+    assert world.public.pk in built, "the first export checks every partnership it covers"
+    built.clear()
+    assert export() == first
+    assert built == [], "nothing changed: the releases are not checked again"
+    _rename_public(world)
+    renamed = export()
+    assert world.public.pk in built
+    assert len(renamed["releases"]) == len(first["releases"]) + 1
+    assert "Sekolah Bersama Baru" in str(renamed["releases"])
+
+
+def test_work_rolled_back_is_done_again(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    done: list[int] = []
+
+    def once(name: str, n: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            pagecache.once_per_version(name, lambda: done.append(n))
+
+    once("w", 1)
+    once("w", 2)
+    assert done == [1]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        pagecache.once_per_version("v", lambda: done.append(3))
+        raise RuntimeError("rolled back")
+    once("v", 4)
+    pagecache.bump()
+    once("w", 5)
+    assert done == [1, 3, 4, 5]
+
+
+def _answer_request() -> Any:
+    from django.test import RequestFactory
+
+    return RequestFactory().get("/api/v1/ocds/release-package")
+
+
+def test_callers_at_once_wait_for_one_build(db: Any) -> None:
+    import threading
+    import time
+
+    builds: list[int] = []
+    answers: list[tuple[bytes, str | None]] = []
+    start = threading.Barrier(4)
+
+    def build() -> bytes:
+        builds.append(1)
+        time.sleep(0.2)  # long enough for the other callers to arrive meanwhile
+        return b'{"releases": []}'
+
+    def call() -> None:
+        start.wait()
+        answers.append(pagecache.public_answer(_answer_request(), "v", build))
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(builds) == 1
+    assert sorted(kind for _, kind in answers) == ["hit", "hit", "hit", "miss"]
+    assert {body for body, _ in answers} == {b'{"releases": []}'}
+
+
+def test_an_answer_too_large_is_built_each_time_without_waiting(db: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(pagecache, "MAX_ANSWER_BYTES", 10)
+    builds: list[int] = []
+
+    def build() -> bytes:
+        builds.append(1)
+        return b"x" * 11
+
+    for _ in range(3):
+        assert pagecache.public_answer(_answer_request(), "big", build) == (b"x" * 11, None)
+    assert len(builds) == 3

@@ -109,16 +109,17 @@ def choice_label(choices: Any, value: Any) -> str:
     return labels.get(str(value), str(value))
 
 
-def country_name(code: Any) -> str:
-    """A country's name in the active language (``Country.name`` without the object)."""
+def country_name(code: Any, unknown: str | None = None) -> str:
+    """A country's name in the active language (``Country.name`` without the object); for a
+    code without a name, `unknown`, else the code itself."""
     if not code:
         return ""
     key = ("country", translation.get_language() or "")
     names = _LABELS.setdefault(key, {})
     name = names.get(code)
     if name is None:
-        name = names[code] = str(countries.name(code) or code)
-    return name
+        name = names[code] = str(countries.name(code))
+    return name or (code if unknown is None else unknown)
 
 
 def chunked(iterable: Iterable[Any], size: int) -> Iterator[list[Any]]:

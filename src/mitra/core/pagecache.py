@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -193,8 +194,28 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
+def once_per_version(name: str, work: Callable[[], None]) -> None:
+    """Do `work` unless this process did it since the last change of any data (the version is
+    read first: a change made meanwhile makes a new one); noted once the transaction commits, so
+    work that is rolled back is done again. Always done when the cache is off, since the version
+    then does not follow changes."""
+    if ttl() <= 0:
+        work()
+        return
+    key = f"mitra:once:{current_version()}:{name}"
+    if _pages().get(key):
+        return
+    work()
+    transaction.on_commit(lambda: _pages().set(key, True, ttl()))
+
+
 #: The largest answer :func:`public_answer` keeps (a page of 100 OCDS partnerships is ~0.3 MB).
 MAX_ANSWER_BYTES = 1_000_000
+#: Stored instead of an answer that is too large to keep: the next one is built without waiting.
+_TOO_LARGE = b"!too-large!"
+#: Threads of a process that want the same missing answer build it one at a time (the others
+#: then find it stored); keys share these locks by their hash.
+_BUILDING = [threading.Lock() for _ in range(64)]
 
 
 def public_answer(
@@ -203,18 +224,26 @@ def public_answer(
     """(body, "hit"/"miss"/None) of an answer that is the same for every caller, signed in or not
     (the open-data packages: published data only), from the cache when it was built since the
     last change. The version is read before building, so an answer built while data changed is
-    stored under the old version and never served."""
+    stored under the old version and never served. When many ask at once for an answer that is
+    not stored, one thread of each process builds it and the others wait for it."""
     if request.method not in ("GET", "HEAD") or ttl() <= 0:
         return build(), None
     key = page_key(request, view)
     stored = _pages().get(key)
+    if stored == _TOO_LARGE:
+        return build(), None
     if stored is not None:
         return stored, "hit"
-    body = build()
-    if len(body) > MAX_ANSWER_BYTES:
-        return body, None
-    _pages().set(key, body, ttl())
-    return body, "miss"
+    with _BUILDING[hash(key) % len(_BUILDING)]:
+        stored = _pages().get(key)
+        if stored is not None and stored != _TOO_LARGE:
+            return stored, "hit"
+        body = build()
+        if len(body) > MAX_ANSWER_BYTES:
+            _pages().set(key, _TOO_LARGE, ttl())
+            return body, None
+        _pages().set(key, body, ttl())
+        return body, "miss"
 
 
 __all__ = [
@@ -222,6 +251,7 @@ __all__ = [
     "cache_public_page",
     "connect",
     "current_version",
+    "once_per_version",
     "page_key",
     "public_answer",
 ]

@@ -17,7 +17,7 @@ _MARK = "\u0000dec:"
 _MARKED = re.compile(r'"\\u0000dec:(-?[0-9]+(?:\.[0-9]+)?(?:E[+-]?[0-9]+)?)"')
 
 
-def _default(value: Any) -> Any:
+def _number(value: Any) -> str:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not a JSON number")
@@ -37,15 +37,34 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def dumps(value: Any, *, canonical: bool = False, indent: int | None = None) -> str:
+def _encode(value: Any, canonical: bool, indent: int | None) -> tuple[str, int]:
+    """The JSON text with number markers, and how many markers it holds."""
+    numbers = 0
+
+    def default(item: Any) -> Any:
+        nonlocal numbers
+        text = _number(item)
+        numbers += 1
+        return text
+
     text = json.dumps(
-        _clean(value),
-        default=_default,
+        value,
+        default=default,
         ensure_ascii=canonical,
         sort_keys=canonical,
         separators=(",", ":") if canonical and indent is None else None,
         indent=indent,
     )
+    return text, numbers
+
+
+def dumps(value: Any, *, canonical: bool = False, indent: int | None = None) -> str:
+    # JSON writes a NUL only as the escape \u0000. When the text holds exactly one such escape
+    # per number marker, no string of `value` held a NUL (nor the text "\u0000"), so cleaning
+    # would change nothing: the walk over every value is skipped (most of the cost).
+    text, numbers = _encode(value, canonical, indent)
+    if text.count("\\u0000") != numbers:
+        text, _ = _encode(_clean(value), canonical, indent)
     return _MARKED.sub(r"\1", text)
 
 

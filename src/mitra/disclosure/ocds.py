@@ -30,8 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django_countries import countries
 
+from mitra.core.exports import country_name
 from mitra.core.regions import subdivisions
 from mitra.organisations.models import Organisation
 from mitra.partnerships.models import PartnershipForm, PartnershipMember
@@ -191,7 +191,7 @@ def block_parties(ctx: Context) -> dict[str, Any]:
         if org.province:
             address["region"] = subdivisions(str(org.country)).get(org.province, org.province)
         if org.country:
-            address["countryName"] = str(countries.name(str(org.country)))
+            address["countryName"] = country_name(str(org.country), unknown="")
         if address:
             party["address"] = address
         if org.website:
@@ -237,7 +237,7 @@ def block_planning(ctx: Context) -> dict[str, Any]:
     place = [p.regency] if p.regency else []
     if p.province:
         place.append(subdivisions(str(p.country)).get(p.province, p.province))
-    place.append(str(countries.name(str(p.country))))
+    place.append(country_name(str(p.country), unknown=""))
     project["locations"] = [{"description": ", ".join(x for x in place if x)}]
     planning: dict[str, Any] = {"project": project}
     budget: dict[str, Any] = {}

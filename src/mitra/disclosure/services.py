@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core import pagecache
 from mitra.core.errors import NotFound
 from mitra.partnerships.models import Partnership
 
@@ -168,6 +169,12 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
     ids = [p.pk for p in partnerships]
     if not ids:
         return
+    # Once per data version (in this process): with nothing changed since, nothing to append.
+    digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    pagecache.once_per_version(f"releases-sync:{digest}", lambda: _releases_sync(ids))
+
+
+def _releases_sync(ids: list[int]) -> None:
     latest = {pk: r.content_hash for pk, r in _latest_releases(ids).items()}
     changed = [
         b.partnership.pk

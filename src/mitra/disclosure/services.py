@@ -338,8 +338,10 @@ def ocds_release_package(
     filters = dict(filters or {})
     since = _since(filters)
     paging = _paging(filters)
+    # Only what paging and the releases need: the partnerships' own fields are in the releases.
     partnerships, page = _partnerships(
-        published_partnerships(filters=filters), paging if paginate else None
+        published_partnerships(filters=filters).only("id", "created_at"),
+        paging if paginate else None,
     )
     releases_sync(partnerships=partnerships)
     stored = stored_releases([p.pk for p in partnerships])

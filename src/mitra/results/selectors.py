@@ -261,10 +261,14 @@ def _attach(
     groups: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         groups[getattr(row, key)].append(row)
+    # One empty queryset is built; each owner gets a shallow copy holding its rows (building a
+    # QuerySet per owner builds a Query each time). Its query is never run: the rows are there.
+    prototype = QuerySet(model)
+    prototype._prefetch_done = True
     for owner in owners:
-        done = QuerySet(model)
+        done = QuerySet.__new__(QuerySet)
+        done.__dict__.update(prototype.__dict__)
         done._result_cache = groups.get(owner.pk, [])
-        done._prefetch_done = True
         owner.__dict__.setdefault("_prefetched_objects_cache", {})[name] = done
     return rows
 

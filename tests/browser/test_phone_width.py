@@ -142,3 +142,30 @@ def test_amounts_stay_on_one_line_at_desktop_too(browser: Any, live_server: Any)
     )
     assert clipped == 0
     context.close()
+
+
+def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
+    browser: Any, live_server: Any, shoot: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from mitra.results import services as results
+    from tests.results.conftest import indicator_data
+
+    # given a results framework the lead partner may edit: every indicator shows five buttons
+    world = build_world()
+    lead = world.users["lead_admin"]
+    result = results.result_create(
+        actor=lead, partnership=world.public, data={"title": "Better teaching", "level": "output"}
+    )
+    results.indicator_create(actor=lead, result=result, data=indicator_data(world, world.public))
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    _sign_in(page, live_server.url, "lead_admin")
+    page.goto(f"{live_server.url}/partnerships/{world.public.pk}/indicators/")
+    expect(page.get_by_test_id("indicator-delete")).to_be_visible()
+    shoot(page, "phone-results")
+    # then the buttons wrap: the page does not scroll sideways
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

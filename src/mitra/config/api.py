@@ -45,6 +45,7 @@ from mitra.benefits.api import router as benefits_router
 from mitra.coordination.api import STALE_RENDERERS as COORDINATION_RENDERERS
 from mitra.coordination.api import router as coordination_router
 from mitra.core.errors import ApplicationError, StaleEdit
+from mitra.core.input_errors import translated_all
 from mitra.disclosure.api import router as disclosure_router
 from mitra.disputes.api import STALE_RENDERERS as DISPUTES_RENDERERS
 from mitra.disputes.api import router as disputes_router
@@ -254,7 +255,7 @@ def on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) 
 
 @api.exception_handler(NinjaValidationError)
 def on_input_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    return api.create_response(request, {"detail": translated_all(exc.errors)}, status=422)
 
 
 @api.exception_handler(StaleEdit)

@@ -16,12 +16,21 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mitra.analysis import sample, simulate
 from mitra.analysis.risk.montecarlo import (
     TORNADO_SAMPLE,
     TORNADO_THRESHOLD,
     SimulationResult,
+    _ColumnSums,
+    _histogram_of_sorted,
+    _mean_sd,
+    _pairwise_matches_numpy,
+    _tail_mean,
+    _type7_matches_numpy,
+    _type7_of_sorted,
 )
 
 from .specs import make_spec, risk
@@ -169,3 +178,136 @@ def test_a_sample_as_large_as_the_run_is_the_exact_tornado() -> None:
 def test_bad_tornado_arguments_are_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         simulate(make_spec(), iterations=10, seed=1, **kwargs)
+
+
+# ------------------------------------------------- shortcuts that must equal numpy bit for bit
+
+
+def test_the_numpy_shortcuts_hold_with_this_numpy() -> None:
+    # the fast paths are taken (else the engine falls back to numpy itself)
+    assert _pairwise_matches_numpy()
+    assert _type7_matches_numpy()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 6_000),
+    st.lists(st.integers(1, 3_000), min_size=1, max_size=6),
+    st.integers(1, 3),
+    st.integers(0, 2**32 - 1),
+)
+def test_column_sums_are_numpys_whatever_the_chunks(
+    n: int, sizes: list[int], risks: int, seed: int
+) -> None:
+    # given columns of costs (many zeros, a wide range of magnitudes) cut into chunks
+    rng = np.random.default_rng(seed)
+    data = rng.standard_normal((risks, n)) * 10.0 ** rng.uniform(-6.0, 6.0, (risks, n))
+    data[rng.random((risks, n)) < 0.6] = 0.0
+    chunks, start, k = [], 0, 0
+    while start < n:
+        length = min(sizes[k % len(sizes)], n - start)
+        chunks.append((start, length))
+        start, k = start + length, k + 1
+    # when the chunks are summed as they come (in any order)
+    sums = _ColumnSums(n, chunks, risks)
+    for start, length in reversed(chunks):
+        sums.add(start, data[:, start : start + length].copy())
+    # then each sum, and each mean, is numpy's over the whole column
+    got = sums.sums()
+    for i in range(risks):
+        assert got[i].tobytes() == np.add.reduce(data[i]).tobytes()
+        assert float(got[i] / n) == float(np.mean(data[i]))
+
+
+#: few distinct values, so that ties and values on the histogram's edges are frequent
+POOL = st.sampled_from([-3.5, -1.0, 0.0, 1e-300, 0.2, 2.0, 2.0000000000000004, 7.25, 10.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(POOL, min_size=1, max_size=60),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+    st.booleans(),
+)
+def test_order_statistics_of_the_sorted_copy_are_numpys(
+    pool: list[float], seed: int, spread: bool, negative_zero: bool
+) -> None:
+    # given values, possibly continuous, possibly with -0.0 (and 0.0 when the pool has it:
+    # np.sort may then return either sign for both, so numpy itself is used)
+    rng = np.random.default_rng(seed)
+    values = np.array(pool)
+    if spread:
+        values = np.concatenate([values, rng.normal(size=rng.integers(1, 3_000))])
+    if negative_zero:
+        values = np.concatenate([values, [-0.0, -0.0]])
+    rng.shuffle(values)
+    ordered = np.sort(values)
+    probs = [0.05, 0.5, 0.9, 0.95, 0.975, *np.linspace(0.0, 1.0, 101).tolist()]
+    # then quantiles, histogram, mean, sd and CVaR are numpy's, bit for bit
+    assert _type7_of_sorted(ordered, probs, values).tobytes() == (
+        np.quantile(values, probs).tobytes()
+    )
+    try:
+        expected_counts, expected_edges = np.histogram(values, bins=50)
+    except ValueError as error:  # e.g. a range too narrow for 50 finite bins: the same error
+        with pytest.raises(ValueError, match=str(error)):
+            _histogram_of_sorted(ordered, 50, values)
+    else:
+        counts, edges = _histogram_of_sorted(ordered, 50, values)
+        assert counts.tolist() == expected_counts.tolist()
+        assert edges.tobytes() == expected_edges.tobytes()
+    mean, sd = _mean_sd(values)
+    assert mean == float(np.mean(values))
+    assert sd == (float(np.std(values, ddof=1)) if values.size > 1 else None)
+    var = float(np.quantile(values, 0.95))
+    assert _tail_mean(values, var) == float(np.mean(values, where=values >= var))
+
+
+def test_values_on_the_histogram_edges_are_counted_as_numpy_does() -> None:
+    # given values exactly on every bin edge, and a run of equal values
+    edges = np.histogram_bin_edges(np.array([-1.0, 3.0]), bins=50)
+    values = np.concatenate([edges, edges[10:12], np.full(7, edges[25])])
+    counts, got_edges = _histogram_of_sorted(np.sort(values), 50, values)
+    expected_counts, expected_edges = np.histogram(values, bins=50)
+    assert counts.tolist() == expected_counts.tolist()
+    assert got_edges.tobytes() == expected_edges.tobytes()
+    # and a constant sample (numpy widens the range by 0.5 on each side)
+    same = np.full(5, 2.5)
+    counts, got_edges = _histogram_of_sorted(same, 50, same)
+    assert counts.tolist() == np.histogram(same, bins=50)[0].tolist()
+    assert got_edges.tolist() == np.histogram(same, bins=50)[1].tolist()
+
+
+def test_a_sub_sampled_run_keeps_only_the_first_columns_and_needs_no_second_pass() -> None:
+    # given a run whose full cost columns exceed the budget but whose first n_t fit
+    n, n_t = 140_000, 20_000
+    kwargs: dict[str, Any] = {"tornado_threshold": 50_000, "tornado_sample": n_t}
+    budget = 8 * 2 * 30_000  # two risks: room for 30,000 iterations of columns
+    calls: list[tuple[int, int]] = []
+    result = simulate(
+        two_risks(),
+        iterations=n,
+        seed=8,
+        column_budget=budget,
+        progress=lambda d, t: calls.append((d, t)),
+        **kwargs,
+    )
+    # then one pass sufficed (progress counts n iteration-passes, not 2 n)
+    assert calls[-1] == (n, n)
+    # and the result is bit for bit the one computed with regenerated columns, with chunks
+    # too small for the chunk-by-chunk column sums, and with two threads
+    for variant in (
+        {"column_budget": 1},
+        {"column_budget": budget, "chunk_size": 1_000},
+        {"column_budget": budget, "chunk_size": 4_096, "workers": 2},
+    ):
+        again = simulate(two_risks(), iterations=n, seed=8, **kwargs, **variant)
+        d, e = again.to_dict(), result.to_dict()
+        del d["timing"], e["timing"]
+        assert d == e, variant
+    # and each risk's mean cost is numpy's mean of its full column
+    s = sample(two_risks(), iterations=n, seed=8)
+    assert [line.mean_cost for line in result.risks] == [
+        float(np.mean(row)) for row in s.risk_costs
+    ]

@@ -439,20 +439,20 @@ def dashboard_partnerships(user: Any) -> Any:
     return visible_partnerships(user).order_by("-created_at", "-pk").values_list("pk", flat=True)
 
 
-def _statuses(indicators: list[Indicator], today: date) -> list[IndicatorView]:
+def _statuses(
+    indicators: list[Indicator], where: dict[str, Any], today: date
+) -> list[IndicatorView]:
     """Every indicator's periods and status from the few columns they need: two queries (the
-    periods of these indicators, then their updates, each by ids: no join back to who may see
-    them, which the indicators' own query did) and no model instance per period or update."""
-    ids = [ind.pk for ind in indicators]
+    periods and the updates of the indicators that ``where`` selects, a filter on Indicator)
+    and no model instance per period or update."""
     by_indicator: dict[int, list[PeriodFigures]] = defaultdict(list)
-    periods_qs = Period.objects.filter(indicator_id__in=ids)
+    periods_qs = Period.objects.filter(**{f"indicator__{k}": v for k, v in where.items()})
     for row in periods_qs.order_by("indicator_id", "start", "pk").values_list(
         "pk", "indicator_id", "start", "end", "target_value", "due_date"
     ):
         by_indicator[row[1]].append(PeriodFigures(*row))
     by_period: dict[int, list[UpdateFigures]] = defaultdict(list)
-    period_ids = [p.pk for periods in by_indicator.values() for p in periods]
-    updates_qs = Update.objects.filter(period_id__in=period_ids)
+    updates_qs = Update.objects.filter(**{f"period__indicator__{k}": v for k, v in where.items()})
     rows = updates_qs.order_by("period_id", "created_at", "pk").values_list(
         "pk", "period_id", "status", "corrects_id", "numerator", "denominator", "value"
     )
@@ -503,7 +503,7 @@ def off_track_page(
         )
     )
     order = {Light.RED: 0, Light.AMBER: 1}
-    flagged = [v for v in _statuses(indicators, today) if v.light in order]
+    flagged = [v for v in _statuses(indicators, where, today) if v.light in order]
     flagged.sort(key=lambda v: (order[v.light], v.indicator.partnership_id, v.indicator.pk))
     rows = flagged if limit is None else flagged[:limit]
     partnerships = Partnership.objects.in_bulk({v.indicator.partnership_id for v in rows})

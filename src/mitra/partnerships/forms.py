@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from mitra.core.choices import SDG, Confidentiality, Currency, Unit
 from mitra.core.fields import LocalizedDecimalField
 from mitra.core.regions import province_choices
+from mitra.core.widgets import ListSelect
 from mitra.organisations.models import ResourceType, Sector
 
 from .models import (
@@ -60,15 +61,16 @@ class ActingOrganisationMixin:
 
 
 class PartnershipFilterForm(forms.Form):
+    # ListSelect: the same HTML as forms.Select, without the template engine (core.widgets)
     q = forms.CharField(label=_("Search"), required=False)
-    form = forms.ChoiceField(label=_("Form"), required=False)
-    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    form = forms.ChoiceField(label=_("Form"), required=False, widget=ListSelect)
+    stage = forms.ChoiceField(label=_("Stage"), required=False, widget=ListSelect)
     development_sector = forms.ChoiceField(
-        label=pgettext_lazy("development sector", "Sector"), required=False
+        label=pgettext_lazy("development sector", "Sector"), required=False, widget=ListSelect
     )
-    province = forms.ChoiceField(label=_("Province"), required=False)
-    partner_sector = forms.ChoiceField(label=_("Partner from"), required=False)
-    my_role = forms.ChoiceField(label=_("My role"), required=False)
+    province = forms.ChoiceField(label=_("Province"), required=False, widget=ListSelect)
+    partner_sector = forms.ChoiceField(label=_("Partner from"), required=False, widget=ListSelect)
+    my_role = forms.ChoiceField(label=_("My role"), required=False, widget=ListSelect)
     mine = forms.BooleanField(label=_("Only my partnerships"), required=False)
     #: Set by the "all partnerships" link of an organisation's profile.
     organisation = forms.IntegerField(

@@ -33,7 +33,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # Caches in the database, the churning rate-limit counters apart from what must last
-# (config.caches); run `mitra createcachetable`.
+# (config.caches); `mitra migrate` makes their tables (as `mitra createcachetable` does).
 CACHES = production_caches()
 RATELIMIT_USE_CACHE = "ratelimit"
 MITRA_PAGE_CACHE_SECONDS = int(os.environ.get("MITRA_PAGE_CACHE_SECONDS", "300"))

@@ -39,6 +39,21 @@ def default_language() -> Any:
         yield
 
 
+@pytest.fixture(autouse=True)
+def rate_windows_hold_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-ratelimit counts in fixed windows (a minute, an hour) whose end depends on the
+    clock. A test that sends N requests and expects the next to be refused failed when a window
+    ended between two of them (CI on PostgreSQL, 2026-12-06). The library's clock stands still
+    during a test; Django's caches keep the real one."""
+    import time
+    import types
+
+    from django_ratelimit import core
+
+    now = int(time.time())
+    monkeypatch.setattr(core, "time", types.SimpleNamespace(time=lambda: now))
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():

@@ -208,16 +208,21 @@ class ResultView:
     indicators: list[IndicatorView]
 
 
-def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodView:
-    updates = list(period.updates.all())
-    actual = period_actual(indicator, updates)
-    share = progress(indicator, actual, period.target_value)
-    overdue = (
+def _overdue(period: Any, updates: Any, today: date) -> bool:
+    return (
         period.due_date is not None
         and period.due_date < today
         and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
     )
-    return PeriodView(period, updates, actual, share, light(share), overdue)
+
+
+def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodView:
+    updates = list(period.updates.all())
+    actual = period_actual(indicator, updates)
+    share = progress(indicator, actual, period.target_value)
+    return PeriodView(
+        period, updates, actual, share, light(share), _overdue(period, updates, today)
+    )
 
 
 #: What every indicator read brings along (the scorecard and its lean read share it).
@@ -439,12 +444,12 @@ def dashboard_partnerships(user: Any) -> Any:
     return visible_partnerships(user).order_by("-created_at", "-pk").values_list("pk", flat=True)
 
 
-def _statuses(
-    indicators: list[Indicator], where: dict[str, Any], today: date
-) -> list[IndicatorView]:
-    """Every indicator's periods and status from the few columns they need: two queries (the
-    periods and the updates of the indicators that ``where`` selects, a filter on Indicator)
-    and no model instance per period or update."""
+def _figures(
+    where: dict[str, Any],
+) -> tuple[dict[int, list[PeriodFigures]], dict[int, list[UpdateFigures]]]:
+    """The periods of the indicators that ``where`` selects (a filter on Indicator), by
+    indicator in time order, and their updates by period in creation order: two queries and no
+    model instance per period or update."""
     by_indicator: dict[int, list[PeriodFigures]] = defaultdict(list)
     periods_qs = Period.objects.filter(**{f"indicator__{k}": v for k, v in where.items()})
     for row in periods_qs.order_by("indicator_id", "start", "pk").values_list(
@@ -459,21 +464,50 @@ def _statuses(
     for rank, (pk, period_id, status, corrects, num, den, value) in enumerate(rows):
         figures = UpdateFigures(pk, period_id, status, corrects, rank, num, den, value)
         by_period[period_id].append(figures)
+    return by_indicator, by_period
+
+
+def _view(
+    indicator: Indicator,
+    periods: list[PeriodFigures],
+    by_period: dict[int, list[UpdateFigures]],
+    today: date,
+) -> IndicatorView:
+    """The indicator's view (every period's value, progress and light) from its figures."""
     views = []
-    for ind in indicators:
-        periods = []
-        for p in by_indicator.get(ind.pk, []):
-            updates: Any = by_period.get(p.pk, [])
-            actual = period_actual(ind, updates)
-            share = progress(ind, actual, p.target_value)
-            overdue = (
-                p.due_date is not None
-                and p.due_date < today
-                and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
-            )
-            periods.append(PeriodView(p, updates, actual, share, light(share), overdue))  # type: ignore[arg-type]
-        views.append(IndicatorView(ind, periods, getattr(ind, "service_level", None)))
-    return views
+    for p in periods:
+        updates: Any = by_period.get(p.pk, [])
+        actual = period_actual(indicator, updates)
+        share = progress(indicator, actual, p.target_value)
+        overdue = _overdue(p, updates, today)
+        views.append(PeriodView(p, updates, actual, share, light(share), overdue))  # type: ignore[arg-type]
+    return IndicatorView(indicator, views, getattr(indicator, "service_level", None))
+
+
+def _light(
+    indicator: Indicator,
+    periods: list[PeriodFigures],
+    by_period: dict[int, list[UpdateFigures]],
+    today: date,
+) -> str:
+    """``_view(...).light`` without computing every period: the light depends on the latest
+    period with a value (else the latest that has ended), so the periods are read from the last
+    one back and the walk stops at the first value. The dashboard needs only the light of most
+    indicators (a test checks the two agree on any periods and updates)."""
+    ended: tuple[PeriodFigures, Any] | None = None
+    for p in reversed(periods):
+        updates: Any = by_period.get(p.pk, ())
+        actual = period_actual(indicator, updates) if updates else None
+        if actual is not None:
+            level = getattr(indicator, "service_level", None)
+            if level is not None and misses(indicator, actual, level.threshold):
+                return Light.RED  # a KPI below its threshold deducts from the payment
+            return light(progress(indicator, actual, p.target_value))
+        if ended is None and p.end <= today:
+            ended = (p, updates)
+    if ended is None:
+        return Light.GREY
+    return Light.RED if _overdue(*ended, today) else Light.GREY
 
 
 def off_track_page(
@@ -503,9 +537,15 @@ def off_track_page(
         )
     )
     order = {Light.RED: 0, Light.AMBER: 1}
-    flagged = [v for v in _statuses(indicators, where, today) if v.light in order]
-    flagged.sort(key=lambda v: (order[v.light], v.indicator.partnership_id, v.indicator.pk))
-    rows = flagged if limit is None else flagged[:limit]
+    by_indicator, by_period = _figures(where)
+    flagged = []
+    for ind in indicators:
+        rank = order.get(_light(ind, by_indicator.get(ind.pk, []), by_period, today))
+        if rank is not None:
+            flagged.append((rank, ind.partnership_id, ind.pk, ind))
+    flagged.sort(key=lambda row: row[:3])
+    listed = flagged if limit is None else flagged[:limit]
+    rows = [_view(ind, by_indicator.get(ind.pk, []), by_period, today) for *_, ind in listed]
     partnerships = Partnership.objects.in_bulk({v.indicator.partnership_id for v in rows})
     for v in rows:
         v.indicator.partnership = partnerships[v.indicator.partnership_id]

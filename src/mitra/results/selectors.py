@@ -448,22 +448,38 @@ def _figures(
     where: dict[str, Any],
 ) -> tuple[dict[int, list[PeriodFigures]], dict[int, list[UpdateFigures]]]:
     """The periods of the indicators that ``where`` selects (a filter on Indicator), by
-    indicator in time order, and their updates by period in creation order: two queries and no
-    model instance per period or update."""
+    indicator in time order, and their updates by period in creation order: one query (the
+    periods joined with their updates) and no model instance per period or update."""
     by_indicator: dict[int, list[PeriodFigures]] = defaultdict(list)
-    periods_qs = Period.objects.filter(**{f"indicator__{k}": v for k, v in where.items()})
-    for row in periods_qs.order_by("indicator_id", "start", "pk").values_list(
-        "pk", "indicator_id", "start", "end", "target_value", "due_date"
-    ):
-        by_indicator[row[1]].append(PeriodFigures(*row))
     by_period: dict[int, list[UpdateFigures]] = defaultdict(list)
-    updates_qs = Update.objects.filter(**{f"period__indicator__{k}": v for k, v in where.items()})
-    rows = updates_qs.order_by("period_id", "created_at", "pk").values_list(
-        "pk", "period_id", "status", "corrects_id", "numerator", "denominator", "value"
+    periods_qs = Period.objects.filter(**{f"indicator__{k}": v for k, v in where.items()})
+    rows = periods_qs.order_by(
+        "indicator_id", "start", "pk", "updates__created_at", "updates__pk"
+    ).values_list(
+        "pk",
+        "indicator_id",
+        "start",
+        "end",
+        "target_value",
+        "due_date",
+        "updates__pk",
+        "updates__status",
+        "updates__corrects_id",
+        "updates__numerator",
+        "updates__denominator",
+        "updates__value",
     )
-    for rank, (pk, period_id, status, corrects, num, den, value) in enumerate(rows):
-        figures = UpdateFigures(pk, period_id, status, corrects, rank, num, den, value)
-        by_period[period_id].append(figures)
+    last = None
+    for rank, (pk, indicator_id, start, end, target, due, *update) in enumerate(rows):
+        if pk != last:
+            by_indicator[indicator_id].append(
+                PeriodFigures(pk, indicator_id, start, end, target, due)
+            )
+            last = pk
+        update_pk, status, corrects, num, den, value = update
+        if update_pk is not None:  # (a period without updates comes once, with NULLs)
+            figures = UpdateFigures(update_pk, pk, status, corrects, rank, num, den, value)
+            by_period[pk].append(figures)
     return by_indicator, by_period
 
 

@@ -197,3 +197,34 @@ def test_the_dashboards_queries_do_not_grow_with_the_partnerships(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/en/results/")
     assert page.content.decode().count('data-testid="dashboard-row"') == 6
+
+
+@pytest.mark.parametrize(
+    ("prefix", "label", "value"),
+    [("/en", "report overdue", "120.00"), ("", "laporan terlambat", "120,00")],
+)
+def test_a_late_report_is_on_the_dashboard_after_a_good_value(
+    world: World, client: Any, prefix: str, label: str, value: str
+) -> None:
+    """The school reached 120 of 100 in 2025 (on track); this half-year's report was due a
+    month ago and nobody sent it: the dashboard lists the indicator as "report overdue" (with
+    the last value beside it), and so does the scorecard."""
+    p = _partnership_with_indicator(world, 7, reached="120")
+    indicator = Indicator.objects.get(partnership=p)
+    today = datetime.date.today()
+    late = services.period_create(
+        actor=world.users["lead_admin"],
+        indicator=indicator,
+        data={
+            "start": today - datetime.timedelta(days=200),
+            "end": today - datetime.timedelta(days=60),
+            "target_value": D("100"),
+        },
+    )
+    assert late.due_date is not None and late.due_date < today  # 30 days after the end
+    client.force_login(world.users["ngo_user"])
+    html = client.get(f"{prefix}/results/").content.decode()
+    row = next(r for r in html.split('data-testid="dashboard-row"')[1:] if "Teachers 07" in r)
+    assert f">{label}</span>" in row and f">{value}</td>" in row
+    tab = client.get(f"{prefix}/partnerships/{p.pk}/indicators/").content.decode()
+    assert 'data-light="red"' in tab and f">{label}</span>" in tab

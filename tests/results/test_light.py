@@ -74,9 +74,9 @@ def test_the_short_cut_gives_the_full_view_s_light(indicator: Indicator, data: A
 
 
 def test_worked_cases() -> None:
-    """The latest value decides (50 of 100 is red, whatever came before); a later period without
-    a value does not hide an earlier value; with no value at all, an overdue report is red and
-    one not yet due grey."""
+    """The latest value decides (50 of 100 is red, whatever came before); a later period whose
+    report is not yet due keeps the earlier value's light, one whose report is late is red; with
+    no value at all, an overdue report is red and one not yet due grey."""
     today = timezone.localdate()
     indicator = Indicator(measure="quantitative", factor=D(1), direction="increase")
     year = datetime.timedelta(days=364)
@@ -87,9 +87,34 @@ def test_worked_cases() -> None:
     half = UpdateFigures(1, 2, Status.APPROVED, None, 1, D(50), None, D(50))
     good = UpdateFigures(2, 1, Status.APPROVED, None, 0, D(120), None, D(120))
     assert selectors._light(indicator, [old, new], {1: [good], 2: [half]}, today) == Light.RED
-    assert selectors._light(indicator, [old, new], {1: [good]}, today) == Light.GREEN
+    assert selectors._light(indicator, [old, not_due], {1: [good]}, today) == Light.GREEN
+    assert selectors._light(indicator, [old, new], {1: [good]}, today) == Light.RED  # late
     assert selectors._light(indicator, [new], {}, today) == Light.RED  # overdue
     assert selectors._light(indicator, [not_due], {}, today) == Light.GREY
     for periods, by_period in (([old, new], {1: [good], 2: [half]}), ([new], {})):
         full = selectors._view(indicator, periods, by_period, today)
         assert full.light == selectors._light(indicator, periods, by_period, today)
+
+
+def test_a_late_report_flags_the_indicator_even_after_a_good_value() -> None:
+    """An NGO reported 120 of 100 last year (on track) and this period's report is past its due
+    date: the indicator is red, "report overdue", on the scorecard and the dashboard alike. A
+    report not yet due, or one submitted and waiting for verification, does not flag it."""
+    today = timezone.localdate()
+    indicator = Indicator(measure="quantitative", factor=D(1), direction="increase")
+    day = datetime.timedelta(days=1)
+    last_year = PeriodFigures(1, 1, today - 500 * day, today - 200 * day, D(100), None)
+    this = PeriodFigures(2, 1, today - 199 * day, today - 60 * day, D(100), today - 30 * day)
+    good = UpdateFigures(1, 1, Status.APPROVED, None, 0, D(120), None, D(120))
+    periods = [last_year, this]
+    late = selectors._view(indicator, periods, {1: [good]}, today)
+    assert late.light == Light.RED and late.late
+    assert str(late.light_label) == "laporan terlambat"  # "report overdue"
+    assert late.latest is not None and late.latest.actual == D(120)  # the value is still shown
+    assert selectors._light(indicator, periods, {1: [good]}, today) == Light.RED
+    submitted = UpdateFigures(2, 2, Status.SUBMITTED, None, 1, D(90), None, D(90))
+    waiting = selectors._view(indicator, periods, {1: [good], 2: [submitted]}, today)
+    assert waiting.light == Light.GREEN and not waiting.late
+    not_due = PeriodFigures(2, 1, today - 199 * day, today - 60 * day, D(100), today)
+    on_time = selectors._view(indicator, [last_year, not_due], {1: [good]}, today)
+    assert on_time.light == Light.GREEN and not on_time.late

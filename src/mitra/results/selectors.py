@@ -46,6 +46,10 @@ HUNDRED = Decimal(100)
 ON_TRACK, AT_RISK = Decimal("1.0"), Decimal("0.8")
 
 
+#: The status of an indicator whose latest report is past its due date (see ``late``).
+LATE = _("report overdue")
+
+
 class Light:
     GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
     LABELS = {
@@ -154,12 +158,25 @@ class IndicatorView:
         return ended[-1] if ended else None
 
     @property
+    def late(self) -> bool:
+        """A report is overdue since the latest value (or, without any value, at all): past its
+        due date with nothing submitted or approved. The partners are to chase it, whatever the
+        earlier values say (an earlier period still missing its report is on the Results tab's
+        list of periods waiting on someone, not flagged here)."""
+        for pv in reversed(self.periods):
+            if pv.actual is not None:
+                return False
+            if pv.overdue:
+                return True
+        return False
+
+    @property
     def light(self) -> str:
+        if self.late:
+            return Light.RED
         latest = self.latest
         if latest is None:
             return Light.GREY
-        if latest.actual is None and latest.overdue:
-            return Light.RED
         level = self.service_level
         if (
             level is not None
@@ -171,6 +188,8 @@ class IndicatorView:
 
     @property
     def light_label(self) -> str:
+        if self.late:
+            return str(LATE)
         return str(Light.LABELS[self.light])
 
     @property
@@ -507,10 +526,10 @@ def _light(
     today: date,
 ) -> str:
     """``_view(...).light`` without computing every period: the light depends on the latest
-    period with a value (else the latest that has ended), so the periods are read from the last
-    one back and the walk stops at the first value. The dashboard needs only the light of most
-    indicators (a test checks the two agree on any periods and updates)."""
-    ended: tuple[PeriodFigures, Any] | None = None
+    period with a value and on any report overdue after it, so
+    the periods are read from the last one back and the walk stops at the first value. The
+    dashboard needs only the light of most indicators (a test checks the two agree on any
+    periods and updates)."""
     for p in reversed(periods):
         updates: Any = by_period.get(p.pk, ())
         actual = period_actual(indicator, updates) if updates else None
@@ -519,11 +538,9 @@ def _light(
             if level is not None and misses(indicator, actual, level.threshold):
                 return Light.RED  # a KPI below its threshold deducts from the payment
             return light(progress(indicator, actual, p.target_value))
-        if ended is None and p.end <= today:
-            ended = (p, updates)
-    if ended is None:
-        return Light.GREY
-    return Light.RED if _overdue(*ended, today) else Light.GREY
+        if _overdue(p, updates, today):
+            return Light.RED  # a report late since the latest value
+    return Light.GREY
 
 
 def off_track_page(

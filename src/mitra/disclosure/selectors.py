@@ -165,6 +165,25 @@ def _kpis_prefetch() -> Prefetch:
     return kpis_prefetch()
 
 
+#: What no release reads of a member and its organisation: a page of 1,000 partnerships reads
+#: about 6,500 of each, and leaving these columns out (timestamps, the description in every
+#: language, the lists kept as JSON) reads that page's bundles about a tenth faster (median 901
+#: -> 826 ms, in-process A/B on the H2020 import). The disclosure tests count queries, so
+#: reading one of them would show (one query per member).
+_UNPUBLISHED_MEMBER_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "organisation__created_at",
+    "organisation__updated_at",
+    "organisation__description",
+    "organisation__description_ind",
+    "organisation__description_en",
+    "organisation__expertise",
+    "organisation__resource_types",
+    "organisation__aliases",
+)
+
+
 def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnership]:
     """The public parts of each partnership, in a fixed number of queries."""
     qs = partnerships.published().prefetch_related(
@@ -172,6 +191,7 @@ def public_bundles(partnerships: QuerySet[Partnership]) -> list[PublicPartnershi
             "members",
             queryset=PartnershipMember.objects.filter(left_on__isnull=True)
             .select_related("organisation")
+            .defer(*_UNPUBLISHED_MEMBER_COLUMNS)
             .order_by("id"),
             to_attr="public_members",
         ),

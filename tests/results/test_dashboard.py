@@ -19,6 +19,7 @@ from mitra.partnerships import services as partnerships
 from mitra.partnerships.models import Role, Visibility
 from mitra.results import selectors, services
 from mitra.results.models import Indicator, Period
+from tests.api.conftest import API, client_for
 from tests.conftest import World
 
 from .conftest import approve, indicator_data, report
@@ -228,3 +229,5 @@ def test_a_late_report_is_on_the_dashboard_after_a_good_value(
     assert f">{label}</span>" in row and f">{value}</td>" in row
     tab = client.get(f"{prefix}/partnerships/{p.pk}/indicators/").content.decode()
     assert 'data-light="red"' in tab and f">{label}</span>" in tab
+    listed = client_for(world, "ngo_user").get_json(f"{API}/partnerships/{p.pk}/indicators")
+    assert [(i["status"], i["report_overdue"]) for i in listed.json()] == [("red", True)]

@@ -65,6 +65,7 @@ def _indicator_out(iv: selectors.IndicatorView) -> dict[str, Any]:
         "reporter": i.reporter_id,
         "verifier": i.verifier_id,
         "status": iv.light,
+        "report_overdue": iv.late,
         "version": i.version,
     }
 

@@ -105,7 +105,12 @@ class IndicatorOut(Schema):
     baseline_source: str = Field(..., description="Baseline source.")
     reporter: int = Field(..., description="Reporting partner (membership id).")
     verifier: int = Field(..., description="Verifying partner (membership id).")
-    status: str = Field(..., description="green (on track), amber, red (off track) or grey.")
+    status: str = Field(
+        ..., description="green (on track), amber, red (off track or report overdue) or grey."
+    )
+    report_overdue: bool = Field(
+        ..., description="A report is past its due date since the latest value (status red)."
+    )
     version: int = Field(..., description="Edit version (send it back on changes).")
 
 

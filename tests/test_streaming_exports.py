@@ -5,6 +5,7 @@ limit the export is a background job with a download link."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -229,3 +230,45 @@ def test_an_anonymous_large_export_is_followed_by_its_session_only(
     assert not any(c.startswith("HID-") for c in codes) and world.partnership.code not in codes
     other = type(client)()
     assert other.get(reverse("jobs:download", args=[job.pk])).status_code == 302  # sign in
+
+
+@pytest.mark.parametrize(("prefix", "said"), [("/en", "The file was deleted"), ("", "Berkas")])
+def test_a_prepared_file_is_deleted_after_its_days_and_the_job_says_so(
+    client, world, settings, django_capture_on_commit_callbacks, prefix, said
+):
+    """Files of export jobs would pile up on the server: each is kept MITRA_EXPORT_KEEP_DAYS
+    (7) days after its job finished; the next export clears out the older ones, and their job
+    pages say the file is gone instead of offering a link that answers 404."""
+    from django.core.files.storage import default_storage
+
+    from mitra.jobs.exports import purge_expired
+
+    bulk_partnerships(6, organisations=[world.pemda])
+    client.force_login(world.users["member"])
+    settings.MITRA_EXPORT_STREAM_LIMIT = 2
+    old = _job_export(client, "/en/partnerships/?export=csv", django_capture_on_commit_callbacks)
+    path, rows = old.result["path"], old.result["rows"]
+    assert default_storage.exists(path) and rows == 8  # the six, the world's two the member sees
+    assert purge_expired() == 0  # finished just now: kept
+    Job.objects.filter(pk=old.pk).update(
+        finished_at=old.finished_at - datetime.timedelta(days=7, minutes=1)
+    )
+    new = _job_export_again(client, django_capture_on_commit_callbacks)
+    old.refresh_from_db()
+    assert not default_storage.exists(path) and "path" not in old.result
+    assert old.result["expired"] and old.result["rows"] == rows  # the summary stays
+    assert default_storage.exists(new.result["path"])  # the new file is there
+    with translation.override("id"):  # (the requests above left English active)
+        detail = f"{prefix}{reverse('jobs:detail', args=[old.pk])}"
+    page = client.get(detail).content.decode()
+    assert 'data-testid="export-expired"' in page and said in page
+    assert reverse("jobs:download", args=[old.pk]) not in page
+    assert client.get(reverse("jobs:download", args=[old.pk])).status_code == 404
+    default_storage.delete(new.result["path"])
+
+
+def _job_export_again(client, django_capture_on_commit_callbacks) -> Job:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/en/partnerships/?export=xlsx")
+    assert response.status_code == 302
+    return Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])

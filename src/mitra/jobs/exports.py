@@ -15,8 +15,10 @@ from __future__ import annotations
 import hashlib
 import sys
 import tempfile
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -29,12 +31,15 @@ from django.utils.translation import gettext as _
 from mitra.core import exports
 from mitra.core.exports import csv_style, source, stream_limit, table_response
 
-from .models import Job
+from .models import Job, JobStatus
 from .services import job_enqueue
 
 KIND = "exports.table"
 #: Where the jobs leave their files (default storage; never served by URL: see views.download).
 STORAGE_DIR = "exports"
+#: Days a finished export's file is kept (``MITRA_EXPORT_KEEP_DAYS``); then it is deleted and its
+#: job's page says so (the list can be exported again).
+KEEP_DAYS = 7
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": exports.XLSX_TYPE}
 
 
@@ -98,6 +103,7 @@ def export_job(job: Job, progress: Any) -> dict[str, Any]:
                 default_storage.delete(path)
             stored = default_storage.save(path, File(out))
     filename = f"{table.filename}-{timezone.localdate().isoformat()}.{fmt}"
+    purge_expired()  # each new file clears out the files past their time
     return {
         "path": stored,
         "format": fmt,
@@ -106,3 +112,26 @@ def export_job(job: Job, progress: Any) -> dict[str, Any]:
         "download": reverse("jobs:download", args=[job.pk]),
         "summary": {_("Rows"): rows, _("File"): filename},
     }
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "MITRA_EXPORT_KEEP_DAYS", KEEP_DAYS))
+
+
+def purge_expired(now: Any = None) -> int:
+    """Delete the files of the export jobs that finished more than ``keep_days()`` ago; their
+    jobs keep their summary and say the file has expired. Returns how many files went."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
+    purged = 0
+    for job in Job.objects.filter(
+        kind=KIND, status=JobStatus.SUCCEEDED, finished_at__lt=cutoff, result__has_key="path"
+    ).only("pk", "result"):
+        path = job.result.pop("path")
+        job.result.pop("download", None)
+        job.result["expired"] = True
+        if default_storage.exists(path):
+            default_storage.delete(path)
+        # Only this job's result changes (a worker finishing another job may save meanwhile).
+        Job.objects.filter(pk=job.pk).update(result=job.result)
+        purged += 1
+    return purged

@@ -147,3 +147,30 @@ def test_the_health_survey_form(world: World, client: Any) -> None:
     assert ngo.post(url, scores).status_code == 302
     page = ngo.get(f"/en/partnerships/{world.public.pk}/indicators/")
     assert 'id="chart-health"' in page.content.decode()
+
+
+def test_an_update_links_its_evidence_on_the_results_tab(
+    client: Any, world: World, teachers: Indicator, period_2025: Period
+) -> None:
+    """The NGO attaches the signed attendance list to its value: the tab links the document
+    (its download checks who may read it), and a value without evidence has no link."""
+    from django.urls import reverse
+
+    from mitra.results import services
+
+    document = world.public_document
+    with_evidence = services.update_create(
+        actor=world.users["ngo_user"],
+        period=period_2025,
+        data={"numerator": Decimal("40"), "evidence": document},
+    )
+    services.update_create(
+        actor=world.users["ngo_user"], period=period_2025, data={"numerator": Decimal("5")}
+    )
+    client.force_login(world.users["ngo_user"])
+    html = client.get(f"/en/partnerships/{world.public.pk}/indicators/").content.decode()
+    link = reverse("partnerships:document_download", args=[world.public.pk, document.pk])
+    blocks = html.split('data-testid="update"')[1:]
+    assert len(blocks) == 2
+    assert [link in b.split("</div>")[0] for b in blocks] == [True, False]
+    assert with_evidence.status == Status.DRAFT and 'data-testid="update-submit"' in html

@@ -304,7 +304,7 @@ def _indicators_lean(pks: list[int]) -> list[Indicator]:
     periods = _attach(indicators, "periods", Period, "indicator_id", [i.pk for i in indicators])
     period_ids = [p.pk for p in periods]
     _attach(periods, "disaggregation_targets", DisaggregationTarget, "period_id", period_ids)
-    _attach(periods, "updates", Update, "period_id", period_ids, "evidence")
+    _attach(periods, "updates", Update, "period_id", period_ids)
     return indicators
 
 

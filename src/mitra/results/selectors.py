@@ -526,10 +526,9 @@ def _light(
     today: date,
 ) -> str:
     """``_view(...).light`` without computing every period: the light depends on the latest
-    period with a value and on any report overdue after it, so
-    the periods are read from the last one back and the walk stops at the first value. The
-    dashboard needs only the light of most indicators (a test checks the two agree on any
-    periods and updates)."""
+    period with a value and on any report overdue after it, so the periods are read from the
+    last one back and the walk stops at the first value. The dashboard needs only the light of
+    most indicators (a test checks the two agree on any periods and updates)."""
     for p in reversed(periods):
         updates: Any = by_period.get(p.pk, ())
         actual = period_actual(indicator, updates) if updates else None

@@ -203,6 +203,12 @@ def test_report_return_approve_scorecard_health_and_deduction(
         assert "1 performance failure deducts" in page.inner_text("[data-testid=ap-sentence]")
         page.goto(f"{base}/en/partnerships/{world.partnership.pk}/indicators/")
         assert page.locator("[data-testid=failure]").count() == 1
+        # on a phone the failures table scrolls in its own box, the page does not
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{base}/partnerships/{world.partnership.pk}/indicators/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{base}/en/partnerships/{world.partnership.pk}/indicators/")
         # a KPI below its threshold is off track, whatever its share of the target
         assert page.locator("[data-testid=scorecard-row]").get_attribute("data-light") == "red"
         _shot(page, shoot, "kpi-en")

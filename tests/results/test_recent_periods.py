@@ -112,3 +112,65 @@ def test_the_tab_reads_breakdowns_only_for_the_updates_it_lists(world: World, cl
     assert len(breakdowns) == 1
     ids = re.search(r"IN \(([^)]*)\)", breakdowns[0]["sql"])
     assert ids is not None and len(ids.group(1).split(",")) == RECENT_PERIODS
+
+
+def _fill(world: World, indicator: Indicator) -> None:
+    """Every kind of update the tab shows, in each period of ``indicator``: a value returned with
+    the verifier's comment, then one approved with its breakdown by sex; in the latest period a
+    draft correction, and a submitted value in the one before."""
+    periods = list(indicator.periods.all())
+    for period in periods:
+        returned = services.update_submit(
+            actor=world.users["ngo_user"], update=report(world, period, "ngo_user", "3")
+        )
+        services.update_return(
+            actor=world.users["lead_admin"], update=returned, comment="Attach the attendance list"
+        )
+        approved = approve(
+            world,
+            report(
+                world,
+                period,
+                "ngo_user",
+                "9",
+                disaggregations=[{"dimension": "sex", "category": "female", "numerator": D("5")}],
+            ),
+        )
+    report(world, periods[-1], "ngo_user", "10", corrects=approved)
+    services.update_submit(
+        actor=world.users["ngo_user"], update=report(world, periods[-2], "ngo_user", "8")
+    )
+
+
+@pytest.mark.parametrize("viewer", ["ngo_user", "lead_admin", "staff"])
+def test_the_tabs_queries_do_not_grow_with_its_framework(
+    world: World, client: Any, viewer: str
+) -> None:
+    """The tab reads a fixed number of queries, whatever it lists; it reads no column a page
+    shows lazily (the lean read leaves some unread: showing one would query once per row)."""
+    first, _quarters = _quarterly(world)
+    _fill(world, first)
+    user = world.users[viewer]
+    url = f"/en/partnerships/{world.public.pk}/indicators/"
+
+    def counted() -> tuple[int, str]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode()
+
+    few, html = counted()
+    assert html.count('data-testid="indicator"') == 1
+
+    # when the framework grows: two more indicators of eight quarters, every kind of update
+    for _ in range(2):
+        more, _periods = _quarterly(world)
+        _fill(world, more)
+    many, html = counted()
+
+    # then the tab lists them all with the same number of queries
+    assert html.count('data-testid="indicator"') == 3
+    assert html.count('data-testid="update"') > 3 * 2 * RECENT_PERIODS
+    assert "Attach the attendance list" in html
+    assert many == few

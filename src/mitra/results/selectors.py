@@ -264,6 +264,16 @@ def _indicators_qs(*, details: bool = True) -> Any:
     )
 
 
+#: Columns the Results tab never shows, left unread by its lean read (each timestamp is parsed
+#: per row: a busy scorecard read over a thousand of them). A template that starts showing one
+#: makes a query per row, which ``test_the_tabs_queries_do_not_grow_with_its_framework`` catches.
+_UNSHOWN = {
+    Period: ("created_at", "updated_at", "reminded_on"),
+    Update: ("updated_at", "submitted_at", "reviewed_at", "review_comment"),
+    UpdateComment: ("created_at", "updated_at"),
+}
+
+
 def update_details(updates: list[Update]) -> None:
     """Read the breakdown and comments of ``updates`` (two queries), for a framework read
     without them (``framework(details=False)``)."""
@@ -275,12 +285,15 @@ def update_details(updates: list[Update]) -> None:
 def _attach(
     owners: list[Any], name: str, model: Any, key: str, ids: list[int], *related: str
 ) -> list[Any]:
-    """Read ``model``'s rows whose ``key`` is in ``ids`` (one query, the model's own order) and
-    give each owner its rows as the prefetched ``owner.<name>.all()``: what
-    ``prefetch_related`` does, without the filtered queryset it builds for every owner (a
-    scorecard has over a thousand owners; that was a tenth of its time). Returns the rows."""
+    """Read ``model``'s rows whose ``key`` is in ``ids`` (one query, the model's own order,
+    without its :data:`_UNSHOWN` columns) and give each owner its rows as the prefetched
+    ``owner.<name>.all()``: what ``prefetch_related`` does, without the filtered queryset it
+    builds for every owner (a scorecard has over a thousand owners; that was a tenth of its
+    time). Returns the rows."""
     # (select_related() with no names would follow every foreign key)
     qs = model.objects.select_related(*related) if related else model.objects.all()
+    if model in _UNSHOWN:
+        qs = qs.defer(*_UNSHOWN[model])
     rows = list(qs.filter(**{f"{key}__in": ids})) if ids else []
     groups: dict[int, list[Any]] = defaultdict(list)
     for row in rows:

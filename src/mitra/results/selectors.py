@@ -58,6 +58,13 @@ class Light:
         "red": _("off track"),
         "grey": _("no data yet"),
     }
+    #: The badge (Bootstrap's contextual background) that shows each light.
+    BADGES = {
+        "green": "text-bg-success",
+        "amber": "text-bg-warning",
+        "red": "text-bg-danger",
+        "grey": "text-bg-secondary",
+    }
 
 
 def require_results(user: Any, partnership: Partnership) -> None:
@@ -131,6 +138,10 @@ class PeriodView:
         return str(Light.LABELS[self.light])
 
     @property
+    def badge(self) -> str:
+        return Light.BADGES[self.light]
+
+    @property
     def disaggregation(self) -> dict[tuple[str, str], Decimal]:
         """{(dimension, category): total} over the updates that count."""
         totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -191,6 +202,10 @@ class IndicatorView:
         if self.late:
             return str(LATE)
         return str(Light.LABELS[self.light])
+
+    @property
+    def badge(self) -> str:
+        return Light.BADGES[self.light]
 
     @property
     def trend(self) -> list[Decimal]:

@@ -201,11 +201,19 @@ def test_the_dashboards_queries_do_not_grow_with_the_partnerships(
 
 
 @pytest.mark.parametrize(
-    ("prefix", "label", "value"),
-    [("/en", "report overdue", "120.00"), ("", "laporan terlambat", "120,00")],
+    ("prefix", "label", "value", "sentence"),
+    [
+        ("/en", "report overdue", "120.00", "Of those off track, one has its report overdue."),
+        (
+            "",
+            "laporan terlambat",
+            "120,00",
+            "Dari yang tidak sesuai rencana, 1 laporannya terlambat.",
+        ),
+    ],
 )
 def test_a_late_report_is_on_the_dashboard_after_a_good_value(
-    world: World, client: Any, prefix: str, label: str, value: str
+    world: World, client: Any, prefix: str, label: str, value: str, sentence: str
 ) -> None:
     """The school reached 120 of 100 in 2025 (on track); this half-year's report was due a
     month ago and nobody sent it: the dashboard lists the indicator as "report overdue" (with
@@ -229,5 +237,9 @@ def test_a_late_report_is_on_the_dashboard_after_a_good_value(
     assert f">{label}</span>" in row and f">{value}</td>" in row
     tab = client.get(f"{prefix}/partnerships/{p.pk}/indicators/").content.decode()
     assert 'data-light="red"' in tab and f">{label}</span>" in tab
+    # the scorecard's sentence counts it off track, and says why
+    said = tab.split('data-testid="scorecard-sentence"')[1].split("</p>")[0]
+    assert "1 off track" in said or "1 tidak sesuai rencana" in said
+    assert f'data-testid="scorecard-late">{sentence}</span>' in said
     listed = client_for(world, "ngo_user").get_json(f"{API}/partnerships/{p.pk}/indicators")
     assert [(i["status"], i["report_overdue"]) for i in listed.json()] == [("red", True)]

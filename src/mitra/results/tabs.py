@@ -93,6 +93,8 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
         "results": results,
         "indicator_rows": rows,
         "light_counts": counts,
+        # (a late report makes an indicator red: the sentence says how many of the red are so)
+        "late_count": sum(1 for iv in rows if iv.late),
         "can_edit_framework": editor,
         "can_report_any": any(iv.can_report for iv in rows),
         "health_points": points,

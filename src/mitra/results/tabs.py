@@ -36,8 +36,8 @@ STATUS_BADGES = {
 
 def _present(iv: Any, partnership: Partnership, editor: bool) -> None:
     """What the rows of an indicator's periods show, worked out once here rather than by tests
-    in the template on each row (a busy scorecard lists 80 periods and 160 updates: the
-    template's lookups were a third of the page's time)."""
+    in the template on each row (a busy scorecard lists 80 periods and 160 updates; rendering
+    them is about a third of the page's time)."""
     own = iv.indicator.partnership_id == partnership.pk
     iv.may_edit = editor and own
     iv.may_report = iv.can_report and own

@@ -8,11 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from .lookups import register as register_lookups
-
-        # Long ``__in`` lists as one array on PostgreSQL (see core.lookups).
-        register_lookups()
-
         from django.db.models.signals import pre_save
 
         from .text import strip_model_controls

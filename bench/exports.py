@@ -6,7 +6,9 @@ Generates N public partnerships with a fast bulk factory (two members each), the
   same file built the old way (ORM objects with their members, ``get_FOO_display`` per row);
 - the XLSX of the stream limit's worth of rows (what a request may still build);
 - OCDS release package pages (page_size 100 and 1000): the first request, which makes the
-  releases, and a warm one, with their time and Python memory peak (tracemalloc);
+  releases, a warm one, with their time and Python memory peak (tracemalloc), and one after an
+  edit of one of the page's partnerships and after an edit of a partnership on another page
+  (with the page cache off, as here, every request checks its releases);
 - ``publish_dumps``: the bulk files, regenerated in the background in production (not with
   ``--quick``).
 
@@ -55,6 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 partnerships")
     parser.add_argument("-n", type=int, default=None, help="partnerships (default 22,000)")
+    parser.add_argument("--ocds-only", action="store_true", help="only the OCDS pages")
     args = parser.parse_args()
     n = args.n or (2000 if args.quick else 22000)
 
@@ -94,77 +97,89 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     client = Client()
 
-    def streamed() -> tuple[float, int]:
-        response = client.get("/en/partnerships/?export=csv")
-        chunks = iter(response.streaming_content)
-        first_at = time.perf_counter()
-        size = len(next(chunks))
-        first = time.perf_counter() - first_at
-        for chunk in chunks:
-            size += len(chunk)
-        return first, size
+    if not args.ocds_only:  # the files
 
-    with override_settings(MITRA_EXPORT_STREAM_LIMIT=10**9, ALLOWED_HOSTS=["testserver"]):
-        start = time.perf_counter()
-        first, size = streamed()
-        total = time.perf_counter() - start
-        _, peak, _ = measure(streamed)
-    rows.append(
-        (
-            "CSV streamed (lean rows)",
-            f"{n:,}",
-            f"first byte {first * 1000:.0f} ms, total {total:.2f} s",
-            f"{size / 1e6:.1f} MB, peak {peak / 2**20:.0f} MiB",
-        )
-    )
+        def streamed() -> tuple[float, int]:
+            response = client.get("/en/partnerships/?export=csv")
+            chunks = iter(response.streaming_content)
+            first_at = time.perf_counter()
+            size = len(next(chunks))
+            first = time.perf_counter() - first_at
+            for chunk in chunks:
+                size += len(chunk)
+            return first, size
 
-    def old_way() -> int:
-        with translation.override("en"):
-            qs = selectors.with_members(selectors.partnership_list(user=None, filters={}))
-            return sum(
-                len(line)
-                for line in _csv_lines(
-                    qs.iterator(chunk_size=2000), PARTNERSHIP_COLUMNS, csv_style("en")
-                )
+        with override_settings(MITRA_EXPORT_STREAM_LIMIT=10**9, ALLOWED_HOSTS=["testserver"]):
+            start = time.perf_counter()
+            first, size = streamed()
+            total = time.perf_counter() - start
+            _, peak, _ = measure(streamed)
+        rows.append(
+            (
+                "CSV streamed (lean rows)",
+                f"{n:,}",
+                f"first byte {first * 1000:.0f} ms, total {total:.2f} s",
+                f"{size / 1e6:.1f} MB, peak {peak / 2**20:.0f} MiB",
             )
-
-    start = time.perf_counter()
-    old_way()
-    total = time.perf_counter() - start
-    _, peak, _ = measure(old_way)
-    rows.append(
-        (
-            "CSV the old way (ORM objects)",
-            f"{n:,}",
-            f"total {total:.2f} s",
-            f"peak {peak / 2**20:.0f} MiB",
         )
-    )
 
-    limit = stream_limit()
-    from mitra.core.exports import write_xlsx
-    from mitra.partnerships.exports import PARTNERSHIP_ROW_COLUMNS, partnership_rows
+        def old_way() -> int:
+            with translation.override("en"):
+                qs = selectors.with_members(selectors.partnership_list(user=None, filters={}))
+                return sum(
+                    len(line)
+                    for line in _csv_lines(
+                        qs.iterator(chunk_size=2000), PARTNERSHIP_COLUMNS, csv_style("en")
+                    )
+                )
 
-    def xlsx() -> int:
-        with translation.override("en"):
-            qs = Partnership.objects.published().order_by("-created_at")[:limit]
-            return write_xlsx(io.BytesIO(), partnership_rows(qs), PARTNERSHIP_ROW_COLUMNS, "x")
-
-    start = time.perf_counter()
-    count = xlsx()
-    total = time.perf_counter() - start
-    _, peak, _ = measure(xlsx)  # (tracemalloc slows it: the time is from the run before)
-    rows.append(
-        (
-            "XLSX in a request (stream limit)",
-            f"{count:,}",
-            f"total {total:.2f} s",
-            f"peak {peak / 2**20:.0f} MiB",
+        start = time.perf_counter()
+        old_way()
+        total = time.perf_counter() - start
+        _, peak, _ = measure(old_way)
+        rows.append(
+            (
+                "CSV the old way (ORM objects)",
+                f"{n:,}",
+                f"total {total:.2f} s",
+                f"peak {peak / 2**20:.0f} MiB",
+            )
         )
-    )
 
+        limit = stream_limit()
+        from mitra.core.exports import write_xlsx
+        from mitra.partnerships.exports import PARTNERSHIP_ROW_COLUMNS, partnership_rows
+
+        def xlsx() -> int:
+            with translation.override("en"):
+                qs = Partnership.objects.published().order_by("-created_at")[:limit]
+                return write_xlsx(io.BytesIO(), partnership_rows(qs), PARTNERSHIP_ROW_COLUMNS, "x")
+
+        start = time.perf_counter()
+        count = xlsx()
+        total = time.perf_counter() - start
+        _, peak, _ = measure(xlsx)  # (tracemalloc slows it: the time is from the run before)
+        rows.append(
+            (
+                "XLSX in a request (stream limit)",
+                f"{count:,}",
+                f"total {total:.2f} s",
+                f"peak {peak / 2**20:.0f} MiB",
+            )
+        )
+
+    def edit(pk: int) -> None:
+        """An edit of one partnership's public content, as a partner saves it."""
+        p = Partnership.objects.get(pk=pk)
+        text = p.summary_ind
+        p.summary_ind = text[:-1] if text.endswith(".") else text + "."
+        p.save()
+
+    published = Partnership.objects.published().order_by("created_at", "id")
     for size in (100,) if args.quick else (100, 1000):
         url = f"/api/v1/ocds/release-package?page_size={size}"
+        on_page = list(published.values_list("pk", flat=True)[:size])
+        elsewhere = published.order_by("-created_at", "-id").values_list("pk", flat=True)[0]
         with override_settings(ALLOWED_HOSTS=["testserver"], MITRA_RATE_LIMITS={}):
             start = time.perf_counter()
             client.get(url)
@@ -173,6 +188,15 @@ def main() -> None:
             r = client.get(url)
             warm = time.perf_counter() - start
             _, peak, _ = measure(lambda url=url: client.get(url))
+            after: dict[str, float] = {}
+            for case, pk in (
+                ("of one of its partnerships", on_page[size // 2]),
+                ("on another page", elsewhere),
+            ):
+                edit(pk)
+                start = time.perf_counter()
+                assert client.get(url).status_code == 200
+                after[case] = time.perf_counter() - start
         assert r.status_code == 200, r.content[:200]
         rows.append(
             (
@@ -190,8 +214,17 @@ def main() -> None:
                 f"peak {peak / 2**20:.0f} MiB, {len(r.content) / 1e6:.1f} MB",
             )
         )
+        for case, seconds in after.items():
+            rows.append(
+                (
+                    f"OCDS page of {size}, after an edit {case}",
+                    f"{size:,}",
+                    f"{seconds * 1000:.0f} ms",
+                    "",
+                )
+            )
 
-    if not args.quick:
+    if not (args.quick or args.ocds_only):
         with tempfile.TemporaryDirectory() as folder, override_settings(MITRA_OPEN_DATA_DIR=folder):
             start = time.perf_counter()
             files = dumps.publish()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from mitra.disclosure import marks
 from mitra.partnerships.models import Partnership, PartnershipMember, Role, Visibility
 
 SECTORS = ("toll_road", "education", "water", "health")
@@ -55,4 +56,5 @@ def bulk_partnerships(
             roles = [Role.LEAD, Role.CONTRACTING_AGENCY] if j == 0 else [Role.PROJECT_COMPANY]
             members.append(PartnershipMember(partnership_id=pk, organisation=org, roles=roles))
     PartnershipMember.objects.bulk_create(members, batch_size=batch)
+    marks.mark(ids)  # as the table import does: bulk writes send no signals
     return ids

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mitra.disclosure import jsonio, services
+from mitra.disclosure import jsonio, marks, services
 from mitra.disclosure.codelists import CUSTOM_CODES, CUSTOM_RISK_CATEGORIES
 from mitra.disclosure.models import Release
 from mitra.disclosure.ocds import percent, risk_allocation
@@ -376,6 +376,7 @@ def test_the_register_costs_the_same_queries_whatever_its_size(world, register):
 
     def queries() -> int:
         services.ocds_release_package()  # sync
+        marks.mark([p.pk])  # compared again: the export reads its public content
         with CaptureQueriesContext(connection) as ctx:
             services.ocds_release_package()
         sql = " ".join(q["sql"] for q in ctx.captured_queries)

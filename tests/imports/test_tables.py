@@ -234,6 +234,33 @@ def test_a_changed_row_is_updated_in_place(tmp_path: Path) -> None:
     assert p.history.count() == 2
 
 
+def test_a_changed_row_reaches_the_open_data_export(tmp_path: Path, settings: Any) -> None:
+    """The import writes in bulk (no signals): it marks what it changed for the export, which
+    compares only marked partnerships (disclosure.marks), and the bulk files out of date."""
+    from mitra.disclosure import dumps
+    from mitra.disclosure.models import Release
+    from mitra.disclosure.services import ocds_release_package
+
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    path = data_file(KPBU)
+    rows = read_rows(path)
+    dumps.publish()
+    assert not dumps.is_dirty()
+    run(path, KPBU)
+    assert dumps.is_dirty()
+    dumps.publish()  # what the background job does: it makes the first releases too
+    first = Release.objects.count()
+    assert first == Partnership.objects.published().count() > 1
+    rows[0]["proyek_nilai_capex"] = "7000000000000"
+    run(write_rows(tmp_path / "changed.csv", rows), KPBU)
+    assert dumps.is_dirty()
+    ocds_release_package()
+    p = Partnership.objects.get(source=KPBU, source_id=rows[0]["proyek_id"])
+    latest = Release.objects.filter(partnership=p).order_by("-sequence").first()
+    assert latest.sequence == 2 and "7000000000000" in latest.data_json
+    assert Release.objects.count() == first + 1
+
+
 def test_a_bad_row_refuses_the_whole_file(tmp_path: Path) -> None:
     rows = read_rows(data_file(KPBU))
     rows[1]["proyek_nilai_capex"] = "lima triliun"

@@ -7,33 +7,14 @@ class DisclosureConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from mitra.disputes.models import ContractAmendment
         from mitra.jobs.registry import register_handler
-        from mitra.organisations.models import Organisation
-        from mitra.partnerships.models import Commitment, Document, Partnership, PartnershipMember
-        from mitra.results.models import Indicator, Period, ServiceLevel, Update
-        from mitra.risks.models import Risk, RiskAllocation
 
+        from . import marks
         from .dumps import KIND, mark_dirty
 
         register_handler(KIND, "mitra.disclosure.dumps.dumps_job", staff_may_follow=True)
-        # What the bulk files hold changes with these: the files are marked out of date.
-        for model in (
-            Partnership,
-            PartnershipMember,
-            Document,
-            Commitment,
-            Organisation,
-            Risk,
-            RiskAllocation,
-            # contracts[].amendments and .implementation (KPIs and their verified values)
-            ContractAmendment,
-            Indicator,
-            ServiceLevel,
-            Period,
-            Update,
-        ):
-            for signal in (post_save, post_delete):
-                signal.connect(mark_dirty, sender=model, dispatch_uid=f"dumps-{model.__name__}")
+        # What the releases read (marks.FEEDS: partnerships, partners, organisations, documents,
+        # commitments and their needs, risks, amendments, KPIs and their verified values): a
+        # change marks its partnerships for comparison, and the bulk files out of date.
+        marks.connect()
+        marks.changed.connect(mark_dirty, dispatch_uid="dumps-marks")

@@ -8,12 +8,12 @@ downloads the files of the open-data page instead, which are never built inside 
 - ``partnerships-id.csv`` and ``partnerships-en.csv``: the public partnership list, as an
   anonymous reader downloads it, in Indonesian and in English.
 
-When are they made? A change to what the public may see (a partnership, its partners, documents,
-commitments, risks, an organisation) marks the files out of date (:func:`mark_dirty`, from the
+When are they made? A change to what the public may see (a row of a model the releases read,
+``marks.FEEDS``, or a table import) marks the files out of date (:func:`mark_dirty`, from the
 signals of ``apps.ready``) and, at most once per ``MITRA_OPEN_DATA_REFRESH_MINUTES`` (15 by
 default), schedules a background job (kind ``disclosure.dumps``) that many minutes later; the job
 regenerates the files if they are still out of date. ``mitra publish_dumps`` regenerates them at
-once (from cron, or after an import). Each file is written to a temporary name beside it and
+once (from cron, or by hand). Each file is written to a temporary name beside it and
 renamed, so a download never reads half a file; ``index.json`` lists their dates and sizes.
 """
 
@@ -40,7 +40,7 @@ from mitra.core.exports import csv_style, write_csv
 from mitra.jobs.models import Job, JobStatus
 from mitra.partnerships.models import Partnership
 
-from . import jsonio
+from . import jsonio, marks
 from .models import Release
 from .oc4ids import project, project_package
 from .ocds import absolute_url, release_package
@@ -238,7 +238,9 @@ WRITERS: dict[str, Callable[[IO[bytes], Callable[[int], None]], int]] = {
 
 
 def sync_all(step: Callable[[int], None] | None = None) -> int:
-    """Bring the stored releases of every published partnership up to date, page by page."""
+    """Bring the stored releases of every published partnership up to date, page by page, and
+    drop the marks of partnerships that are not published (marks.forget_unpublished)."""
+    marks.forget_unpublished()
     done = 0
     for partnerships in _pages(published_partnerships()):
         releases_sync(partnerships=partnerships)

@@ -55,3 +55,37 @@ class Release(models.Model):
     @property
     def data(self) -> dict[str, Any]:
         return jsonio.loads(self.data_json)
+
+
+class ReleaseMark(models.Model):
+    """A partnership whose public content may have changed since its releases were last compared
+    (see marks.py). Bookkeeping written by the system, never shown: no history, no timestamps."""
+
+    #: No foreign key: a mark may be written beside the deletion of its partnership (a cascade
+    #: signals each child), and a mark of a partnership that is gone is simply never read.
+    partnership_id = models.BigIntegerField(_("partnership"), db_index=True)
+    #: The day from which the mark is in force; empty: at once. A dated mark stands for content
+    #: that changes by itself that day (a KPI report falling overdue).
+    on = models.DateField(_("from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release mark")
+        verbose_name_plural = _("release marks")
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}@{self.on or '-'}"
+
+
+class ReleaseBasis(models.Model):
+    """What every release is built with besides the data (settings such as the public URL and
+    the OCID prefix, and the release format's version), as one fingerprint: when it differs
+    from the running one, every published partnership is marked for comparison (marks.py)."""
+
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("release basis")
+        verbose_name_plural = _("release basis")
+
+    def __str__(self) -> str:
+        return self.fingerprint

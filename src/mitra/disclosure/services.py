@@ -31,7 +31,7 @@ from mitra.core import pagecache
 from mitra.core.errors import NotFound
 from mitra.partnerships.models import Partnership
 
-from . import jsonio
+from . import jsonio, marks
 from .codelists import INFRASTRUCTURE_SECTORS, STAGES
 from .compile import record_package
 from .models import Release
@@ -160,11 +160,13 @@ def _sync_batch(ids: list[int]) -> None:
 def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
     """`release_sync` for each published partnership whose public content changed.
 
-    Every export calls this for all the partnerships it covers, so the check is batched: the
-    public content of all of them is read in a fixed number of queries and compared with the hash
-    of each one's latest release; the partnerships that changed get their new releases together
-    (``_sync_batch``: locked, read again and appended in a fixed number of queries too). An
-    export costs the same few queries whatever the number of partnerships, changed or not.
+    Every export calls this for all the partnerships it covers, so the check is batched and
+    narrowed: only the partnerships that carry a mark (a write to what their releases read, or a
+    KPI report fallen overdue: see marks.py) or have no release yet are compared. Their public
+    content is read in a fixed number of queries and compared with the hash of each one's latest
+    release; those that changed get their new releases together (``_sync_batch``: locked, read
+    again and appended in a fixed number of queries too). An export costs the same few queries
+    whatever the number of partnerships, changed or not, and builds only the changed ones.
     """
     ids = [p.pk for p in partnerships]
     if not ids:
@@ -175,13 +177,36 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
 
 
 def _releases_sync(ids: list[int]) -> None:
+    marks.check_basis()
+    today = timezone.localdate()
+    due = marks.due(ids, today)  # read before the content: a later change stays marked
+    have = set(
+        Release.objects.filter(partnership_id__in=ids, sequence=1).values_list(
+            "partnership_id", flat=True
+        )
+    )
+    todo = sorted(set(due) | (set(ids) - have))
+    if todo:
+        _compare(todo, today)
+    marks.clear(pk for found in due.values() for pk in found)
+
+
+def _compare(ids: list[int], today: datetime.date) -> None:
+    """Compare these partnerships' public content with their latest releases, append the
+    releases of those that changed, and mark each for the day its KPIs' failures change."""
+    from mitra.results.selectors import failures_change_on
+
     latest = {pk: r.content_hash for pk, r in _latest_releases(ids).items()}
-    changed = [
-        b.partnership.pk
-        for b in public_bundles(Partnership.objects.filter(pk__in=ids))
-        if latest.get(b.partnership.pk)
-        != content_hash({"release": release_content(b), "stage": b.partnership.stage})
-    ]
+    changed = []
+    days = {}
+    for b in public_bundles(Partnership.objects.filter(pk__in=ids)):
+        p = b.partnership
+        if latest.get(p.pk) != content_hash({"release": release_content(b), "stage": p.stage}):
+            changed.append(p.pk)
+        day = failures_change_on(p.kpis, today)  # type: ignore[attr-defined]
+        if day is not None:
+            days[p.pk] = day
+    marks.mark_on(days)
     if not changed:
         return
     try:

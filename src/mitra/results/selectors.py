@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -675,6 +675,20 @@ def availability_failures(
                 share = level.deduction_percent / HUNDRED * _year_share(p)
                 out.append(Failure(ind, p, actual, level.threshold, share))
     return out
+
+
+def failures_change_on(kpis: list[Indicator], today: date) -> date | None:
+    """The first day after ``today`` on which :func:`availability_failures` of these KPIs (read
+    with their periods) may change with no write at all: the day a period ends (it is judged
+    from then on) or the day after its report's due date (a missing report then fails). None
+    when no such day is ahead. The open-data export marks the partnership for that day."""
+    days = []
+    for ind in kpis:
+        for p in ind.periods.all():
+            days.append(p.end)
+            if p.due_date is not None:
+                days.append(p.due_date + timedelta(days=1))
+    return min((d for d in days if d > today), default=None)
 
 
 def availability_deductions(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from mitra.disclosure import marks as release_marks
 from mitra.organisations.models import Organisation, Sector
 from mitra.partnerships.models import (
     CODE_PREFIX,
@@ -448,6 +449,17 @@ def _write(
             batch_size=BATCH_SIZE * 2,
         )
         _count(report.updated, "member", len(changed_members))
+    # Bulk writes send no signals: mark what the releases read of these partnerships as changed
+    # (the open-data export compares only marked partnerships; disclosure.marks). That marks the
+    # bulk files out of date too: their regeneration makes the new releases in the background.
+    release_marks.mark(
+        [
+            *(r["id"] for r in rows),
+            *(p.pk for p in updated),
+            *(m["partnership_id"] for m in new_members),
+            *(m.partnership_id for m in changed_members),
+        ]
+    )
     if connection.vendor == "postgresql" and len(new_members) + len(rows) >= 1000:
         # Fresh planner statistics: without them PostgreSQL plans the first pages after a large
         # import as if the tables were empty (a 40 ms scan instead of a 1 ms index look-up).

@@ -1,7 +1,8 @@
 """``mitra publish_dumps [--if-out-of-date]``: regenerate the open-data bulk files now.
 
 The files (``disclosure.dumps``) are otherwise regenerated in the background a few minutes after
-the public data change; run this after an import, or from cron with ``--if-out-of-date``.
+the public data change (a table import included); run this to have them at once, or from cron
+with ``--if-out-of-date``.
 """
 
 from __future__ import annotations

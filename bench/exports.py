@@ -73,7 +73,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0, interactive=False)
     from mitra.core.exports import _csv_lines, csv_style, stream_limit
-    from mitra.disclosure import dumps
+    from mitra.disclosure import dumps, marks
     from mitra.disclosure.models import Release
     from mitra.organisations.models import Organisation
     from mitra.partnerships import selectors
@@ -84,6 +84,7 @@ def main() -> None:
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[1]
     Release.objects.filter(partnership__code__startswith="BENCH-").delete()
     Partnership.objects.filter(code__startswith="BENCH-").delete()
+    marks.forget_unpublished()  # the deleted ones' (what the bulk files' regeneration does)
     orgs = [
         Organisation.objects.get_or_create(
             name=f"Bench organisation {i}",

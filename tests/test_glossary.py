@@ -1,6 +1,7 @@
 """The practitioner's words (issue 10): the Indonesian catalogue uses the glossary's terms, never
 the ones it lists to avoid; docs/glossary.md lists every role, form and stage label the app
-shows, in both languages; provinces carry their official names.
+shows, and the results' levels, value states and traffic lights, in both languages; provinces
+carry their official names.
 
 The catalogue is read from the .po source (not the compiled .mo), so these tests do not depend on
 `compilemessages` having run.
@@ -17,6 +18,8 @@ from django.utils import translation
 
 from mitra.core.regions import subdivision_code, subdivision_name, subdivisions
 from mitra.partnerships.models import PartnershipForm, Role, Stage
+from mitra.results.models import Level, Status
+from mitra.results.selectors import Light
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src" / "mitra" / "locale" / "id" / "LC_MESSAGES" / "django.po"
@@ -39,6 +42,8 @@ OLD_TERMS: tuple[tuple[str, str], ...] = (
         "disimpan sementara itu (use: Data sudah diubah pengguna lain sejak Anda membukanya)",
         r"\bdisimpan\s+sementara\s+itu\b",
     ),
+    ("Nilai awal (use Nilai dasar)", r"\bnilai\s+awal\b"),
+    ("Disagregasi (use Rincian)", r"\bdisagregasi\b"),
     ("Papua Pengunungan (use Papua Pegunungan)", r"\bpengunungan\b"),
     ("Jakarta Raya (use DKI Jakarta)", r"\bjakarta\s+raya\b"),
 )
@@ -95,6 +100,8 @@ def test_the_scan_finds_each_old_term():
         "Notula": "Notula",
         "Paket rekaman OCDS": "Paket rekaman",
         "data yang disimpan sementara itu": "disimpan sementara itu",
+        "Nilai  awal indikator": "Nilai awal",
+        "Disagregasi menurut jenis kelamin": "Disagregasi",
         "Papua Pengunungan": "Papua Pengunungan",
         "Jakarta Raya": "Jakarta Raya",
     }
@@ -115,6 +122,8 @@ def test_the_scan_finds_each_old_term():
         "Papua Pegunungan",
         "DKI Jakarta",
         "Koordinator (mitra utama)",
+        "Nilai dasar dan tanggal nilai dasar",
+        "Rincian menurut jenis kelamin",
     ):
         assert _old_terms_in(text) == [], text
 
@@ -168,6 +177,7 @@ def test_the_glossary_exists_and_covers_the_subjects():
         "## Documents",
         "## Money and appraisal",
         "## Mitra's own words",
+        "## Results and service levels",
         "## Province names",
     ):
         assert heading in text, heading
@@ -194,14 +204,16 @@ def test_the_glossary_exists_and_covers_the_subjects():
 
 
 def _choices() -> list[tuple[str, object]]:
+    """The labels the glossary must list: roles, forms and stages, and the results' levels,
+    value states and traffic lights."""
     return [
         (f"{kind.__name__}.{member.name}", member.label)
-        for kind in (Role, PartnershipForm, Stage)
+        for kind in (Role, PartnershipForm, Stage, Level, Status)
         for member in kind
-    ]
+    ] + [(f"Light.{key}", label) for key, label in Light.LABELS.items()]
 
 
-def test_the_glossary_lists_every_role_form_and_stage_in_english():
+def test_the_glossary_lists_every_role_form_stage_and_results_label_in_english():
     normal = _normal(GLOSSARY.read_text(encoding="utf-8"))
     with translation.override("en"):
         missing = [
@@ -210,7 +222,7 @@ def test_the_glossary_lists_every_role_form_and_stage_in_english():
     assert missing == [], "Add these labels to docs/glossary.md:\n" + "\n".join(missing)
 
 
-def test_the_glossary_lists_every_role_form_and_stage_in_indonesian():
+def test_the_glossary_lists_every_role_form_stage_and_results_label_in_indonesian():
     """Each label's Indonesian translation in django.po appears in the glossary: the app and the
     glossary use the same word. (A label without a translation yet fails here, as it does in
     tests/test_locale.py, until the catalogue is updated.)"""

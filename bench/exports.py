@@ -8,7 +8,8 @@ Generates N public partnerships with a fast bulk factory (two members each), the
 - OCDS release package pages (page_size 100 and 1000): the first request, which makes the
   releases, a warm one, with their time and Python memory peak (tracemalloc), and one after an
   edit of one of the page's partnerships and after an edit of a partnership on another page
-  (with the page cache off, as here, every request checks its releases);
+  (with the page cache off, as here, every request checks its releases); OC4IDS project pages
+  unchanged and after an edit of one of their projects;
 - ``publish_dumps``: the bulk files, regenerated in the background in production (not with
   ``--quick``).
 
@@ -74,6 +75,7 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     from mitra.core.exports import _csv_lines, csv_style, stream_limit
     from mitra.disclosure import dumps, marks
+    from mitra.disclosure.codelists import INFRASTRUCTURE_SECTORS
     from mitra.disclosure.models import Release
     from mitra.organisations.models import Organisation
     from mitra.partnerships import selectors
@@ -224,6 +226,32 @@ def main() -> None:
                     "",
                 )
             )
+
+    # OC4IDS: the infrastructure partnerships only (some of the factory's sectors).
+    infrastructure = published.filter(development_sector__in=INFRASTRUCTURE_SECTORS)
+    for size in (100,) if args.quick else (100, 1000):
+        url = f"/api/v1/oc4ids/project-package?page_size={size}"
+        on_page = list(infrastructure.values_list("pk", flat=True)[:size])
+        with override_settings(ALLOWED_HOSTS=["testserver"], MITRA_RATE_LIMITS={}):
+            client.get(url)
+            for case, pk in (
+                ("again", None),
+                ("after an edit of one of its projects", on_page[len(on_page) // 2]),
+            ):
+                if pk is not None:
+                    edit(pk)
+                start = time.perf_counter()
+                r = client.get(url)
+                seconds = time.perf_counter() - start
+                assert r.status_code == 200, r.content[:200]
+                rows.append(
+                    (
+                        f"OC4IDS page of {size}, {case}",
+                        f"{len(on_page):,}",
+                        f"{seconds * 1000:.0f} ms",
+                        f"{len(r.content) / 1e6:.1f} MB",
+                    )
+                )
 
     if not (args.quick or args.ocds_only):
         with tempfile.TemporaryDirectory() as folder, override_settings(MITRA_OPEN_DATA_DIR=folder):

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mitra.disclosure import marks, services
-from mitra.disclosure.models import Release, ReleaseMark
+from mitra.disclosure.models import Release, ReleaseMark, StoredProject
 from mitra.disclosure.oc4ids import project
 from mitra.disclosure.ocds import release_content
 from mitra.disclosure.selectors import public_bundles
@@ -274,3 +274,46 @@ def test_the_bulk_files_forget_the_marks_of_unpublished_partnerships(
     world.draft.visibility = Visibility.PUBLIC
     world.draft.save()  # publishing marks it again
     assert _marked() == {world.draft.pk}
+
+
+def test_an_oc4ids_page_reads_the_projects_stored_when_compared(world, monkeypatch):
+    ids = bulk_partnerships(6, organisations=[world.pemda, world.company], sector="toll_road")
+    first = services.oc4ids_project_package(paginate=True)
+    assert len(first["projects"]) == 6
+    assert StoredProject.objects.filter(partnership_id__in=ids).count() == 6
+    built: list[str] = []
+    real = services.project
+
+    def spy(bundle: Any, releases: Any) -> dict:
+        built.append(bundle.partnership.code)
+        return real(bundle, releases)
+
+    monkeypatch.setattr(services, "project", spy)
+    assert services.oc4ids_project_package(paginate=True) == first
+    assert built == []  # nothing changed: every project read as stored
+    p = Partnership.objects.get(pk=ids[2])
+    p.title_ind = "Jalan Tol Cisumdawu"
+    p.save()
+    package = services.oc4ids_project_package(paginate=True)
+    assert built == [p.code]  # rebuilt with its comparison, the others read
+    [changed] = [x for x in package["projects"] if x["id"].endswith(p.code)]
+    assert changed["title"] == "Jalan Tol Cisumdawu"
+    # its new release is listed, and dates the project
+    releases = changed["contractingProcesses"][0]["releases"]
+    assert [r["id"][-4:] for r in releases] == ["0001", "0002"]
+    assert changed["updated"] == releases[-1]["date"]
+    # A partnership that stops being infrastructure leaves the projects and its stored one goes.
+    p.development_sector = "education"
+    p.save()
+    package = services.oc4ids_project_package(paginate=True)
+    assert len(package["projects"]) == 5
+    services.ocds_release_package()  # an export that covers it compares it
+    assert not StoredProject.objects.filter(partnership_id=p.pk).exists()
+
+
+def test_a_project_not_stored_yet_is_built_when_asked(world):
+    ids = bulk_partnerships(3, organisations=[world.pemda], sector="toll_road")
+    first = services.oc4ids_project_package(paginate=True)
+    StoredProject.objects.all().delete()  # as if compared before projects were stored
+    assert services.oc4ids_project_package(paginate=True) == first
+    assert not StoredProject.objects.filter(partnership_id__in=ids).exists()

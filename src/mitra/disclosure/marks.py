@@ -183,9 +183,10 @@ def forget_unpublished() -> int:
     return int(qs._raw_delete(qs.db))
 
 
-#: The version of what ``ocds.release_content`` and ``oc4ids.project`` make of the data: raise it
-#: with a change of their code that changes releases, so that every release is compared again.
-RELEASE_FORMAT = 1
+#: The version of what ``ocds.release_content`` and ``oc4ids.project`` make of the data, and of
+#: what a comparison stores: raise it with a change of their code that changes releases or
+#: projects, so that every partnership is compared again (2: OC4IDS projects stored).
+RELEASE_FORMAT = 2
 #: Fingerprints this process found stored (settings do not change while a process runs).
 _KNOWN: set[str] = set()
 

@@ -89,3 +89,30 @@ class ReleaseBasis(models.Model):
 
     def __str__(self) -> str:
         return self.fingerprint
+
+
+class StoredProject(models.Model):
+    """The OC4IDS project of a published infrastructure partnership, as last built: rebuilt
+    whenever its releases are compared (services._sync_batch, under the partnership's lock), so
+    it is as fresh as the releases (marks.py). Derived data written by the system."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("partnership"),
+    )
+    #: The project as canonical JSON text (amounts stay exact decimals, see jsonio).
+    data_json = models.TextField(_("project JSON"))
+
+    class Meta:
+        verbose_name = _("OC4IDS project")
+        verbose_name_plural = _("OC4IDS projects")
+
+    def __str__(self) -> str:
+        return str(self.partnership_id)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return jsonio.loads(self.data_json)

@@ -34,7 +34,7 @@ from mitra.partnerships.models import Partnership
 from . import jsonio, marks
 from .codelists import INFRASTRUCTURE_SECTORS, STAGES
 from .compile import record_package
-from .models import Release
+from .models import Release, StoredProject
 from .oc4ids import NOT_INFRASTRUCTURE, project, project_package
 from .ocds import absolute_url, ocid_for, release_content, release_package, rfc3339
 from .selectors import (
@@ -137,24 +137,54 @@ def _latest_releases(ids: list[int]) -> dict[int, Release]:
 
 
 @transaction.atomic
-def _sync_batch(ids: list[int]) -> None:
+def _sync_batch(ids: list[int], today: datetime.date | None = None) -> None:
     """``_sync`` for many partnerships at once, in a fixed number of queries: lock them, read
-    their public content and latest releases, append the releases of those that changed."""
+    their public content and latest releases, append the releases of those that changed, store
+    the OC4IDS projects of the infrastructure ones (built with their releases as now stored) and
+    mark each for the day its KPIs' failures change by themselves (marks.mark_on)."""
+    from mitra.results.selectors import failures_change_on
+
+    today = today or timezone.localdate()
     locked = list(Partnership.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     if not locked:
         return
     latest = _latest_releases([p.pk for p in locked])
     now = timezone.now()
     new = []
-    for bundle in public_bundles(Partnership.objects.filter(pk__in=[p.pk for p in locked])):
+    days = {}
+    bundles = public_bundles(Partnership.objects.filter(pk__in=[p.pk for p in locked]))
+    for bundle in bundles:
         p = bundle.partnership
         content = release_content(bundle)
         digest = content_hash({"release": content, "stage": p.stage})
         previous = latest.get(p.pk)
         if previous is None or previous.content_hash != digest:
             new.append(_new_release(p, content, digest, previous, now))
+        day = failures_change_on(p.kpis, today)  # type: ignore[attr-defined]
+        if day is not None:
+            days[p.pk] = day
     with transaction.atomic():
         Release.objects.bulk_create(new)
+    _store_projects(bundles, [p.pk for p in locked])
+    marks.mark_on(days)
+
+
+def _store_projects(bundles: list[Any], ids: list[int]) -> None:
+    """Replace the stored OC4IDS projects of ``ids`` by those of the infrastructure partnerships
+    among ``bundles`` (the others have none)."""
+    infrastructure = [
+        b for b in bundles if b.partnership.development_sector in INFRASTRUCTURE_SECTORS
+    ]
+    heads = stored_releases([b.partnership.pk for b in infrastructure])
+    gone = StoredProject.objects.filter(partnership_id__in=ids)
+    gone._raw_delete(gone.db)
+    StoredProject.objects.bulk_create(
+        StoredProject(
+            partnership_id=b.partnership.pk,
+            data_json=jsonio.dumps(project(b, heads[b.partnership.pk])),
+        )
+        for b in infrastructure
+    )
 
 
 def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
@@ -192,29 +222,17 @@ def _releases_sync(ids: list[int]) -> None:
 
 
 def _compare(ids: list[int], today: datetime.date) -> None:
-    """Compare these partnerships' public content with their latest releases, append the
-    releases of those that changed, and mark each for the day its KPIs' failures change."""
-    from mitra.results.selectors import failures_change_on
-
-    latest = {pk: r.content_hash for pk, r in _latest_releases(ids).items()}
-    changed = []
-    days = {}
-    for b in public_bundles(Partnership.objects.filter(pk__in=ids)):
-        p = b.partnership
-        if latest.get(p.pk) != content_hash({"release": release_content(b), "stage": p.stage}):
-            changed.append(p.pk)
-        day = failures_change_on(p.kpis, today)  # type: ignore[attr-defined]
-        if day is not None:
-            days[p.pk] = day
-    marks.mark_on(days)
-    if not changed:
-        return
+    """Compare these partnerships' public content with their latest releases and rebuild what
+    derives from it (``_sync_batch``, under their lock)."""
     try:
-        _sync_batch(changed)
+        _sync_batch(ids, today)
     except IntegrityError:
-        # Another export appended some of these meanwhile: one by one, each read again.
-        for p in Partnership.objects.filter(pk__in=changed):
+        # Another export appended some of these meanwhile: one by one, each read again (their
+        # OC4IDS projects are then built when asked for, and their marks stay until compared).
+        for p in Partnership.objects.filter(pk__in=ids):
             release_sync(partnership=p)
+        gone = StoredProject.objects.filter(partnership_id__in=ids)
+        gone._raw_delete(gone.db)
 
 
 # --- packages -----------------------------------------------------------------------------------
@@ -419,6 +437,22 @@ def ocds_record_package(
     )
 
 
+def stored_projects(partnership_ids: list[int]) -> list[dict]:
+    """The OC4IDS projects of these published infrastructure partnerships, in this order, as
+    stored when their releases were last compared; one not stored yet (compared before projects
+    were stored, or by ``release_sync`` alone) is built now."""
+    stored = {
+        row.partnership_id: row.data
+        for row in StoredProject.objects.filter(partnership_id__in=partnership_ids)
+    }
+    missing = [pk for pk in partnership_ids if pk not in stored]
+    if missing:
+        heads = stored_releases(missing)
+        for b in public_bundles(Partnership.objects.filter(pk__in=missing)):
+            stored[b.partnership.pk] = project(b, heads[b.partnership.pk])
+    return [stored[pk] for pk in partnership_ids if pk in stored]
+
+
 def oc4ids_project_package(
     *,
     code: str | None = None,
@@ -441,22 +475,22 @@ def oc4ids_project_package(
         qs = infrastructure_partnerships(filters=filters)
         if paginate:
             found, page = _partnerships(qs, paging)
-            qs = Partnership.objects.filter(pk__in=[p.pk for p in found]).order_by(
-                "created_at", "id"
-            )
     since = _since(dict(filters))
-    bundles = public_bundles(qs)
-    releases_sync(partnerships=[b.partnership for b in bundles])
-    stored = stored_releases([b.partnership.pk for b in bundles])
+    partnerships = found if page is not None else list(qs.only("id", "created_at"))
+    releases_sync(partnerships=partnerships)
+    ids = [p.pk for p in partnerships]
+    dates: dict[int, list[datetime.datetime]] = {pk: [] for pk in ids}
+    for pk, date in Release.objects.filter(partnership_id__in=ids).values_list(
+        "partnership_id", "date"
+    ):
+        dates[pk].append(date)
     if since is not None:  # projects with a release made at or after `since`
-        bundles = [b for b in bundles if any(r.date >= since for r in stored[b.partnership.pk])]
-        stored = {b.partnership.pk: stored[b.partnership.pk] for b in bundles}
-    projects = [project(b, stored[b.partnership.pk]) for b in bundles]
+        ids = [pk for pk in ids if any(d >= since for d in dates[pk])]
     uri = uri or absolute_url("/api/v1/oc4ids/project-package")
     package = project_package(
-        projects,
+        stored_projects(ids),
         uri=uri,
-        published=_published([r for rs in stored.values() for r in rs]),
+        published=max((d for pk in ids for d in dates[pk]), default=None) or timezone.now(),
     )
     links = _links(page, uri) if page is not None else {}
     if links:

@@ -42,10 +42,10 @@ from mitra.partnerships.models import Partnership
 
 from . import jsonio, marks
 from .models import Release
-from .oc4ids import project, project_package
+from .oc4ids import project_package
 from .ocds import absolute_url, release_package
-from .selectors import infrastructure_partnerships, public_bundles, published_partnerships
-from .services import page_of, releases_sync, stored_releases
+from .selectors import infrastructure_partnerships, published_partnerships
+from .services import page_of, releases_sync, stored_projects, stored_releases
 
 KIND = "disclosure.dumps"
 #: Partnerships read and synced together while a file is written.
@@ -204,14 +204,9 @@ def write_oc4ids(out: IO[bytes], step: Callable[[int], None]) -> int:
     def items() -> Iterator[str]:
         done = 0
         for partnerships in _pages(qs):
-            bundles = public_bundles(
-                Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).order_by(
-                    "created_at", "id"
-                )
-            )
-            stored = stored_releases([b.partnership.pk for b in bundles])
-            for b in bundles:
-                yield jsonio.dumps(project(b, stored[b.partnership.pk]))
+            # sync_all ran first: the projects are those stored with each comparison
+            for data in stored_projects([p.pk for p in partnerships]):
+                yield jsonio.dumps(data)
             done += len(partnerships)
             step(done)
 

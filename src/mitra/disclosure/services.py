@@ -169,6 +169,12 @@ def _sync_batch(ids: list[int], today: datetime.date | None = None) -> None:
     marks.mark_on(days)
 
 
+def _forget_projects(ids: list[int]) -> None:
+    """Delete the stored OC4IDS projects of ``ids`` (a plain DELETE: derived data, no signal)."""
+    gone = StoredProject.objects.filter(partnership_id__in=ids)
+    gone._raw_delete(gone.db)
+
+
 def _store_projects(bundles: list[Any], ids: list[int]) -> None:
     """Replace the stored OC4IDS projects of ``ids`` by those of the infrastructure partnerships
     among ``bundles`` (the others have none)."""
@@ -176,8 +182,7 @@ def _store_projects(bundles: list[Any], ids: list[int]) -> None:
         b for b in bundles if b.partnership.development_sector in INFRASTRUCTURE_SECTORS
     ]
     heads = stored_releases([b.partnership.pk for b in infrastructure])
-    gone = StoredProject.objects.filter(partnership_id__in=ids)
-    gone._raw_delete(gone.db)
+    _forget_projects(ids)
     StoredProject.objects.bulk_create(
         StoredProject(
             partnership_id=b.partnership.pk,
@@ -231,8 +236,7 @@ def _compare(ids: list[int], today: datetime.date) -> None:
         # OC4IDS projects are then built when asked for, and their marks stay until compared).
         for p in Partnership.objects.filter(pk__in=ids):
             release_sync(partnership=p)
-        gone = StoredProject.objects.filter(partnership_id__in=ids)
-        gone._raw_delete(gone.db)
+        _forget_projects(ids)  # built when asked for until compared again
 
 
 # --- packages -----------------------------------------------------------------------------------

@@ -40,6 +40,17 @@ def default_language() -> Any:
 
 
 @pytest.fixture(autouse=True)
+def release_basis_unknown() -> None:
+    """The open-data export remembers, per process, the settings fingerprint it has stored
+    (disclosure.marks._KNOWN). A test whose transaction commits (or runs its on-commit hooks)
+    leaves it remembered while the database is rolled back under the next test: start each test
+    without it, as a fresh process would."""
+    from mitra.disclosure import marks
+
+    marks._KNOWN.clear()
+
+
+@pytest.fixture(autouse=True)
 def rate_windows_hold_still(monkeypatch: pytest.MonkeyPatch) -> None:
     """django-ratelimit counts in fixed windows (a minute, an hour) whose end depends on the
     clock. A test that sends N requests and expects the next to be refused failed when a window

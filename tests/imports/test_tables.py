@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from mitra.core.errors import ApplicationError
+from mitra.disclosure.models import Release
 from mitra.imports.models import OrganisationMatchReview
 from mitra.imports.report import ImportRefused
 from mitra.imports.services import import_file
@@ -234,11 +235,14 @@ def test_a_changed_row_is_updated_in_place(tmp_path: Path) -> None:
     assert p.history.count() == 2
 
 
-def test_a_changed_row_reaches_the_open_data_export(tmp_path: Path, settings: Any) -> None:
-    """The import writes in bulk (no signals): it marks what it changed for the export, which
-    compares only marked partnerships (disclosure.marks), and the bulk files out of date."""
-    from mitra.disclosure import dumps
-    from mitra.disclosure.models import Release
+def test_an_import_makes_the_releases_of_what_it_wrote(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import writes in bulk (no signals). In its own transaction it makes the releases of
+    the partnerships it created or changed (an export after it has nothing left to compare), and
+    marks the bulk files out of date."""
+    from mitra.disclosure import dumps, services
+    from mitra.disclosure.models import ReleaseMark
     from mitra.disclosure.services import ocds_release_package
 
     settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
@@ -248,17 +252,31 @@ def test_a_changed_row_reaches_the_open_data_export(tmp_path: Path, settings: An
     assert not dumps.is_dirty()
     run(path, KPBU)
     assert dumps.is_dirty()
-    dumps.publish()  # what the background job does: it makes the first releases too
     first = Release.objects.count()
     assert first == Partnership.objects.published().count() > 1
+    assert not ReleaseMark.objects.exists()
     rows[0]["proyek_nilai_capex"] = "7000000000000"
-    run(write_rows(tmp_path / "changed.csv", rows), KPBU)
-    assert dumps.is_dirty()
-    ocds_release_package()
+    again = run(write_rows(tmp_path / "changed.csv", rows), KPBU)
+    assert again.updated["partnership"] == 1
     p = Partnership.objects.get(source=KPBU, source_id=rows[0]["proyek_id"])
     latest = Release.objects.filter(partnership=p).order_by("-sequence").first()
     assert latest.sequence == 2 and "7000000000000" in latest.data_json
     assert Release.objects.count() == first + 1
+    compared: list[list[int]] = []
+    monkeypatch.setattr(services, "_compare", lambda ids, today: compared.append(ids))
+    package = ocds_release_package()
+    assert compared == []
+    assert len(package["releases"]) >= first + 1
+
+
+def test_a_dry_run_or_refused_import_makes_no_release(tmp_path: Path) -> None:
+    path = data_file(KPBU)
+    run(path, KPBU, dry_run=True)
+    rows = read_rows(path)
+    rows[-1]["proyek_nilai_capex"] = "banyak"
+    with pytest.raises(ImportRefused):
+        run(write_rows(tmp_path / "bad.csv", rows), KPBU)
+    assert not Release.objects.exists()
 
 
 def test_a_bad_row_refuses_the_whole_file(tmp_path: Path) -> None:
@@ -536,6 +554,8 @@ def test_h2020_full_file_imports_whole() -> None:
     assert report.created["partnership"] == len({r[0] for r in rows}) == 22028
     assert report.created["organisation"] == len({r[2] for r in rows})
     assert report.created["member"] == len(rows) == 101301
+    # Every new partnership is public: each has its first release, made by the import.
+    assert Release.objects.filter(sequence=1).count() == 22028
 
 
 def test_a_named_organisation_with_an_identifier_is_matched_not_duplicated() -> None:

@@ -17,7 +17,7 @@ import base64
 import binascii
 import datetime
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -209,6 +209,29 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
     # Once per data version (in this process): with nothing changed since, nothing to append.
     digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
     pagecache.once_per_version(f"releases-sync:{digest}", lambda: _releases_sync(ids))
+
+
+def releases_build(ids: Iterable[int], step: Callable[[int], None] | None = None) -> int:
+    """Compare now the published partnerships among ``ids`` (and append the releases of those
+    that changed), ``MAX_PAGE_SIZE`` at a time; returns how many were compared.
+
+    For writers in bulk (the table import), inside their transaction: when their rows become
+    visible, the open-data pages find the releases already made, instead of a reader's request
+    building a whole page of them (about a second for a page of 1,000)."""
+    wanted = sorted(set(ids))
+    done = 0
+    for start in range(0, len(wanted), MAX_PAGE_SIZE):
+        chunk = list(
+            Partnership.objects.published()
+            .filter(pk__in=wanted[start : start + MAX_PAGE_SIZE])
+            .values_list("pk", flat=True)
+        )
+        if chunk:
+            _releases_sync(chunk)
+        done += len(chunk)
+        if step is not None:
+            step(start + MAX_PAGE_SIZE)
+    return done
 
 
 def _releases_sync(ids: list[int]) -> None:

@@ -28,6 +28,7 @@ from django_countries import countries
 from mitra.core.choices import Currency
 from mitra.core.fields import MAX_VALUE
 from mitra.core.text import strip_controls
+from mitra.disclosure.services import releases_build
 from mitra.organisations.models import Sector
 from mitra.partnerships.models import (
     CODE_PREFIX,
@@ -401,12 +402,18 @@ def run_import(
         raise ImportRefused(report)
     with transaction.atomic():
         cache: dict[Any, Any] = {}
+        written = []
         for done, plan in enumerate(plans, start=1):
-            _apply(plan, report, actor=actor, cache=cache)
+            partnership = _apply(plan, report, actor=actor, cache=cache)
+            if partnership is not None:
+                written.append(partnership.pk)
             if progress:
                 progress(done, len(plans))
         if report.errors or dry_run:
             transaction.set_rollback(True)
+        else:
+            # Their open-data releases, made before the rows become visible (as the table import).
+            releases_build(written)
     if report.errors:
         raise ImportRefused(report)
     return report
@@ -426,7 +433,9 @@ def _validation_errors(exc: ValidationError, where: str, report: ImportReport) -
             report.error(where, message)
 
 
-def _apply(plan: PartnershipPlan, report: ImportReport, *, actor: Any, cache: dict) -> None:
+def _apply(
+    plan: PartnershipPlan, report: ImportReport, *, actor: Any, cache: dict
+) -> Partnership | None:
     existing = Partnership.objects.filter(source=plan.source, source_id=plan.source_id).first()
     if existing is None and plan.ocid:
         holder = Partnership.objects.filter(ocid=plan.ocid).first()
@@ -502,6 +511,7 @@ def _apply(plan: PartnershipPlan, report: ImportReport, *, actor: Any, cache: di
             if plan.documents:
                 report.unchanged["document"] += plan.documents
     _apply_members(partnership, plan, report, actor=actor, cache=cache)
+    return partnership
 
 
 def _comparable(value: Any) -> Any:

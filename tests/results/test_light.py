@@ -73,6 +73,26 @@ def test_the_short_cut_gives_the_full_view_s_light(indicator: Indicator, data: A
     assert selectors._light(indicator, periods, by_period, today) == full.light
 
 
+@settings(max_examples=300, deadline=None)
+@given(indicators(), periods_and_updates(), st.integers(-1200, 1200))
+def test_the_stored_standing_gives_the_full_view_s_light_on_any_day(
+    indicator: Indicator, data: Any, shift: int
+) -> None:
+    """What the dashboard stores per indicator (the value's light and the day a report falls
+    overdue) gives, on any later or earlier day with no write in between, the light the full
+    view computes from every period on that day."""
+    periods, by_period = data
+    stored = selectors.standing(indicator, periods, by_period)
+    day = timezone.localdate() + datetime.timedelta(days=shift)
+    for today in (day, *(s for p in periods if p.due_date for s in _around(p.due_date))):
+        assert stored.on(today) == selectors._view(indicator, periods, by_period, today).light
+
+
+def _around(due: datetime.date) -> tuple[datetime.date, ...]:
+    """The due date and the days on either side: where the light can turn red."""
+    return (due - datetime.timedelta(days=1), due, due + datetime.timedelta(days=1))
+
+
 def test_worked_cases() -> None:
     """The latest value decides (50 of 100 is red, whatever came before); a later period whose
     report is not yet due keeps the earlier value's light, one whose report is late is red; with

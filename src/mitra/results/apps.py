@@ -43,7 +43,10 @@ class ResultsConfig(AppConfig):
             _("The report on “%(indicator)s” is due on %(due)s."),
         )
 
+        from . import lights
         from .tabs import register
+
+        lights.connect()
 
         register()
         register_demo_step("results", 140, "mitra.results.demo.load")

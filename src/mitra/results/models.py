@@ -260,6 +260,28 @@ class Indicator(BaseModel):
             raise ValidationError(errors)
 
 
+class IndicatorLight(models.Model):
+    """An indicator's traffic light as its latest value leaves it, and the first day a report
+    due after that value is overdue (which turns it red with no write): derived data, kept up to
+    date by ``results.lights`` on every write to the indicator, its periods, updates and service
+    level, for the dashboard. No history (nothing a person wrote) and no foreign-key constraint:
+    an indicator's deletion drops its light itself (lights.py), so a cascade that refreshes it
+    on the way cannot block the deletion."""
+
+    indicator = models.OneToOneField(
+        Indicator,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="stored_light",
+    )
+    light = models.CharField(max_length=5)
+    late_from = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.light} (late from {self.late_from})"
+
+
 class Period(BaseModel):
     """A reporting period of an indicator, with its target."""
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.db.models.query import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from .models import (
     HealthItem,
     HealthResponse,
     Indicator,
+    IndicatorLight,
     Period,
     Result,
     ServiceLevel,
@@ -547,27 +548,105 @@ def _view(
     return IndicatorView(indicator, views, getattr(indicator, "service_level", None))
 
 
-def _light(
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What an indicator's light depends on: ``light``, that of its latest value (grey with
+    none; red for a KPI missing its threshold), and ``late_from``, the first day a report due
+    after that value is overdue (None: none can be). Stored per indicator (IndicatorLight)."""
+
+    light: str
+    late_from: date | None
+
+    def on(self, today: date) -> str:
+        """The light on ``today``: red from the day a report is overdue, else the value's."""
+        if self.late_from is not None and self.late_from <= today:
+            return Light.RED
+        return self.light
+
+
+def standing(
     indicator: Indicator,
     periods: list[PeriodFigures],
     by_period: dict[int, list[UpdateFigures]],
-    today: date,
-) -> str:
-    """``_view(...).light`` without computing every period: the light depends on the latest
-    period with a value and on any report overdue after it, so the periods are read from the
-    last one back and the walk stops at the first value. The dashboard needs only the light of
-    most indicators (a test checks the two agree on any periods and updates)."""
+) -> Standing:
+    """The indicator's :class:`Standing` from its periods (in time order) and their updates: the
+    periods are read from the last one back and the walk stops at the first value, so only the
+    reports after the latest value can make it late (a test checks ``standing(...).on(today)``
+    against the full view's light, ``_view(...).light``, on any periods, updates and day)."""
+    late = []
     for p in reversed(periods):
         updates: Any = by_period.get(p.pk, ())
         actual = period_actual(indicator, updates) if updates else None
         if actual is not None:
             level = getattr(indicator, "service_level", None)
             if level is not None and misses(indicator, actual, level.threshold):
-                return Light.RED  # a KPI below its threshold deducts from the payment
-            return light(progress(indicator, actual, p.target_value))
-        if _overdue(p, updates, today):
-            return Light.RED  # a report late since the latest value
-    return Light.GREY
+                value_light = Light.RED  # a KPI below its threshold deducts from the payment
+            else:
+                value_light = light(progress(indicator, actual, p.target_value))
+            break
+        if p.due_date is not None and not any(
+            u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates
+        ):
+            late.append(p.due_date + timedelta(days=1))  # _overdue from that day on
+    else:
+        value_light = Light.GREY
+    return Standing(value_light, min(late, default=None))
+
+
+def _light(
+    indicator: Indicator,
+    periods: list[PeriodFigures],
+    by_period: dict[int, list[UpdateFigures]],
+    today: date,
+) -> str:
+    """``_view(...).light`` without computing every period (see :func:`standing`)."""
+    return standing(indicator, periods, by_period).on(today)
+
+
+#: The indicator's columns a light needs (with its service level's threshold).
+LIGHT_FIELDS = (
+    "pk",
+    "partnership_id",
+    "measure",
+    "denominator_label",
+    "factor",
+    "direction",
+    "cumulative",
+    "baseline_value",
+    "service_level__threshold",
+)
+
+
+def compute_lights(indicators: list[Indicator]) -> list[IndicatorLight]:
+    """The lights of these indicators (read with ``LIGHT_FIELDS``), in one query."""
+    if not indicators:
+        return []
+    by_indicator, by_period = _figures({"pk__in": [i.pk for i in indicators]})
+    out = []
+    for ind in indicators:
+        s = standing(ind, by_indicator.get(ind.pk, []), by_period)
+        out.append(IndicatorLight(indicator_id=ind.pk, light=s.light, late_from=s.late_from))
+    return out
+
+
+def ensure_lights(indicators: list[Indicator]) -> dict[int, Standing]:
+    """The stored standing of these indicators (read with ``stored_light``); those with none
+    stored (written in bulk, or from before lights were stored) are computed and stored now.
+    Only inserted, never overwritten: a write that refreshed the light meanwhile (results.lights,
+    under the indicator's lock) stored the one that counts, and this insert then does nothing."""
+    out: dict[int, Standing] = {}
+    missing = []
+    for ind in indicators:
+        try:
+            stored = ind.stored_light
+        except IndicatorLight.DoesNotExist:
+            missing.append(ind)
+        else:
+            out[ind.pk] = Standing(stored.light, stored.late_from)
+    made = compute_lights(missing)
+    IndicatorLight.objects.bulk_create(made, ignore_conflicts=True)
+    out.update({m.indicator_id: Standing(m.light, m.late_from) for m in made})
+    return out
 
 
 def off_track_page(
@@ -581,30 +660,29 @@ def off_track_page(
     where: dict[str, Any] = {"partnership__in": visible_partnerships(user)}
     if partnership_ids is not None:
         where["partnership_id__in"] = partnership_ids
-    qs = Indicator.objects.filter(**where)
-    indicators = list(
-        qs.select_related("service_level").only(
-            "pk",
-            "partnership_id",
-            "title",
-            "measure",
-            "denominator_label",
-            "factor",
-            "direction",
-            "cumulative",
-            "baseline_value",
-            "service_level__threshold",
-        )
+    # The stored lights narrow the indicators read to those flagged today (or with no light
+    # stored yet); only the rows listed have their periods and updates read.
+    flagged_today = (
+        Q(stored_light__light__in=(Light.RED, Light.AMBER))
+        | Q(stored_light__late_from__lte=today)
+        | Q(stored_light__isnull=True)
     )
+    candidates = list(
+        Indicator.objects.filter(**where)
+        .filter(flagged_today)
+        .select_related("service_level", "stored_light")
+        .only(*LIGHT_FIELDS, "title", "stored_light__light", "stored_light__late_from")
+    )
+    standings = ensure_lights(candidates)
     order = {Light.RED: 0, Light.AMBER: 1}
-    by_indicator, by_period = _figures(where)
     flagged = []
-    for ind in indicators:
-        rank = order.get(_light(ind, by_indicator.get(ind.pk, []), by_period, today))
+    for ind in candidates:
+        rank = order.get(standings[ind.pk].on(today))
         if rank is not None:
             flagged.append((rank, ind.partnership_id, ind.pk, ind))
     flagged.sort(key=lambda row: row[:3])
     listed = flagged if limit is None else flagged[:limit]
+    by_indicator, by_period = _figures({"pk__in": [ind.pk for *_, ind in listed]})
     rows = [_view(ind, by_indicator.get(ind.pk, []), by_period, today) for *_, ind in listed]
     partnerships = Partnership.objects.in_bulk({v.indicator.partnership_id for v in rows})
     for v in rows:

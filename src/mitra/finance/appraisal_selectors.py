@@ -1098,11 +1098,21 @@ def _visible_with_fiscal(
     return out
 
 
+def _with_fiscal_inputs(partnerships: Any) -> Any:
+    """Only those with fiscal inputs (a portfolio has nothing of the others): a university in
+    960 partnerships, none of them a KPBU, loads none of them with their partners."""
+    return partnerships.filter(pk__in=FiscalInputs.objects.values("partnership_id"))
+
+
 def pjpk_partnerships(*, user: Any, organisation: Organisation) -> list[Partnership]:
     """Partnerships the user may see the appraisal of whose PJPK is ``organisation`` and that
     have fiscal inputs."""
     visible = list(
-        with_members(partnership_list(user=user, filters={"organisation": organisation.pk}))
+        with_members(
+            _with_fiscal_inputs(
+                partnership_list(user=user, filters={"organisation": organisation.pk})
+            )
+        )
     )
     out = []
     for partnership, inputs in _visible_with_fiscal(user, visible):
@@ -1131,7 +1141,7 @@ def user_portfolio(*, user: Any) -> list[Portfolio]:
     """For an analyst (staff, Kemenkeu, Bappeda, a PJPK): one portfolio per PJPK across every
     partnership whose appraisal the user may see."""
     by_org: dict[int, tuple[Organisation, list[PortfolioItem]]] = {}
-    visible = list(with_members(partnership_list(user=user)))
+    visible = list(with_members(_with_fiscal_inputs(partnership_list(user=user))))
     for partnership, inputs in _visible_with_fiscal(user, visible):
         if inputs is None:
             continue

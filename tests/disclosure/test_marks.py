@@ -311,6 +311,22 @@ def test_an_oc4ids_page_reads_the_projects_stored_when_compared(world, monkeypat
     assert not StoredProject.objects.filter(partnership_id=p.pk).exists()
 
 
+def test_a_release_made_for_one_code_leaves_no_stale_project(world):
+    """The per-code release package appends a release on its own (release_sync): the stored
+    OC4IDS project, which lists the releases, goes with it and is built when asked."""
+    [pk] = bulk_partnerships(1, organisations=[world.pemda], sector="toll_road")
+    p = Partnership.objects.get(pk=pk)
+    services.oc4ids_project_package(paginate=True)
+    assert StoredProject.objects.filter(partnership_id=pk).exists()
+    p.title_ind = "Jalan Tol Cisumdawu"
+    p.save()
+    services.ocds_release_package_for(code=p.code)
+    assert not StoredProject.objects.filter(partnership_id=pk).exists()
+    [project] = services.stored_projects([pk])
+    releases = project["contractingProcesses"][0]["releases"]
+    assert [r["id"][-4:] for r in releases] == ["0001", "0002"]
+
+
 def test_a_project_not_stored_yet_is_built_when_asked(world):
     ids = bulk_partnerships(3, organisations=[world.pemda], sector="toll_road")
     first = services.oc4ids_project_package(paginate=True)

@@ -81,7 +81,10 @@ def _sync(partnership: Partnership) -> Release:
     release = _new_release(locked, content, digest, latest, timezone.now())
     with transaction.atomic():
         release.save(force_insert=True)
-        return release
+    # Its stored OC4IDS project lists the releases before this one: built when asked until the
+    # partnership's next comparison stores it again (its mark stays until then).
+    _forget_projects([locked.pk])
+    return release
 
 
 def _new_release(

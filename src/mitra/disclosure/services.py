@@ -214,9 +214,10 @@ def releases_sync(*, partnerships: Iterable[Partnership]) -> None:
     pagecache.once_per_version(f"releases-sync:{digest}", lambda: _releases_sync(ids))
 
 
-def releases_build(ids: Iterable[int], step: Callable[[int], None] | None = None) -> int:
+def releases_build(ids: Iterable[int], step: Callable[[float], None] | None = None) -> int:
     """Compare now the published partnerships among ``ids`` (and append the releases of those
-    that changed), ``MAX_PAGE_SIZE`` at a time; returns how many were compared.
+    that changed), ``MAX_PAGE_SIZE`` at a time; returns how many were compared. ``step`` is told
+    the share done (0 to 1) after each batch.
 
     For writers in bulk (the table import), inside their transaction: when their rows become
     visible, the open-data pages find the releases already made, instead of a reader's request
@@ -233,7 +234,7 @@ def releases_build(ids: Iterable[int], step: Callable[[int], None] | None = None
             _releases_sync(chunk)
         done += len(chunk)
         if step is not None:
-            step(start + MAX_PAGE_SIZE)
+            step(min(1.0, (start + MAX_PAGE_SIZE) / len(wanted)))
     return done
 
 

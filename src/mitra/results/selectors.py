@@ -243,12 +243,19 @@ class ResultView:
     indicators: list[IndicatorView]
 
 
+def _late_from(period: Any, updates: Any) -> date | None:
+    """The first day the period's report is overdue: the day after its due date, while nothing
+    is submitted or approved (None: no due date, or a report is in)."""
+    if period.due_date is None or any(
+        u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates
+    ):
+        return None
+    return period.due_date + timedelta(days=1)
+
+
 def _overdue(period: Any, updates: Any, today: date) -> bool:
-    return (
-        period.due_date is not None
-        and period.due_date < today
-        and not any(u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates)
-    )
+    late = _late_from(period, updates)
+    return late is not None and late <= today
 
 
 def _period_view(indicator: Indicator, period: Period, today: date) -> PeriodView:
@@ -573,7 +580,7 @@ def standing(
     periods are read from the last one back and the walk stops at the first value, so only the
     reports after the latest value can make it late (a test checks ``standing(...).on(today)``
     against the full view's light, ``_view(...).light``, on any periods, updates and day)."""
-    late = []
+    late: list[date] = []
     for p in reversed(periods):
         updates: Any = by_period.get(p.pk, ())
         actual = period_actual(indicator, updates) if updates else None
@@ -584,10 +591,9 @@ def standing(
             else:
                 value_light = light(progress(indicator, actual, p.target_value))
             break
-        if p.due_date is not None and not any(
-            u.status in (Status.SUBMITTED, Status.APPROVED) for u in updates
-        ):
-            late.append(p.due_date + timedelta(days=1))  # _overdue from that day on
+        day = _late_from(p, updates)
+        if day is not None:
+            late.append(day)
     else:
         value_light = Light.GREY
     return Standing(value_light, min(late, default=None))

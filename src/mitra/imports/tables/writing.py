@@ -467,7 +467,7 @@ def _write(
     # Their open-data releases, in this transaction: when the rows become visible the release
     # package pages find them made, rather than one reader's request making a page of 1,000.
     step(0.85)
-    releases_build(written, lambda done: step(0.85 + 0.15 * min(done, len(written)) / len(written)))
+    releases_build(written, lambda share: step(0.85 + 0.15 * share))
     if large:
         _analyze(Release, StoredProject)
 

@@ -92,6 +92,35 @@ def test_a_server_worker_settles_its_heap():
         gc.set_threshold(*before)
 
 
+def test_a_server_worker_checks_the_release_settings_then_settles(monkeypatch):
+    """`mitra serve`'s workers check the release settings as they start (a deploy that changed
+    them starts the comparison of every release then), and a database not reachable yet does
+    not stop a worker from starting: the first export checks instead."""
+    from django.db import OperationalError
+
+    from mitra.disclosure import marks
+
+    # importing the gunicorn settings sets the workers' statement timeout: not for this process
+    monkeypatch.delenv("MITRA_STATEMENT_TIMEOUT_MS", raising=False)
+    from mitra.config import gunicorn
+
+    calls: list[str] = []
+    monkeypatch.setattr(marks, "check_basis_at_start", lambda: calls.append("check"))
+    monkeypatch.setattr("mitra.config.runtime.settle_heap", lambda: calls.append("settle"))
+    gunicorn.post_worker_init(object())
+    assert calls == ["check", "settle"]
+
+    def unreachable() -> None:
+        raise OperationalError("connection refused")
+
+    monkeypatch.undo()
+    closed: list[bool] = []
+    monkeypatch.setattr(marks, "check_basis", unreachable)
+    monkeypatch.setattr("django.db.connections.close_all", lambda: closed.append(True))
+    marks.check_basis_at_start()  # logged, not raised
+    assert closed == [True]
+
+
 @pytest.mark.django_db
 def test_every_page_has_a_strict_content_security_policy_and_a_permissions_policy(client):
     response = client.get("/en/partnerships/")

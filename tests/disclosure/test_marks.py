@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -257,6 +258,82 @@ def test_new_settings_make_every_partnership_compared_again(
     # The public partnership's document links to the new address: a new release says so.
     latest = Release.objects.filter(partnership=world.public).order_by("-sequence").first()
     assert latest.sequence == 2 and "https://mitra.example.go.id/" in latest.data_json
+
+
+def test_new_settings_start_the_regeneration_at_once(
+    many, world, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    """After a deploy that changed the release settings, every partnership is compared again in
+    the background from the first check (a server process starting, or the first export), not
+    15 minutes later, which a regeneration queued before would have made it wait for."""
+    from django_tasks import default_task_backend
+
+    from mitra.disclosure import dumps
+    from mitra.jobs.models import Job, JobStatus
+
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    dumps.publish()
+    # a queue with a worker (the test settings run tasks at once, as that worker would)
+    monkeypatch.setattr(default_task_backend, "supports_defer", True, raising=False)
+    # a starting worker closes its connection after the check; the test's one must stay open
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    later = Job.objects.create(kind=dumps.KIND, title="later", params={})  # due in 15 minutes
+    marks._KNOWN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        marks.check_basis_at_start()  # unchanged settings: nothing queued
+    assert list(Job.objects.filter(kind=dumps.KIND)) == [later] and not dumps.is_dirty()
+
+    settings.MITRA_PUBLIC_URL = "https://mitra.example.go.id"
+    built = _built(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        marks.check_basis_at_start()
+    now = Job.objects.get(kind=dumps.KIND, params__at_once=True)
+    assert now.status == JobStatus.SUCCEEDED, now.error
+    assert "ocds-release-package.json" in now.result["summary"]
+    assert set(built) == set(Partnership.objects.published().values_list("code", flat=True))
+    assert not _marked(published=True) and not dumps.is_dirty()
+    files = (tmp_path / "open-data" / "ocds-release-package.json").read_text(encoding="utf-8")
+    assert "https://mitra.example.go.id/" in files
+    later.refresh_from_db()
+    assert later.status == JobStatus.QUEUED  # left to find the files up to date
+
+
+def test_a_regeneration_to_run_at_once_is_queued_once(world, settings, monkeypatch, tmp_path):
+    from django_tasks import default_task_backend
+
+    from mitra.disclosure import dumps
+    from mitra.jobs.models import Job
+
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    monkeypatch.setattr(default_task_backend, "supports_defer", True, raising=False)
+    queue = SimpleNamespace(enqueue=lambda job_id: None)  # a worker that runs nothing yet
+    monkeypatch.setattr(
+        "mitra.jobs.tasks.job_run", SimpleNamespace(**vars(queue), using=lambda **_: queue)
+    )
+    Job.objects.create(kind=dumps.KIND, title="later", params={})
+    first = dumps.schedule(0)
+    assert first is not None and first.params == {"at_once": True}
+    assert dumps.schedule(0) is None  # one at once is queued already
+    assert dumps.schedule(15) is None  # and so is one later
+    assert Job.objects.filter(kind=dumps.KIND).count() == 2
+
+
+def test_publish_dumps_checks_the_settings_before_it_starts(
+    many, world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Run at a deploy that changed the settings, ``publish_dumps`` compares everything in its own
+    run and leaves the files up to date (not out of date from a check half-way through it)."""
+    from mitra.disclosure import dumps
+
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    dumps.publish()
+    settings.MITRA_PUBLIC_URL = "https://mitra.example.go.id"
+    marks._KNOWN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        dumps.publish()
+    assert not dumps.is_dirty() and not _marked(published=True)
+    latest = Release.objects.filter(partnership=world.public).order_by("-sequence").first()
+    assert "https://mitra.example.go.id/" in latest.data_json
 
 
 def test_the_bulk_files_forget_the_marks_of_unpublished_partnerships(

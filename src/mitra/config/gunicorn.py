@@ -46,7 +46,11 @@ os.environ.setdefault("MITRA_STATEMENT_TIMEOUT_MS", "25000")
 
 
 def post_worker_init(worker: object) -> None:
-    """Once a worker has loaded the application: freeze its heap (``config.runtime``)."""
+    """Once a worker has loaded the application: check the release settings (after a deploy
+    that changed them, every release is compared again from now, in the background:
+    ``disclosure.marks.check_basis_at_start``), then freeze its heap (``config.runtime``)."""
     from mitra.config.runtime import settle_heap
+    from mitra.disclosure.marks import check_basis_at_start
 
+    check_basis_at_start()
     settle_heap()

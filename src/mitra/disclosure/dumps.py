@@ -41,7 +41,7 @@ from mitra.jobs.models import Job, JobStatus
 from mitra.partnerships.models import Partnership
 
 from . import jsonio, marks
-from .models import Release
+from .models import Release, ReleaseBasis
 from .oc4ids import project_package
 from .ocds import absolute_url, release_package
 from .selectors import infrastructure_partnerships, published_partnerships
@@ -103,14 +103,21 @@ def is_dirty() -> bool:
     return _dirty_flag().exists() or not (directory() / "index.json").exists()
 
 
-def mark_dirty(**_signal: Any) -> None:
+def mark_dirty(sender: Any = None, **_signal: Any) -> None:
     """The public data changed: the files are out of date. Schedules their regeneration, at
-    most once per refresh interval (a signal receiver: cheap, no query when already scheduled)."""
+    most once per refresh interval (a signal receiver: cheap, no query when already scheduled).
+
+    When the release settings changed (``sender`` is ``ReleaseBasis``: ``marks.check_basis``),
+    every partnership is to be compared again, and a reader of a page of 1,000 would wait for
+    it: the regeneration, which compares them all, is queued to start at once."""
     folder = directory()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _dirty_flag().touch()
     except OSError:
+        return
+    if sender is ReleaseBasis:
+        transaction.on_commit(lambda: schedule(0))
         return
     minutes = refresh_minutes()
     if minutes <= 0 or not cache.add(_SCHEDULED, 1, timeout=minutes * 60):
@@ -119,19 +126,30 @@ def mark_dirty(**_signal: Any) -> None:
 
 
 def schedule(minutes: int) -> Job | None:
-    """Queue a regeneration ``minutes`` from now (None when the queue cannot defer a task:
-    then ``mitra publish_dumps`` regenerates them)."""
+    """Queue a regeneration ``minutes`` from now (0: at once); None when one is queued already,
+    or when the queue cannot defer a task (no worker process: then ``mitra publish_dumps``
+    regenerates them).
+
+    One regeneration queued at a time, except that one to run at once is queued even beside a
+    later one (which then finds the files up to date and does nothing)."""
     from django_tasks import default_task_backend
 
     from mitra.jobs.tasks import job_run
 
     if not getattr(default_task_backend, "supports_defer", False):
         return None
-    if Job.objects.filter(kind=KIND, status=JobStatus.QUEUED).exists():
+    queued = Job.objects.filter(kind=KIND, status=JobStatus.QUEUED)
+    if minutes <= 0:
+        queued = queued.filter(params__at_once=True)
+    if queued.exists():
         return None
-    job = Job.objects.create(kind=KIND, title=str(_("Open-data files")), params={})
-    run_after = timezone.now() + datetime.timedelta(minutes=minutes)
-    job_run.using(run_after=run_after).enqueue(str(job.pk))
+    params = {"at_once": True} if minutes <= 0 else {}
+    job = Job.objects.create(kind=KIND, title=str(_("Open-data files")), params=params)
+    if minutes <= 0:
+        job_run.enqueue(str(job.pk))
+    else:
+        run_after = timezone.now() + datetime.timedelta(minutes=minutes)
+        job_run.using(run_after=run_after).enqueue(str(job.pk))
     return job
 
 
@@ -249,6 +267,9 @@ def publish(progress: Any = None) -> list[dict[str, Any]]:
     """Regenerate every file now; returns what ``index.json`` lists."""
     folder = directory()
     folder.mkdir(parents=True, exist_ok=True)
+    # New release settings found now mark the files out of date before this run starts, not
+    # half-way through it (the regeneration they queue then finds the files up to date).
+    marks.check_basis()
     _dirty_flag().unlink(missing_ok=True)  # a change from now on marks them out of date again
     total = published_partnerships().count()
     steps = total * (len(DUMPS) + 1) or 1

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,6 +38,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import ReleaseBasis, ReleaseMark
+
+logger = logging.getLogger(__name__)
 
 #: Marks deleted per statement (SQLite's bound on parameters is far above it).
 _CHUNK = 900
@@ -222,18 +225,32 @@ def check_basis() -> None:
     with transaction.atomic():
         stored = ReleaseBasis.objects.select_for_update().first()
         if stored is None or stored.fingerprint != current:
-            # New settings change the bulk files too; the first export after installing marks
-            # changes nothing (no signal: it may be the files' own regeneration).
-            mark(
-                Partnership.objects.published().values_list("pk", flat=True),
-                notify=stored is not None,
-            )
+            mark(Partnership.objects.published().values_list("pk", flat=True), notify=False)
             # Without signals, as marks: bookkeeping changes no page (pagecache.model_changed).
             if stored is None:
                 ReleaseBasis.objects.bulk_create([ReleaseBasis(fingerprint=current)])
             else:
                 ReleaseBasis.objects.filter(pk=stored.pk).update(fingerprint=current)
+                # New settings change every release and the bulk files: the files are out of
+                # date, and their regeneration, which compares every partnership, starts at once
+                # (dumps.mark_dirty). The first check after installing marks changes nothing.
+                changed.send(sender=ReleaseBasis)
     transaction.on_commit(lambda: _KNOWN.add(current))
+
+
+def check_basis_at_start() -> None:
+    """:func:`check_basis` as a server process starts (``mitra serve``'s workers): after a deploy
+    that changed the release settings, the comparison of every partnership starts then, not when
+    the first reader of the open data arrives. A database that cannot be reached yet is left for
+    the first export to check (logged)."""
+    from django.db import DatabaseError, connections
+
+    try:
+        check_basis()
+    except DatabaseError:
+        logger.warning("release settings not checked at start: database unavailable", exc_info=True)
+    finally:
+        connections.close_all()  # the worker's request threads open their own
 
 
 def connect() -> None:

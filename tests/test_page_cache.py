@@ -263,3 +263,35 @@ def test_an_answer_too_large_is_built_each_time_without_waiting(db: Any, monkeyp
     for _ in range(3):
         assert pagecache.public_answer(_answer_request(), "big", build) == (b"x" * 11, None)
     assert len(builds) == 3
+
+
+def test_answers_of_a_few_megabytes_are_kept_within_a_quarter_of_the_cache(
+    db: Any, settings: Any
+) -> None:
+    """A page of 100 partnerships with their release histories is 1 to 3 MB: kept, since the
+    per-process cache is bounded by bytes (core.memcache); an answer over a quarter of that
+    budget is built each time instead of pushing every page out."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "mitra.core.memcache.BoundedLocMemCache",
+            "LOCATION": "test-answers",
+            "OPTIONS": {"MAX_BYTES": 16 * 2**20},
+        },
+    }
+    builds: list[int] = []
+
+    def build(size: int) -> Any:
+        def make() -> bytes:
+            builds.append(size)
+            return b"x" * size
+
+        return make
+
+    for _ in range(3):
+        pagecache.public_answer(_answer_request(), "two-mb", build(2_000_000))
+    assert builds == [2_000_000]  # built once, then read from the cache
+    for _ in range(2):
+        body, kind = pagecache.public_answer(_answer_request(), "five-mb", build(5_000_000))
+        assert kind is None and len(body) == 5_000_000
+    assert builds == [2_000_000, 5_000_000, 5_000_000]  # over 4 MB: built each time

@@ -44,3 +44,13 @@ def test_a_string_that_looks_like_a_number_marker_stays_text() -> None:
     assert jsonio.dumps(["\u0000dec:5", Decimal("5")]) == '["dec:5", 5]'
     assert jsonio.dumps({"k\u0000": "\\u0000"}) == '{"k": "\\\\u0000"}'
     assert jsonio.loads(jsonio.dumps({"a": Decimal("1.50")})) == {"a": Decimal("1.50")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(values, values, st.booleans())
+def test_raw_text_is_written_as_it_is(outer: object, inner: object, canonical: bool) -> None:
+    """A stored release spliced into a package (jsonio.Raw) reads exactly as the release written
+    in place, beside any other value (NULs and number markers included)."""
+    expected = jsonio.dumps([outer, inner, {"k": inner}], canonical=canonical)
+    raw = jsonio.Raw(jsonio.dumps(inner, canonical=canonical))
+    assert jsonio.dumps([outer, raw, {"k": raw}], canonical=canonical) == expected

@@ -237,3 +237,18 @@ def test_the_open_data_page_lists_the_files_with_date_and_size(public_world, ope
     assert b"".join(response.streaming_content).startswith("\ufeff".encode())
     assert client.get("/open-data/files/..%2Fsecret").status_code == 404
     assert client.get("/open-data/files/index.json").status_code == 404
+
+
+def test_an_api_page_splices_the_stored_releases_as_they_are(public_world):
+    """The API's page holds each stored release's canonical text verbatim (not parsed and written
+    again), and reads as the same package the service builds."""
+    body = Client().get(f"{API}/ocds/release-package?page_size=5").content.decode()
+    package = jsonio.loads(body)
+    first = [p.pk for p in Partnership.objects.published().order_by("created_at", "pk")[:5]]
+    stored = services.stored_releases(first)
+    texts = [r.data_json for pk in first for r in stored[pk]]
+    assert texts and all(text in body for text in texts)
+    expected = services.ocds_release_package(
+        filters={"page_size": 5}, uri=package["uri"], paginate=True
+    )
+    assert package == expected

@@ -14,7 +14,8 @@ what must last is kept apart from what churns:
   built again) and the failed-sign-in counters with it. Culled counters only loosen a limit for
   the rest of that minute.
 - ``pages`` (each web process's memory): pages and open-data answers that are the same for every
-  anonymous visitor (``core.pagecache``).
+  anonymous visitor (``core.pagecache``), at most ``MITRA_PAGE_CACHE_MB`` (64) per process
+  (``core.memcache``: the least recently used go first).
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ def production_caches() -> dict[str, dict[str, Any]]:
         },
         # A hit costs one read of the data version from "default"; a page is at most
         # MITRA_PAGE_CACHE_SECONDS old.
+        # Each process's memory, bounded by entries and by bytes (MITRA_PAGE_CACHE_MB, 64), least
+        # recently used first out: at most that much per web process whatever is cached.
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "mitra.core.memcache.BoundedLocMemCache",
             "LOCATION": "mitra-pages",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "500"))},
+            "OPTIONS": {
+                "MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "2000")),
+                "MAX_BYTES": int(os.environ.get("MITRA_PAGE_CACHE_MB", "64")) * 2**20,
+            },
         },
     }

@@ -209,8 +209,10 @@ def once_per_version(name: str, work: Callable[[], None]) -> None:
     transaction.on_commit(lambda: _pages().set(key, True, ttl()))
 
 
-#: The largest answer :func:`public_answer` keeps (a page of 100 OCDS partnerships is ~0.3 MB).
-MAX_ANSWER_BYTES = 1_000_000
+#: The largest answer :func:`public_answer` keeps: a page of 1,000 OCDS partnerships with one
+#: release each is about 6 MB, a page of 100 with a few releases each 1 to 3 MB. Never more than a
+#: quarter of a byte-bounded ``pages`` cache (``core.memcache``), which would drop it anyway.
+MAX_ANSWER_BYTES = 8_000_000
 #: Stored instead of an answer that is too large to keep: the next one is built without waiting.
 _TOO_LARGE = b"!too-large!"
 #: Threads of a process that want the same missing answer build it one at a time (the others
@@ -229,20 +231,22 @@ def public_answer(
     if request.method not in ("GET", "HEAD") or ttl() <= 0:
         return build(), None
     key = page_key(request, view)
-    stored = _pages().get(key)
+    pages = _pages()
+    largest = min(MAX_ANSWER_BYTES, getattr(pages, "max_bytes", MAX_ANSWER_BYTES * 4) // 4)
+    stored = pages.get(key)
     if stored == _TOO_LARGE:
         return build(), None
     if stored is not None:
         return stored, "hit"
     with _BUILDING[hash(key) % len(_BUILDING)]:
-        stored = _pages().get(key)
+        stored = pages.get(key)
         if stored is not None and stored != _TOO_LARGE:
             return stored, "hit"
         body = build()
-        if len(body) > MAX_ANSWER_BYTES:
-            _pages().set(key, _TOO_LARGE, ttl())
+        if len(body) > largest:
+            pages.set(key, _TOO_LARGE, ttl())
             return body, None
-        _pages().set(key, body, ttl())
+        pages.set(key, body, ttl())
         return body, "miss"
 
 

@@ -65,7 +65,7 @@ def ocds_release_package(request: HttpRequest, filters: Query[ReleasePackageFilt
         request,
         "ocds_release_package",
         lambda: services.ocds_release_package(
-            filters=filters.as_filters(), uri=_uri(request), paginate=True
+            filters=filters.as_filters(), uri=_uri(request), paginate=True, stored_text=True
         ),
     )
 

@@ -399,7 +399,11 @@ def _partnerships(
 
 
 def ocds_release_package(
-    *, filters: dict | None = None, uri: str | None = None, paginate: bool = False
+    *,
+    filters: dict | None = None,
+    uri: str | None = None,
+    paginate: bool = False,
+    stored_text: bool = False,
 ) -> dict:
     """Every release of every published partnership matching `filters` (selectors), synced.
 
@@ -407,7 +411,10 @@ def ocds_release_package(
     part, documents and partners included, makes a release). With ``paginate`` (the API), one
     page of partnerships (``page_size``, cursors ``after``/``before`` in `filters`) with all
     their releases, and ``links`` to the next and previous pages; built in a fixed number of
-    queries whatever the page size.
+    queries whatever the page size. With ``stored_text`` the releases are their stored canonical
+    JSON texts (``jsonio.Raw``), for ``jsonio.dumps`` to splice in as they are: a page is then
+    not parsed and written again (about half of its cost), and its releases read exactly as in
+    the bulk file.
     """
     filters = dict(filters or {})
     since = _since(filters)
@@ -422,7 +429,7 @@ def ocds_release_package(
     releases = [r for p in partnerships for r in stored[p.pk] if since is None or r.date >= since]
     uri = uri or absolute_url("/api/v1/ocds/release-package")
     package = release_package(
-        [r.data for r in releases],
+        [jsonio.Raw(r.data_json) if stored_text else r.data for r in releases],
         uri=uri,
         published=_published(releases),
     )

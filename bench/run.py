@@ -4,7 +4,7 @@ Prints a plain-text table: the engine's sampling time and iterations per second
 at 10k, 100k and 1M iterations (median of several runs), the random-number
 floor measured in the same run, their ratio, the total (sampling + summary)
 over the floor in wall-clock and in CPU seconds, peak memory (measured in a fresh
-child process with ``resource.getrusage``), and the same model run with a
+child process: its own VmHWM), and the same model run with a
 straightforward NumPy/SciPy version and with the ``monaco`` library.
 
 Usage: ``.venv/bin/python bench/run.py [--quick] [--no-monaco] [--no-10m]
@@ -46,34 +46,59 @@ def median_time(fn: object, repeats: int) -> float:
     return statistics.median(times)
 
 
+#: Uniforms drawn at a time by the floor: the engine's chunk of iterations.
+FLOOR_CHUNK = 16_384
+
+
 def floor_seconds(n: int, risks: int, repeats: int) -> tuple[float, float]:
     """Time to draw 2 uniforms per risk per iteration (one occurrence, one impact):
-    median wall-clock and median CPU seconds of this process."""
+    median wall-clock and median CPU seconds of this process.
+
+    Drawn as the engine draws, a chunk at a time into a buffer kept from chunk to chunk: one
+    array of ``2 R N`` uniforms (400 MB at 1M iterations) timed the memory's page faults too,
+    which made this floor slower and its time vary from 0.11 to 1.1 s on one machine."""
     rng = np.random.default_rng(0)
+    buffer = np.empty(FLOOR_CHUNK)
     walls, cpus = [], []
     for _ in range(repeats):
         wall, cpu = time.perf_counter(), time.process_time()
-        rng.random(2 * risks * n)
+        for _ in range(2 * risks):
+            for start in range(0, n, FLOOR_CHUNK):
+                rng.random(out=buffer[: min(FLOOR_CHUNK, n - start)])
         cpus.append(time.process_time() - cpu)
         walls.append(time.perf_counter() - wall)
     return statistics.median(walls), statistics.median(cpus)
 
 
-def engine_runs(
+def paired_runs(
     model: RiskModel, n: int, repeats: int, tornado_sample: int = TORNADO_SAMPLE
-) -> tuple[float, float, float]:
-    """Median sampling and total wall-clock seconds, and median CPU seconds of the whole call
-    (all threads of the process, so a library's busy threads count too)."""
-    results, cpus = [], []
+) -> dict[str, float]:
+    """The engine and the floor, each run right after the other ``repeats`` times, so that both
+    of a pair meet the same machine (a shared machine's speed drifts from one second to the
+    next: the floor alone varied twofold within minutes). Medians of the engine's sampling and
+    total wall-clock seconds and of the floor's, and of each pair's ratios: total / floor in wall
+    clock (with its smallest and largest) and in CPU seconds of this process (all its threads,
+    so a library's busy threads count too)."""
+    sampling, totals, floors, ratios, cpu_ratios = [], [], [], [], []
     for k in range(repeats):
         cpu = time.process_time()
-        results.append(simulate(model, iterations=n, seed=1000 + k, tornado_sample=tornado_sample))
-        cpus.append(time.process_time() - cpu)
-    return (
-        statistics.median(r.timing.simulate_s for r in results),
-        statistics.median(r.timing.total_s for r in results),
-        statistics.median(cpus),
-    )
+        result = simulate(model, iterations=n, seed=1000 + k, tornado_sample=tornado_sample)
+        cpu_s = time.process_time() - cpu
+        floor, floor_cpu = floor_seconds(n, len(model.risks), 1)
+        sampling.append(result.timing.simulate_s)
+        totals.append(result.timing.total_s)
+        floors.append(floor)
+        ratios.append(result.timing.total_s / floor)
+        cpu_ratios.append(cpu_s / max(floor_cpu, 1e-9))
+    return {
+        "sampling": statistics.median(sampling),
+        "total": statistics.median(totals),
+        "floor": statistics.median(floors),
+        "ratio": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "cpu_ratio": statistics.median(cpu_ratios),
+    }
 
 
 def child_memory(n: int) -> dict[str, float]:
@@ -88,11 +113,25 @@ def child_memory(n: int) -> dict[str, float]:
     return result
 
 
+def peak_rss_mib() -> float:
+    """This process's own peak resident memory: Linux's VmHWM, which starts afresh with the
+    process image. ``ru_maxrss`` does not: across exec it keeps the parent's peak, so a child
+    started after the parent held large arrays reported the parent's memory as its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def memory_child(n: int) -> None:
     model = load_spec(SPEC)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mib()
     result = simulate(model, iterations=n, seed=1)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mib()
     print(
         json.dumps(
             {
@@ -139,7 +178,7 @@ def main() -> int:
 
     print(f"Risk engine benchmark: {model.name}")
     print(f"{r} risks, {len(model.correlations)} correlations, {len(model.parties)} parties")
-    print(f"numpy {np.__version__}; median of {repeats} runs (1M: median of 3)")
+    print(f"numpy {np.__version__}; median of {repeats} runs (1M: median of 5)")
     print(
         f"tornado: exact up to {TORNADO_THRESHOLD:,} iterations, above that from the first "
         f"{args.tornado_sample:,} (every other figure from all iterations)"
@@ -148,31 +187,32 @@ def main() -> int:
     print(f"load average (1, 5, 15 min) at the start: {load}; {os.cpu_count()} CPUs\n")
     header = (
         f"{'iterations':>12} {'sampling s':>11} {'iter/s':>12} {'floor s':>9} "
-        f"{'x floor':>8} {'summary s':>10} {'total s':>9} {'tot x fl':>9} {'cpu x fl':>9} "
-        f"{'peak MiB':>9}"
+        f"{'x floor':>8} {'summary s':>10} {'total s':>9} {'tot x fl':>9} {'range':>11} "
+        f"{'cpu x fl':>9} {'peak MiB':>9}"
     )
     print(header)
     print("-" * len(header))
-    rows = [(10_000, repeats), (100_000, repeats), (1_000_000, 3)]
+    rows = [(10_000, repeats), (100_000, repeats), (1_000_000, 5)]
     per_100k = None
     for n, reps in rows:
-        sim_s, total_s, cpu_s = engine_runs(model, n, reps, args.tornado_sample)
-        floor, floor_cpu = floor_seconds(n, r, reps)
+        runs = paired_runs(model, n, reps, args.tornado_sample)
+        sim_s, total_s, floor = runs["sampling"], runs["total"], runs["floor"]
         peak = child_memory(n)["peak_mib"] if n == 1_000_000 else float("nan")
         if n == 100_000:
             per_100k = (sim_s, floor, total_s)
         peak_text = f"{peak:9.0f}" if peak == peak else f"{'':>9}"
+        spread = f"{runs['ratio_min']:.2f}-{runs['ratio_max']:.2f}"
         print(
             f"{n:>12,} {sim_s:>11.4f} {n / sim_s:>12,.0f} {floor:>9.4f} {sim_s / floor:>8.2f} "
-            f"{total_s - sim_s:>10.4f} {total_s:>9.4f} {total_s / floor:>9.2f} "
-            f"{cpu_s / max(floor_cpu, 1e-9):>9.2f} {peak_text}"
+            f"{total_s - sim_s:>10.4f} {total_s:>9.4f} {runs['ratio']:>9.2f} {spread:>11} "
+            f"{runs['cpu_ratio']:>9.2f} {peak_text}"
         )
     if not (args.quick or args.no_10m):
         big = child_memory(10_000_000)
         print(
             f"{10_000_000:>12,} {big['simulate_s']:>11.4f} {1e7 / big['simulate_s']:>12,.0f} "
             f"{'':>9} {'':>8} {big['total_s'] - big['simulate_s']:>10.4f} "
-            f"{big['total_s']:>9.4f} {'':>9} {'':>9} {big['peak_mib']:9.0f}"
+            f"{big['total_s']:>9.4f} {'':>9} {'':>11} {'':>9} {big['peak_mib']:9.0f}"
         )
         print(
             f"  10M check: mean NPV {big['npv_mean']:.3f} (se {big['npv_se']:.3f}), "
@@ -182,7 +222,9 @@ def main() -> int:
         "\nsampling = draws + costs for every iteration (both passes when the per-risk columns "
         "do not fit);\nsummary = percentiles, VaR/CVaR, ranks and Spearman tornado; floor = "
         f"drawing 2 x {r} uniforms per iteration;\n'x floor' = sampling / floor, 'tot x fl' = "
-        "total (sampling + summary) / floor (issue 19's goal: <= 3 at 1M), wall clock;\n"
+        "total (sampling + summary) / floor (issue 19's goal: <= 3 at 1M), wall clock,\n"
+        "the median of runs each followed at once by a floor run ('range': their smallest and "
+        "largest);\n"
         "'cpu x fl' = the same ratio in CPU seconds of this process (steadier when others "
         "share the machine; the uptime load is printed above)."
     )

@@ -106,7 +106,7 @@ from django.core.management import call_command
 from django.db.models import Count
 call_command("migrate", verbosity=0, interactive=False)
 from mitra.config.caches import production_caches
-tables = [c["LOCATION"] for c in production_caches().values() if c["BACKEND"].endswith(".db.DatabaseCache")]
+tables = [c["LOCATION"] for c in production_caches().values() if c["BACKEND"].endswith("DatabaseCache")]
 call_command("createcachetable", *tables, verbosity=0)  # production's caches
 from mitra.partnerships.models import Partnership, PartnershipMember
 from mitra.organisations.models import Organisation

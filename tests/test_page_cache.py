@@ -269,12 +269,12 @@ def test_answers_of_a_few_megabytes_are_kept_within_a_quarter_of_the_cache(
     db: Any, settings: Any
 ) -> None:
     """A page of 100 partnerships with their release histories is 1 to 3 MB: kept, since the
-    per-process cache is bounded by bytes (core.memcache); an answer over a quarter of that
+    per-process cache is bounded by bytes (core.caches); an answer over a quarter of that
     budget is built each time instead of pushing every page out."""
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "mitra.core.memcache.BoundedLocMemCache",
+            "BACKEND": "mitra.core.caches.BoundedLocMemCache",
             "LOCATION": "test-answers",
             "OPTIONS": {"MAX_BYTES": 16 * 2**20},
         },

@@ -231,7 +231,7 @@ def database_cache(settings, db):
     # (changing CACHES makes Django drop its cache connections: the next use opens the table)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "mitra.core.caches.AtomicDatabaseCache",
             "LOCATION": "mitra_test_cache",
         }
     }

@@ -1,7 +1,8 @@
 """The caches of the production settings (``mitra serve``), apart so tests can use the same.
 
 Everything shared lives in the database, so no other service is needed (``mitra
-createcachetable`` makes the tables). Django's database cache, once a table holds more than
+createcachetable`` makes the tables); counters are incremented atomically
+(``core.caches.AtomicDatabaseCache``), so requests counted at once are all counted. Django's database cache, once a table holds more than
 ``MAX_ENTRIES`` rows, deletes the third of them whose keys sort first, whatever they hold. So
 what must last is kept apart from what churns:
 
@@ -15,7 +16,7 @@ what must last is kept apart from what churns:
   the rest of that minute.
 - ``pages`` (each web process's memory): pages and open-data answers that are the same for every
   anonymous visitor (``core.pagecache``), at most ``MITRA_PAGE_CACHE_MB`` (64) per process
-  (``core.memcache``: the least recently used go first).
+  (``core.caches``: the least recently used go first).
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ RATELIMIT_ENTRIES = 2_000
 def production_caches() -> dict[str, dict[str, Any]]:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "mitra.core.caches.AtomicDatabaseCache",
             "LOCATION": "mitra_cache",
             "OPTIONS": {"MAX_ENTRIES": DEFAULT_ENTRIES},
         },
         "ratelimit": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "mitra.core.caches.AtomicDatabaseCache",
             "LOCATION": "mitra_ratelimit",
             "OPTIONS": {"MAX_ENTRIES": RATELIMIT_ENTRIES},
         },
@@ -50,7 +51,7 @@ def production_caches() -> dict[str, dict[str, Any]]:
         # Each process's memory, bounded by entries and by bytes (MITRA_PAGE_CACHE_MB, 64), least
         # recently used first out: at most that much per web process whatever is cached.
         "pages": {
-            "BACKEND": "mitra.core.memcache.BoundedLocMemCache",
+            "BACKEND": "mitra.core.caches.BoundedLocMemCache",
             "LOCATION": "mitra-pages",
             "OPTIONS": {
                 "MAX_ENTRIES": int(os.environ.get("MITRA_PAGE_CACHE_ENTRIES", "2000")),

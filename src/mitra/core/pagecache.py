@@ -211,7 +211,7 @@ def once_per_version(name: str, work: Callable[[], None]) -> None:
 
 #: The largest answer :func:`public_answer` keeps: a page of 1,000 OCDS partnerships with one
 #: release each is about 6 MB, a page of 100 with a few releases each 1 to 3 MB. Never more than a
-#: quarter of a byte-bounded ``pages`` cache (``core.memcache``), which would drop it anyway.
+#: quarter of a byte-bounded ``pages`` cache (``core.caches``), which would drop it anyway.
 MAX_ANSWER_BYTES = 8_000_000
 #: Stored instead of an answer that is too large to keep: the next one is built without waiting.
 _TOO_LARGE = b"!too-large!"

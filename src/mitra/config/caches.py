@@ -1,10 +1,10 @@
 """The caches of the production settings (``mitra serve``), apart so tests can use the same.
 
 Everything shared lives in the database, so no other service is needed (``mitra
-createcachetable`` makes the tables); counters are incremented atomically
-(``core.caches.AtomicDatabaseCache``), so requests counted at once are all counted. Django's database cache, once a table holds more than
-``MAX_ENTRIES`` rows, deletes the third of them whose keys sort first, whatever they hold. So
-what must last is kept apart from what churns:
+createcachetable`` makes the tables); its counters are incremented under a row lock
+(``core.caches.AtomicDatabaseCache``), so requests counted at once are all counted. Django's
+database cache, once a table holds more than ``MAX_ENTRIES`` rows, deletes the third of them
+whose keys sort first, whatever they hold. So what must last is kept apart from what churns:
 
 - ``default`` (table ``mitra_cache``): the few things that must be shared and kept: the
   failed-sign-in counters, the data version of the page cache, the schedule of the bulk files.
@@ -47,9 +47,8 @@ def production_caches() -> dict[str, dict[str, Any]]:
             "OPTIONS": {"MAX_ENTRIES": RATELIMIT_ENTRIES},
         },
         # A hit costs one read of the data version from "default"; a page is at most
-        # MITRA_PAGE_CACHE_SECONDS old.
-        # Each process's memory, bounded by entries and by bytes (MITRA_PAGE_CACHE_MB, 64), least
-        # recently used first out: at most that much per web process whatever is cached.
+        # MITRA_PAGE_CACHE_SECONDS old. Each process's memory, bounded by entries and by bytes
+        # (MITRA_PAGE_CACHE_MB, 64), least recently used out first.
         "pages": {
             "BACKEND": "mitra.core.caches.BoundedLocMemCache",
             "LOCATION": "mitra-pages",

@@ -147,7 +147,10 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     page.goto(detail_url)
     expect(page.get_by_test_id("required-sectors")).not_to_contain_text("belum ada")
 
-    # Record a need, pledge against it (as pemda's own organisation), deliver part of it.
+    # Record a need, pledge against it (as pemda's own organisation), deliver part of it. Its
+    # group of sections opens on it, its first tab.
+    page.get_by_role("link", name="Kebutuhan dan sasaran").click()
+    expect(page.locator("#tab-needs")).to_have_attribute("aria-current", "page")
     page.get_by_role("link", name="Kebutuhan dan komitmen").click()
     page.get_by_role("link", name="Catat kebutuhan").click()
     page.get_by_label("Judul (bahasa Indonesia)").fill("Ekuitas proyek")
@@ -201,7 +204,8 @@ def test_main_journey(browser: Any, live_server: Any, shoot: Any) -> None:
     expect(need.get_by_test_id("gap")).to_have_text("IDR 600,000,000.00")
     shoot(page, "08-needs-en")
 
-    # History shows the edits.
+    # History shows the edits (in the partnership's own group of sections).
+    page.get_by_role("link", name="The partnership").click()
     page.get_by_role("link", name="History").click()
     expect(page.get_by_test_id("history")).to_contain_text("PT Air Bersih")
     shoot(page, "09-history-en")

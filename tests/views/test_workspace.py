@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mitra.core.exports import Column
 from mitra.organisations.profile import SECTIONS, ProfileSection, register_section
-from mitra.partnerships.workspace import TABS, Tab, TabExport, register_tab
+from mitra.partnerships.workspace import GROUPS, TABS, Tab, TabExport, register_tab
 
 from .conftest import sign_in
 
@@ -79,8 +79,10 @@ def test_partnership_tabs_come_from_the_registration_point():
 def test_a_registered_tab_appears_in_order_and_answers_at_its_url(client, world, extra_tab):
     sign_in(client, world, "lead_admin")
     page = client.get(reverse("partnerships:detail", args=[world.partnership.pk])).content.decode()
-    bar = [page.index(f'id="tab-{key}"') for key in ("objectives", "testing", "documents")]
-    assert bar == sorted(bar)  # order 45 sits between objectives (40) and documents (50)
+    bar = [page.index(f'id="tab-{key}"') for key in ("partners", "testing", "documents")]
+    assert bar == sorted(
+        bar
+    )  # in its group, order 45 sits between partners (20) and documents (50)
     url = reverse("partnerships:tab", args=[world.partnership.pk, "testing"])
     assert f'href="{url}"' in page
     # the whole page, then the tab panel alone for htmx, both with the tab's own context
@@ -135,3 +137,38 @@ def test_a_registered_profile_section_shows_on_the_organisation_page(client, wor
     assert f"{world.pemda.name} · from a capability" in html
     # sections in their order: this one (5) before the partnerships (10)
     assert html.index('data-testid="test-section"') < html.index('id="partnerships-heading"')
+
+
+def test_the_tabs_come_in_four_groups_and_only_the_current_groups_tabs_show(client, world):
+    """Seventeen sections read as four groups (the partnership; needs and goals; money and risk;
+    implementation): a row of groups, then the tabs of the group you are in."""
+    sign_in(client, world, "lead_admin")
+    pk = world.partnership.pk
+    page = client.get(reverse("partnerships:tab", args=[pk, "finance"])).content.decode()
+    groups = [page.index(f'id="group-{key}"') for key in GROUPS]
+    assert groups == sorted(groups)
+    assert 'id="group-money" class="nav-link active"' in page
+    assert all(f'id="tab-{key}"' in page for key in ("risks", "finance", "sharing"))
+    assert not any(f'id="tab-{key}"' in page for key in ("overview", "needs", "indicators"))
+    # a group's link opens its first tab
+    needs = reverse("partnerships:tab", args=[pk, "needs"])
+    assert f'id="group-plan" class="nav-link" href="{needs}"' in page
+    # every tab belongs to a group, and each group has one
+    assert {tab.group for tab in TABS} == set(GROUPS)
+    # in Indonesian too
+    page = client.get(
+        reverse("partnerships:tab", args=[pk, "finance"]), HTTP_ACCEPT_LANGUAGE="id"
+    ).content.decode()
+    assert "Keuangan dan risiko" in page and "Kebutuhan dan sasaran" in page
+
+
+def test_a_visitor_sees_only_the_groups_of_the_tabs_they_may_see(client, world):
+    page = client.get(reverse("partnerships:detail", args=[world.public.pk])).content.decode()
+    assert 'id="group-partnership"' in page and 'id="group-plan"' in page
+    assert 'id="group-money"' not in page  # no risk, finance or sharing tab for the public
+
+
+def test_a_tab_names_a_known_group():
+    with pytest.raises(ValueError, match="unknown group"):
+        register_tab(Tab("stray", "Stray", 99, "testing/tab.html", group="elsewhere"))
+    assert "stray" not in [tab.key for tab in TABS]

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, register_tab
+from mitra.partnerships.workspace import MONEY, Tab, register_tab
 
 from . import selectors
 from .permissions import can_view_sharing
@@ -75,7 +75,9 @@ def _rows(result: Any, players: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-TAB = Tab(KEY, _("Benefit sharing"), 75, "benefits/tab.html", sharing_context, shown=_shown)
+TAB = Tab(
+    KEY, _("Benefit sharing"), 75, "benefits/tab.html", sharing_context, shown=_shown, group=MONEY
+)
 
 
 def register() -> None:

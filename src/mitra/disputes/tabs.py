@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from mitra.core import charts
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, register_tab
+from mitra.partnerships.workspace import DELIVERY, Tab, register_tab
 
 from . import ladders, selectors
 from .permissions import (
@@ -87,7 +87,15 @@ def disputes_context(request: HttpRequest, partnership: Partnership) -> dict[str
     }
 
 
-TAB = Tab(KEY, gettext_lazy("Disputes"), 85, "disputes/tab.html", disputes_context, shown=_shown)
+TAB = Tab(
+    KEY,
+    gettext_lazy("Disputes"),
+    85,
+    "disputes/tab.html",
+    disputes_context,
+    shown=_shown,
+    group=DELIVERY,
+)
 
 
 def register() -> None:

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, register_tab, tab_url
+from mitra.partnerships.workspace import MONEY, Tab, register_tab, tab_url
 
 from . import selectors
 from .forms import SolveForm
@@ -138,7 +138,7 @@ def results_context(
     return context
 
 
-TAB = Tab(KEY, _("Finance"), 65, "finance/tab.html", finance_context, shown=_shown)
+TAB = Tab(KEY, _("Finance"), 65, "finance/tab.html", finance_context, shown=_shown, group=MONEY)
 
 
 def register() -> None:

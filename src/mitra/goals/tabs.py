@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, TabExport, register_tab
+from mitra.partnerships.workspace import PLAN, Tab, TabExport, register_tab
 
 from . import selectors
 from .exports import OBJECTIVE_COLUMNS
@@ -49,6 +49,7 @@ TAB = Tab(
     goals_context,
     shown=_shown,
     export=TabExport(_rows, OBJECTIVE_COLUMNS),
+    group=PLAN,
 )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.organisations.permissions import user_organisation_ids
 from mitra.organisations.profile import ProfileSection, register_section
 from mitra.partnerships.models import DevelopmentSector, PartnershipForm
-from mitra.partnerships.workspace import Tab, register_tab
+from mitra.partnerships.workspace import PLAN, Tab, register_tab
 
 from . import selectors
 from .permissions import can_decide_offer, can_edit_profile
@@ -43,7 +43,17 @@ def profile_context(request: HttpRequest, organisation: Any) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_tab(Tab(KEY, _("Offers and matches"), 85, "matching/tab.html", offers_context, _shown))
+    register_tab(
+        Tab(
+            KEY,
+            _("Offers and matches"),
+            85,
+            "matching/tab.html",
+            offers_context,
+            _shown,
+            group=PLAN,
+        )
+    )
     register_section(
         ProfileSection("matching", 30, "matching/profile_section.html", profile_context)
     )

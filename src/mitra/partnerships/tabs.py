@@ -25,7 +25,7 @@ from .exports import (
 )
 from .models import GovernmentSupport, Partnership, Stage
 from .permissions import can_view_internal
-from .workspace import OVERVIEW, Tab, TabExport, register_tab
+from .workspace import OVERVIEW, PLAN, Tab, TabExport, register_tab
 
 #: Partnerships listed on an organisation's profile; the rest are one click away in the list.
 PROFILE_PARTNERSHIPS = 50
@@ -92,6 +92,7 @@ TABS = [
         _template("needs"),
         _needs,
         export=TabExport(lambda request, p: _needs(request, p)["fulfilment"].needs, NEED_COLUMNS),
+        group=PLAN,
     ),
     Tab(
         "objectives",
@@ -102,6 +103,7 @@ TABS = [
         export=TabExport(
             lambda request, p: _objectives(request, p)["objectives"], OBJECTIVE_COLUMNS
         ),
+        group=PLAN,
     ),
     Tab(
         "documents",

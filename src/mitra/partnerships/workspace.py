@@ -26,6 +26,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core.choices import SDG, Confidentiality
 from mitra.core.registry import Registry
@@ -55,6 +56,17 @@ class TabExport:
     columns: Sequence[Any]
 
 
+#: The groups of the tab bar, in order: a row of groups above the tabs of the current one, so a
+#: partnership's seventeen sections read as four (the words of docs/glossary.md).
+PARTNERSHIP, PLAN, MONEY, DELIVERY = "partnership", "plan", "money", "delivery"
+GROUPS: dict[str, Any] = {
+    PARTNERSHIP: _("The partnership"),
+    PLAN: _("Needs and goals"),
+    MONEY: _("Money and risk"),
+    DELIVERY: _("Implementation"),
+}
+
+
 @dataclass(frozen=True)
 class Tab:
     key: str  # the URL segment, unique
@@ -64,6 +76,7 @@ class Tab:
     context: TabContext = _nothing
     shown: Callable[[HttpRequest, Any], bool] = _always
     export: TabExport | None = None
+    group: str = PARTNERSHIP  # one of GROUPS
 
 
 #: Code lists every page of the partnership may show (labels of forms, stages, roles, ...).
@@ -86,6 +99,8 @@ OVERVIEW = "overview"
 
 
 def register_tab(tab: Tab) -> Tab:
+    if tab.group not in GROUPS:
+        raise ValueError(f"tab {tab.key!r}: unknown group {tab.group!r} (one of {list(GROUPS)})")
     return TABS.register(tab.key, tab)
 
 
@@ -109,6 +124,30 @@ def tab_bar(request: HttpRequest, partnership: Any) -> list[tuple[str, Any, str]
     ]
 
 
+@dataclass(frozen=True)
+class TabGroup:
+    key: str
+    label: Any
+    url: str  # its first tab this viewer sees
+    active: bool  # the current tab is one of its tabs
+    tabs: list[tuple[str, Any, str]]  # (key, label, url) of its tabs this viewer sees
+
+
+def tab_groups(request: HttpRequest, partnership: Any, current: str) -> list[TabGroup]:
+    """The groups with a tab this viewer sees, in order, each with those tabs."""
+    found: dict[str, list[tuple[str, Any, str]]] = {}
+    for tab in TABS:
+        if tab.shown(request, partnership):
+            found.setdefault(tab.group, []).append(
+                (tab.key, tab.label, tab_url(partnership, tab.key))
+            )
+    return [
+        TabGroup(key, label, tabs[0][2], any(k == current for k, _, _ in tabs), tabs)
+        for key, label in GROUPS.items()
+        if (tabs := found.get(key))
+    ]
+
+
 def my_members(user: Any, partnership: Any) -> list[Any]:
     """Current members of the partnership that belong to the user's organisations."""
     orgs = user_organisation_ids(user)
@@ -127,6 +166,7 @@ def page_context(request: HttpRequest, partnership: Any, tab: Tab) -> dict[str, 
         "tab_label": tab.label,
         "tab_template": tab.template,
         "tabs": tab_bar(request, partnership),
+        "tab_groups": tab_groups(request, partnership, tab.key),
         "can_manage": can_manage_partnership(request.user, partnership),
         "is_internal": can_view_internal(request.user, partnership),
         "my_members": mine,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.money import format_number
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, register_tab
+from mitra.partnerships.workspace import DELIVERY, Tab, register_tab
 
 from . import selectors
 from .models import HealthItem, Status
@@ -109,7 +109,7 @@ def results_context(request: HttpRequest, partnership: Partnership) -> dict[str,
     return context
 
 
-TAB = Tab(KEY, _("Results"), 48, "results/tab.html", results_context, shown=_shown)
+TAB = Tab(KEY, _("Results"), 48, "results/tab.html", results_context, shown=_shown, group=DELIVERY)
 
 
 def _portfolio_section(request: HttpRequest, organisation: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.partnerships.models import Partnership
-from mitra.partnerships.workspace import Tab, TabExport, register_tab
+from mitra.partnerships.workspace import MONEY, Tab, TabExport, register_tab
 
 from . import selectors
 from .catalogue import templates_for
@@ -69,6 +69,7 @@ TAB = Tab(
     register_context,
     shown=_shown,
     export=TabExport(_rows, RISK_COLUMNS),
+    group=MONEY,
 )
 
 

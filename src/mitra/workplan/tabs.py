@@ -12,7 +12,7 @@ from mitra.notifications.selectors import activity_list
 from mitra.notifications.services import is_following, may_follow
 from mitra.partnerships.models import Partnership, Visibility
 from mitra.partnerships.permissions import can_view_internal
-from mitra.partnerships.workspace import Tab, TabExport, register_tab
+from mitra.partnerships.workspace import DELIVERY, Tab, TabExport, register_tab
 
 from . import selectors
 from .models import DecisionRule
@@ -107,6 +107,7 @@ def register() -> None:
             workplan_context,
             shown=_shown,
             export=TabExport(_task_rows, _columns()),
+            group=DELIVERY,
         )
     )
     register_tab(
@@ -117,6 +118,7 @@ def register() -> None:
             "workplan/meetings_tab.html",
             meetings_context,
             shown=_shown,
+            group=DELIVERY,
         )
     )
     register_tab(
@@ -127,5 +129,6 @@ def register() -> None:
             "workplan/activity_tab.html",
             activity_context,
             shown=activity_shown,
+            group=DELIVERY,
         )
     )

@@ -24,7 +24,7 @@ document.addEventListener("htmx:load", function (event) { mitraWidths(event.targ
 // A tab bar wider than the screen scrolls sideways (mitra.css): bring the active tab into view,
 // so that on a phone the section you are in is not the one cut off at the edge.
 function mitraActiveTabs(root) {
-  (root || document).querySelectorAll(".nav-tabs").forEach(function (bar) {
+  (root || document).querySelectorAll(".nav-tabs, .tab-groups").forEach(function (bar) {
     var active = bar.querySelector(".nav-link.active");
     if (!active || bar.scrollWidth <= bar.clientWidth) return;
     var left = active.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;

@@ -157,6 +157,7 @@ def my_members(user: Any, partnership: Any) -> list[Any]:
 def page_context(request: HttpRequest, partnership: Any, tab: Tab) -> dict[str, Any]:
     """What every tab's template may use, whichever app registered the tab."""
     mine = my_members(request.user, partnership)
+    groups = tab_groups(request, partnership, tab.key)
     return {
         **CHOICES,
         "nav": "partnerships",
@@ -165,8 +166,8 @@ def page_context(request: HttpRequest, partnership: Any, tab: Tab) -> dict[str, 
         "tab": tab.key,
         "tab_label": tab.label,
         "tab_template": tab.template,
-        "tabs": tab_bar(request, partnership),
-        "tab_groups": tab_groups(request, partnership, tab.key),
+        "tab_groups": groups,
+        "tabs": [shown for group in groups for shown in group.tabs],  # each viewer's check once
         "can_manage": can_manage_partnership(request.user, partnership),
         "is_internal": can_view_internal(request.user, partnership),
         "my_members": mine,

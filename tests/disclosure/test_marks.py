@@ -410,3 +410,24 @@ def test_a_project_not_stored_yet_is_built_when_asked(world):
     StoredProject.objects.all().delete()  # as if compared before projects were stored
     assert services.oc4ids_project_package(paginate=True) == first
     assert not StoredProject.objects.filter(partnership_id__in=ids).exists()
+
+
+def test_new_settings_queue_nothing_when_scheduling_is_off(
+    many, world, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
+    """MITRA_OPEN_DATA_REFRESH_MINUTES = 0: only `mitra publish_dumps` regenerates the files, so
+    new settings mark them out of date and queue nothing."""
+    from django_tasks import default_task_backend
+
+    from mitra.disclosure import dumps
+    from mitra.jobs.models import Job
+
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    dumps.publish()
+    monkeypatch.setattr(default_task_backend, "supports_defer", True, raising=False)
+    settings.MITRA_OPEN_DATA_REFRESH_MINUTES = 0
+    settings.MITRA_PUBLIC_URL = "https://mitra.example.go.id"
+    marks._KNOWN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        marks.check_basis()
+    assert dumps.is_dirty() and not Job.objects.filter(kind=dumps.KIND).exists()

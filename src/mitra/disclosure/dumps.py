@@ -116,11 +116,13 @@ def mark_dirty(sender: Any = None, **_signal: Any) -> None:
         _dirty_flag().touch()
     except OSError:
         return
+    minutes = refresh_minutes()
+    if minutes <= 0:  # scheduling is off: only `mitra publish_dumps` regenerates them
+        return
     if sender is ReleaseBasis:
         transaction.on_commit(lambda: schedule(0))
         return
-    minutes = refresh_minutes()
-    if minutes <= 0 or not cache.add(_SCHEDULED, 1, timeout=minutes * 60):
+    if not cache.add(_SCHEDULED, 1, timeout=minutes * 60):
         return
     transaction.on_commit(lambda: schedule(minutes))
 

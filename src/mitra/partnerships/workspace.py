@@ -115,15 +115,6 @@ def tab_url(partnership: Any, key: str) -> str:
     return reverse("partnerships:tab", args=[partnership.pk, key])
 
 
-def tab_bar(request: HttpRequest, partnership: Any) -> list[tuple[str, Any, str]]:
-    """``(key, label, url)`` of the tabs this viewer sees, in order."""
-    return [
-        (tab.key, tab.label, tab_url(partnership, tab.key))
-        for tab in TABS
-        if tab.shown(request, partnership)
-    ]
-
-
 @dataclass(frozen=True)
 class TabGroup:
     key: str
@@ -167,7 +158,6 @@ def page_context(request: HttpRequest, partnership: Any, tab: Tab) -> dict[str, 
         "tab_label": tab.label,
         "tab_template": tab.template,
         "tab_groups": groups,
-        "tabs": [shown for group in groups for shown in group.tabs],  # each viewer's check once
         "can_manage": can_manage_partnership(request.user, partnership),
         "is_internal": can_view_internal(request.user, partnership),
         "my_members": mine,

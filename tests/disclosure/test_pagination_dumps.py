@@ -252,3 +252,78 @@ def test_an_api_page_splices_the_stored_releases_as_they_are(public_world):
         filters={"page_size": 5}, uri=package["uri"], paginate=True
     )
     assert package == expected
+
+
+# --- pages bounded by releases ------------------------------------------------------------------
+
+
+@pytest.fixture
+def long_histories(public_world) -> list[str]:
+    """Three partnerships edited and compared again and again: 4, 3 and 2 releases; the ids of
+    every release in package order."""
+    services.ocds_release_package()  # every partnership's first release
+    for code, edits in (("BLK-000002", 3), ("BLK-000003", 2), ("BLK-000010", 1)):
+        p = Partnership.objects.get(code=code)
+        for k in range(edits):
+            p.title_ind = f"Judul ke-{k}"
+            p.save(update_fields=["title_ind"])
+            services.releases_sync(partnerships=[p])
+    expected = [r["id"] for r in services.ocds_release_package()["releases"]]
+    assert len(expected) == 24 + 3 + 2 + 1
+    return expected
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 29, 30, 31])
+def test_a_page_holds_page_size_releases_and_walking_both_ways_gives_each_once(
+    long_histories, size
+):
+    client = Client()
+    pages = _walk(client, f"{API}/ocds/release-package?page_size={size}", "releases")
+    counts = [len(p["releases"]) for p in pages]
+    assert all(c == size for c in counts[:-1]) and 1 <= counts[-1] <= size
+    assert [r["id"] for p in pages for r in p["releases"]] == long_histories
+    if len(pages) > 1:
+        back = _walk(client, pages[-1]["links"]["prev"], "releases", link="prev")
+        seen = [r["id"] for p in reversed(back) for r in p["releases"]]
+        assert seen == long_histories[: len(long_histories) - counts[-1]]
+        assert all(len(p["releases"]) == size for p in back)
+        # a page reached backwards links forwards to the page after it
+        assert _get(client, back[0]["links"]["next"])["releases"] == pages[-1]["releases"]
+    else:
+        assert "links" not in pages[0]
+
+
+def test_a_partnerships_history_runs_over_pages(long_histories):
+    # BLK-000002 is the third public partnership in package order: its 4 releases are
+    # positions 2 to 5 (after BLK-000001 and the world's), split 1 + 3 by pages of 3
+    client = Client()
+    first = _get(client, f"{API}/ocds/release-package?page_size=3")
+    second = _get(client, first["links"]["next"])
+    ocid_2 = [r["ocid"] for r in first["releases"]][-1]
+    assert [r["ocid"] for r in second["releases"]] == [ocid_2] * 3
+    assert [r["id"] for r in first["releases"] + second["releases"]] == long_histories[:6]
+
+
+def test_since_filters_releases_within_release_pages(long_histories):
+    later = Release.objects.filter(sequence__gt=1).order_by("date")
+    since = later[0].date
+    expected = [
+        r["id"] for r in services.ocds_release_package(filters={"updated_since": since})["releases"]
+    ]
+    assert len(expected) == 6  # only the later releases of the three edited partnerships
+    pages = _walk(
+        Client(),
+        f"{API}/ocds/release-package?page_size=4&updated_since="
+        + since.isoformat().replace("+", "%2B"),
+        "releases",
+    )
+    assert [r["id"] for p in pages for r in p["releases"]] == expected
+
+
+def test_a_partnership_cursor_still_names_a_page(long_histories):
+    # the cursors of pages of partnerships (no release in them) mean: after that partnership
+    third = Partnership.objects.published().order_by("created_at", "id")[2]
+    package = _get(
+        Client(), f"{API}/ocds/release-package?page_size=2&after={services.encode_cursor(third)}"
+    )
+    assert [r["id"] for r in package["releases"]] == long_histories[6:8]

@@ -2,8 +2,8 @@
 
 Anonymous access is allowed (auth=PUBLIC); only published partnerships and their public parts are
 exported (disclosure.selectors). An unknown or non-public code answers 404. The packages of many
-partnerships are paginated (``page_size``, cursors in ``links.next`` / ``links.prev``, OCDS
-pagination); the full files are the bulk downloads of /open-data/ (`dumps`). Each call syncs the
+partnerships are paginated (``page_size`` releases or projects, cursors in ``links.next`` /
+``links.prev``, OCDS pagination); the full files are the bulk downloads of /open-data/ (`dumps`). Each call syncs the
 stored releases first (services.release_sync), so a published change appears at once; answers are
 the same for every caller, so they are kept in the page cache until the next change
 (core.pagecache.public_answer).

@@ -46,8 +46,9 @@ class ReleasePackageFilters(InSchema):
         None,
         ge=1,
         le=1000,
-        description="Partnerships per page (default 100, at most 1000); each page holds all "
-        "their releases or projects. Follow `links.next` for the next page.",
+        description="Items per page (default 100, at most 1000): releases in the release "
+        "package (a partnership's releases may run over two pages), projects in the project "
+        "package. Follow `links.next` for the next page.",
     )
     after: str | None = Field(
         None,

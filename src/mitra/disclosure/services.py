@@ -295,7 +295,8 @@ def stored_releases(partnership_ids: list[int]) -> dict[int, list[Release]]:
     return out
 
 
-#: Partnerships per page of the paginated packages when the reader asks for no size, and at most.
+#: Items (releases, projects) per page of the paginated packages when the reader asks for no size,
+#: and at most.
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 
@@ -311,23 +312,34 @@ class Page:
     prev: str | None
 
 
-def encode_cursor(partnership: Partnership) -> str:
-    """An opaque cursor: where a partnership sits in package order (created, id)."""
-    text = f"{partnership.created_at.isoformat()}|{partnership.pk}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+def encode_cursor(partnership: Partnership, sequence: int | None = None) -> str:
+    """An opaque cursor: where a partnership sits in package order (created, id), and for the
+    release package a release of it (its sequence number; none: after all its releases)."""
+    return _position_cursor(partnership.created_at, partnership.pk, sequence)
+
+
+def decode_position(cursor: str) -> tuple[datetime.datetime, int, int | None]:
+    """The (created, id, sequence or None) of a cursor; ``NotFound`` (404: no such page) when it
+    is not one of ours. Not a 422: any string of the documented cursor alphabet is a well-formed
+    request for a page, and one we never handed out names none."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        parts = text.split("|")
+        if len(parts) not in (2, 3):
+            raise ValueError(text)
+        created = datetime.datetime.fromisoformat(parts[0])
+        sequence = int(parts[2]) if len(parts) == 3 else None
+        if sequence is not None and sequence < 0:
+            raise ValueError(text)
+        return created, int(parts[1]), sequence
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise NotFound(_("No such page: follow links.next or links.prev.")) from None
 
 
 def decode_cursor(cursor: str) -> tuple[datetime.datetime, int]:
-    """The (created, id) of a cursor; ``NotFound`` (404: no such page) when it is not one of
-    ours. Not a 422: any string of the documented cursor alphabet is a well-formed request for a
-    page, and one we never handed out names none."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = text.split("|")
-        created = datetime.datetime.fromisoformat(moment)
-        return created, int(pk)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise NotFound(_("No such page: follow links.next or links.prev.")) from None
+    """The (created, id) of a partnership cursor (see `decode_position`)."""
+    created, pk, _sequence = decode_position(cursor)
+    return created, pk
 
 
 def page_of(
@@ -367,7 +379,109 @@ def page_of(
     )
 
 
-def _links(page: Page, uri: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class ReleasePage:
+    """One page of the release package: at most ``size`` releases in package order (their
+    partnerships oldest first, then sequence), with the cursors of its neighbours."""
+
+    releases: list[Release]
+    next: str | None
+    prev: str | None
+
+
+def _release_keys(rows: QuerySet[Release], *, descending: bool) -> QuerySet[Release]:
+    sign = "-" if descending else ""
+    return rows.order_by(
+        f"{sign}partnership__created_at", f"{sign}partnership_id", f"{sign}sequence"
+    )
+
+
+def release_page(
+    qs: QuerySet[Partnership],
+    *,
+    size: int = PAGE_SIZE,
+    after: str | None = None,
+    before: str | None = None,
+    since: datetime.datetime | None = None,
+) -> ReleasePage:
+    """A keyset page of the releases of the partnerships of ``qs``: the ``size`` releases after
+    the cursor ``after`` (or before ``before``), made at or after ``since`` when given.
+
+    A page is bounded by releases, not partnerships, so it stays small however long the
+    partnerships' histories grow (a release is made per published change, and a change of the
+    release settings makes one for every partnership); a partnership's releases may run over two
+    pages. A cursor names a position: a release (partnership created, id, sequence), or the end of
+    a partnership's releases (no sequence; the cursors of partnership pages are such). The page is
+    read from at most ``size`` partnerships from the cursor on (and the cursor's own), which are
+    compared first (each has a release once compared), so a page costs a fixed number of
+    queries. With ``since`` a page may hold fewer releases, even none, and still link to the
+    next."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    backward = before is not None
+    cursor = before if backward else after
+    position = decode_position(cursor) if cursor else None
+    candidates_qs = qs
+    # the cursor's own partnership, when it is read again, may have no release left for the page
+    # (a cursor at its start or end): one more partnership, so that the page moves on
+    reads = size
+    if position is not None:
+        created, pk, sequence = position
+        # the cursor's own partnership stays a candidate when the cursor is inside its releases
+        same = Q(created_at=created, pk__lte=pk) if backward else Q(created_at=created, pk__gte=pk)
+        if sequence is None and not backward:
+            same = Q(created_at=created, pk__gt=pk)
+        beyond = Q(created_at__lt=created) if backward else Q(created_at__gt=created)
+        candidates_qs = qs.filter(beyond | same)
+        reads = size + 1 if backward or sequence is not None else size
+    order = ("-created_at", "-id") if backward else ("created_at", "id")
+    candidates = list(candidates_qs.order_by(*order)[: reads + 1])
+    more_partnerships = len(candidates) > reads
+    candidates = candidates[:reads]
+    releases_sync(partnerships=candidates)
+    rows = Release.objects.filter(partnership_id__in=[p.pk for p in candidates])
+    if position is not None and position[2] is not None:
+        _created, pk, sequence = position
+        if backward:
+            rows = rows.exclude(partnership_id=pk, sequence__gte=sequence)
+        else:
+            rows = rows.exclude(partnership_id=pk, sequence__lte=sequence)
+    if since is not None:
+        rows = rows.filter(date__gte=since)
+    keys = list(_release_keys(rows, descending=backward).values_list("pk", flat=True)[: size + 1])
+    more_releases = len(keys) > size
+    keys = keys[:size]
+    found = Release.objects.in_bulk(keys)
+    releases = [found[k] for k in (reversed(keys) if backward else keys)]
+    created_of = {p.pk: p for p in candidates}
+
+    def at(release: Release) -> str:
+        return encode_cursor(created_of[release.partnership_id], release.sequence)
+
+    far: str | None = None  # the cursor of the page beyond this one in the direction read
+    if more_releases:
+        far = at(releases[0] if backward else releases[-1])
+    elif more_partnerships:
+        last = candidates[-1]  # the last candidate read: the page ends with its releases
+        far = encode_cursor(last, 0) if backward else encode_cursor(last)
+    near: str | None = None  # the cursor back towards where the reader came from
+    if releases and position is not None:
+        near = at(releases[-1] if backward else releases[0])
+    elif position is not None:  # an empty page (since): back to where the cursor pointed
+        created, pk, sequence = position
+        if sequence is not None:
+            sequence = max(0, sequence - 1) if backward else sequence + 1
+        near = _position_cursor(created, pk, sequence)
+    if backward:
+        return ReleasePage(releases, next=near, prev=far)
+    return ReleasePage(releases, next=far, prev=near)
+
+
+def _position_cursor(created: datetime.datetime, pk: int, sequence: int | None) -> str:
+    text = f"{created.isoformat()}|{pk}" + ("" if sequence is None else f"|{sequence}")
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _links(page: Page | ReleasePage, uri: str) -> dict[str, str]:
     """``links.next`` and ``links.prev`` of a page (OCDS pagination), from the package's URI
     with its cursor replaced; none on a page that is the whole list."""
     parts = urlsplit(uri)
@@ -409,24 +523,33 @@ def ocds_release_package(
 
     `updated_since` keeps the releases made at or after that moment (a published change of any
     part, documents and partners included, makes a release). With ``paginate`` (the API), one
-    page of partnerships (``page_size``, cursors ``after``/``before`` in `filters`) with all
-    their releases, and ``links`` to the next and previous pages; built in a fixed number of
-    queries whatever the page size. With ``stored_text`` the releases are their stored canonical
-    JSON texts (``jsonio.Raw``), for ``jsonio.dumps`` to splice in as they are: a page is then
-    not parsed and written again (about half of its cost), and its releases read exactly as in
-    the bulk file.
+    page of ``page_size`` releases (`release_page`; cursors ``after``/``before`` in `filters`)
+    and ``links`` to the next and previous pages; built in a fixed number of queries whatever the
+    page size. With ``stored_text`` the releases are their stored canonical JSON texts
+    (``jsonio.Raw``), for ``jsonio.dumps`` to splice in as they are: a page is then not parsed
+    and written again (about half of its cost), and its releases read exactly as in the bulk
+    file.
     """
     filters = dict(filters or {})
     since = _since(filters)
     paging = _paging(filters)
     # Only what paging and the releases need: the partnerships' own fields are in the releases.
-    partnerships, page = _partnerships(
-        published_partnerships(filters=filters).only("id", "created_at"),
-        paging if paginate else None,
-    )
-    releases_sync(partnerships=partnerships)
-    stored = stored_releases([p.pk for p in partnerships])
-    releases = [r for p in partnerships for r in stored[p.pk] if since is None or r.date >= since]
+    partnerships = published_partnerships(filters=filters).only("id", "created_at")
+    page: ReleasePage | None = None
+    if paginate:
+        page = release_page(
+            partnerships,
+            size=paging.get("page_size") or PAGE_SIZE,
+            after=paging.get("after"),
+            before=paging.get("before"),
+            since=since,
+        )
+        releases = page.releases
+    else:
+        everyone = list(partnerships)
+        releases_sync(partnerships=everyone)
+        stored = stored_releases([p.pk for p in everyone])
+        releases = [r for p in everyone for r in stored[p.pk] if since is None or r.date >= since]
     uri = uri or absolute_url("/api/v1/ocds/release-package")
     package = release_package(
         [jsonio.Raw(r.data_json) if stored_text else r.data for r in releases],

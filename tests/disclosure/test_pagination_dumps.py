@@ -259,21 +259,23 @@ def test_an_api_page_splices_the_stored_releases_as_they_are(public_world):
 
 @pytest.fixture
 def long_histories(public_world) -> list[str]:
-    """Three partnerships edited and compared again and again: 4, 3 and 2 releases; the ids of
-    every release in package order."""
+    """Four partnerships edited and compared again and again: 4, 3, 2 and (the last in package
+    order) 4 releases; the ids of every release in package order."""
     services.ocds_release_package()  # every partnership's first release
-    for code, edits in (("BLK-000002", 3), ("BLK-000003", 2), ("BLK-000010", 1)):
+    last = Partnership.objects.published().order_by("created_at", "id").last()
+    assert last is not None and last.code == "BLK-000023"
+    for code, edits in (("BLK-000002", 3), ("BLK-000003", 2), ("BLK-000010", 1), (last.code, 3)):
         p = Partnership.objects.get(code=code)
         for k in range(edits):
             p.title_ind = f"Judul ke-{k}"
             p.save(update_fields=["title_ind"])
             services.releases_sync(partnerships=[p])
     expected = [r["id"] for r in services.ocds_release_package()["releases"]]
-    assert len(expected) == 24 + 3 + 2 + 1
+    assert len(expected) == 24 + 3 + 2 + 1 + 3
     return expected
 
 
-@pytest.mark.parametrize("size", [1, 2, 3, 5, 29, 30, 31])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7, 30, 31, 32, 33, 34])
 def test_a_page_holds_page_size_releases_and_walking_both_ways_gives_each_once(
     long_histories, size
 ):
@@ -310,7 +312,7 @@ def test_since_filters_releases_within_release_pages(long_histories):
     expected = [
         r["id"] for r in services.ocds_release_package(filters={"updated_since": since})["releases"]
     ]
-    assert len(expected) == 6  # only the later releases of the three edited partnerships
+    assert len(expected) == 9  # only the later releases of the four edited partnerships
     pages = _walk(
         Client(),
         f"{API}/ocds/release-package?page_size=4&updated_since="

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -389,11 +389,63 @@ class ReleasePage:
     prev: str | None
 
 
-def _release_keys(rows: QuerySet[Release], *, descending: bool) -> QuerySet[Release]:
-    sign = "-" if descending else ""
-    return rows.order_by(
-        f"{sign}partnership__created_at", f"{sign}partnership_id", f"{sign}sequence"
+def _order_key(partnership: Partnership) -> tuple[datetime.datetime, int]:
+    return partnership.created_at, partnership.pk
+
+
+def _span(qs: QuerySet[Partnership], ends: list[Partnership]) -> QuerySet[Partnership]:
+    """The partnerships of ``qs`` from one end of ``ends`` to the other in package order, as a
+    subquery: ``IN`` a list of a thousand ids cost psycopg ~10 ms a query to write out."""
+    low, high = min(ends, key=_order_key), max(ends, key=_order_key)
+    return qs.filter(
+        Q(created_at__gt=low.created_at) | Q(created_at=low.created_at, pk__gte=low.pk),
+        Q(created_at__lt=high.created_at) | Q(created_at=high.created_at, pk__lte=high.pk),
+    ).values("id")
+
+
+def _first_releases(
+    qs: QuerySet[Partnership],
+    rows: QuerySet[Release],
+    candidates: list[Partnership],
+    size: int,
+    *,
+    backward: bool,
+) -> list[Release]:
+    """The first ``size`` of ``rows`` of the ``candidates`` (consecutive partnerships of ``qs``)
+    in reading order (the candidates' order, then sequence; both reversed when reading
+    ``backward``), in three queries whatever the size.
+
+    Not one ORDER BY over a join with the partnerships: PostgreSQL walked every partnership in
+    package order to find the page's (190 ms on 22,000). The releases are counted per candidate;
+    those of the candidates before the one that completes the page are all on it and read whole,
+    and that one's only as far as needed, so a long history is never read whole."""
+    if not candidates:
+        return []
+    counts = dict(
+        rows.filter(partnership_id__in=_span(qs, [candidates[0], candidates[-1]]))
+        .order_by()
+        .values("partnership_id")
+        .annotate(n=Count("id"))
+        .values_list("partnership_id", "n")
     )
+    # the candidate that completes the page (or the last), and the releases of those before it
+    last, taken = len(candidates) - 1, 0
+    for index, partnership in enumerate(candidates):
+        if index == last or taken + counts.get(partnership.pk, 0) >= size:
+            last = index
+            break
+        taken += counts.get(partnership.pk, 0)
+    rank = {p.pk: index for index, p in enumerate(candidates[: last + 1])}
+    whole: list[Release] = []
+    if last > 0:
+        span = _span(qs, [candidates[0], candidates[last - 1]])
+        whole = list(rows.filter(partnership_id__in=span))
+    tail = rows.filter(partnership_id=candidates[last].pk).order_by(
+        "-sequence" if backward else "sequence"
+    )[: max(0, size - taken)]
+    sign = -1 if backward else 1
+    found = sorted([*whole, *tail], key=lambda r: (rank[r.partnership_id], sign * r.sequence))
+    return found[:size]
 
 
 def release_page(
@@ -438,7 +490,7 @@ def release_page(
     more_partnerships = len(candidates) > reads
     candidates = candidates[:reads]
     releases_sync(partnerships=candidates)
-    rows = Release.objects.filter(partnership_id__in=[p.pk for p in candidates])
+    rows = Release.objects.all()
     if position is not None and position[2] is not None:
         _created, pk, sequence = position
         if backward:
@@ -447,11 +499,11 @@ def release_page(
             rows = rows.exclude(partnership_id=pk, sequence__lte=sequence)
     if since is not None:
         rows = rows.filter(date__gte=since)
-    keys = list(_release_keys(rows, descending=backward).values_list("pk", flat=True)[: size + 1])
-    more_releases = len(keys) > size
-    keys = keys[:size]
-    found = Release.objects.in_bulk(keys)
-    releases = [found[k] for k in (reversed(keys) if backward else keys)]
+    releases = _first_releases(qs, rows, candidates, size + 1, backward=backward)
+    more_releases = len(releases) > size
+    releases = releases[:size]
+    if backward:
+        releases.reverse()
     created_of = {p.pk: p for p in candidates}
 
     def at(release: Release) -> str:

@@ -139,6 +139,28 @@ def test_num_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
         _i18n.activate(None)
 
 
+@pytest.mark.parametrize(
+    ("value", "spec", "text"),
+    [
+        (-1e-13, ",.1f", "0.0"),  # a loan repaid to the last cent, by the processor's rounding
+        (1e-13, ",.1f", "0.0"),  # the same loan on another processor
+        (-0.0, ".2f", "0.00"),
+        (-0.00001, ".2%", "0.00%"),
+        (-0.04, "11,.1f", "        0.0"),  # padded as any other number
+        (-0.06, ".1f", "-0.1"),  # not zero once rounded: keeps its sign
+        (-1e-13, ".2e", "-1.00e-13"),
+        (float("-inf"), ".1f", "-inf"),
+    ],
+)
+def test_a_number_that_rounds_to_zero_has_no_sign(value: float, spec: str, text: str) -> None:
+    for language, written in (("en", text), ("id", text.replace(".", ","))):
+        _i18n.activate(language)
+        try:
+            assert _i18n.num(value, spec) == written
+        finally:
+            _i18n.activate(None)
+
+
 # --------------------------------------------------------------------------- English unchanged
 
 SOME = ["simulate-toll-road-table", "finance-school-table", "share-hospital-table"]

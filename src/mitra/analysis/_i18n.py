@@ -17,6 +17,7 @@ English (:func:`num`). JSON output never changes with the language.
 from __future__ import annotations
 
 import gettext as _gettext
+import math
 import os
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -92,8 +93,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def num(value: float | int, spec: str) -> str:
     """``format(value, spec)`` with the language's separators: ``num(1234.5, ",.2f")`` is
-    ``1,234.50`` in English and ``1.234,50`` in Indonesian (same width: pad it afterwards)."""
+    ``1,234.50`` in English and ``1.234,50`` in Indonesian (same width: pad it afterwards).
+
+    A value that rounds to zero is written without a sign: a loan repaid to the last cent
+    ends at ``-1e-13`` or ``1e-13`` by the processor's rounding, and a table should read
+    ``0.0`` either way, not ``-0.0`` (as Python's ``z`` option of format specs does)."""
     text = format(value, spec)
+    negative_zero = text.lstrip().startswith("-") and not any(d in text for d in "123456789")
+    if negative_zero and math.isfinite(value):
+        text = format(0.0, spec)
     return text.translate(_SWAP) if active() == "id" else text
 
 

@@ -33,6 +33,41 @@ def test_production_settings_pass_check_deploy(tmp_path):
     assert "no issues" in result.stdout
 
 
+def _settings_in(env: dict[str, str], *names: str) -> str:
+    """The values of these settings in a fresh process with ``env`` added to the environment."""
+    code = "from django.conf import settings; print(repr([getattr(settings, n) for n in %r]))"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code % (names,)],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mitra.config.settings.local", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_open_data_and_export_settings_come_from_the_environment(tmp_path):
+    from mitra.core.exports import STREAM_LIMIT
+    from mitra.disclosure.dumps import REFRESH_MINUTES
+    from mitra.jobs.exports import KEEP_DAYS
+
+    names = (
+        "MITRA_OPEN_DATA_DIR",
+        "MITRA_OPEN_DATA_REFRESH_MINUTES",
+        "MITRA_EXPORT_STREAM_LIMIT",
+        "MITRA_EXPORT_KEEP_DAYS",
+    )
+    unset = dict.fromkeys(names, "")  # as a deployment that does not set them
+    assert _settings_in(unset, *names) == repr([None, REFRESH_MINUTES, STREAM_LIMIT, KEEP_DAYS])
+    given = {
+        "MITRA_OPEN_DATA_DIR": str(tmp_path / "files"),
+        "MITRA_OPEN_DATA_REFRESH_MINUTES": "0",
+        "MITRA_EXPORT_STREAM_LIMIT": "20000",
+        "MITRA_EXPORT_KEEP_DAYS": "30",
+    }
+    assert _settings_in(given, *names) == repr([str(tmp_path / "files"), 0, 20000, 30])
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {
         **os.environ,

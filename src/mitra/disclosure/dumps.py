@@ -91,8 +91,12 @@ def directory() -> Path:
     return Path(configured) if configured else Path(settings.MEDIA_ROOT) / "open-data"
 
 
+#: Minutes between a change and the regeneration of the files (``MITRA_OPEN_DATA_REFRESH_MINUTES``).
+REFRESH_MINUTES = 15
+
+
 def refresh_minutes() -> int:
-    return int(getattr(settings, "MITRA_OPEN_DATA_REFRESH_MINUTES", 15))
+    return int(getattr(settings, "MITRA_OPEN_DATA_REFRESH_MINUTES", REFRESH_MINUTES))
 
 
 def _dirty_flag() -> Path:

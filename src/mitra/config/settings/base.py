@@ -179,6 +179,12 @@ MITRA_OCID_PREFIX = os.environ.get("MITRA_OCID_PREFIX", "ocds-mitra00")
 MITRA_OC4IDS_PREFIX = os.environ.get("MITRA_OC4IDS_PREFIX", "oc4ids-mitra0")
 MITRA_PUBLIC_URL = os.environ.get("MITRA_PUBLIC_URL", "http://localhost:8000")
 MITRA_PUBLISHER_NAME = os.environ.get("MITRA_PUBLISHER_NAME", "Mitra")
+# The bulk files and the exports (docs/open-data.md, "Settings"; the defaults are those of
+# disclosure.dumps, core.exports and jobs.exports, which a test compares). Empty: the default.
+MITRA_OPEN_DATA_DIR = os.environ.get("MITRA_OPEN_DATA_DIR") or None  # <MEDIA_ROOT>/open-data
+MITRA_OPEN_DATA_REFRESH_MINUTES = int(os.environ.get("MITRA_OPEN_DATA_REFRESH_MINUTES") or "15")
+MITRA_EXPORT_STREAM_LIMIT = int(os.environ.get("MITRA_EXPORT_STREAM_LIMIT") or "5000")
+MITRA_EXPORT_KEEP_DAYS = int(os.environ.get("MITRA_EXPORT_KEEP_DAYS") or "7")
 
 # E-mail (notifications): the console in development (local.py), SMTP in production.py.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -444,8 +444,8 @@ def _first_releases(
         "-sequence" if backward else "sequence"
     )[: max(0, size - taken)]
     sign = -1 if backward else 1
-    found = sorted([*whole, *tail], key=lambda r: (rank[r.partnership_id], sign * r.sequence))
-    return found[:size]
+    # fewer than `size` in `whole`, the rest from `tail`: at most `size` in all
+    return sorted([*whole, *tail], key=lambda r: (rank[r.partnership_id], sign * r.sequence))
 
 
 def release_page(
@@ -472,19 +472,17 @@ def release_page(
     backward = before is not None
     cursor = before if backward else after
     position = decode_position(cursor) if cursor else None
-    candidates_qs = qs
-    # the cursor's own partnership, when it is read again, may have no release left for the page
-    # (a cursor at its start or end): one more partnership, so that the page moves on
-    reads = size
+    candidates_qs, reads = qs, size
     if position is not None:
         created, pk, sequence = position
-        # the cursor's own partnership stays a candidate when the cursor is inside its releases
-        same = Q(created_at=created, pk__lte=pk) if backward else Q(created_at=created, pk__gte=pk)
-        if sequence is None and not backward:
-            same = Q(created_at=created, pk__gt=pk)
+        # The cursor's own partnership is read again unless the cursor is past all its releases
+        # (after it, no sequence). It may have no release left for the page (a cursor at its
+        # start or end), so one more partnership is read, and the page moves on.
+        again = backward or sequence is not None
+        lookup = "pk__lte" if backward else ("pk__gte" if again else "pk__gt")
         beyond = Q(created_at__lt=created) if backward else Q(created_at__gt=created)
-        candidates_qs = qs.filter(beyond | same)
-        reads = size + 1 if backward or sequence is not None else size
+        candidates_qs = qs.filter(beyond | Q(created_at=created, **{lookup: pk}))
+        reads = size + 1 if again else size
     order = ("-created_at", "-id") if backward else ("created_at", "id")
     candidates = list(candidates_qs.order_by(*order)[: reads + 1])
     more_partnerships = len(candidates) > reads

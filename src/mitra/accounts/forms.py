@@ -8,13 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 
-from .services import (
-    TOO_MANY_MESSAGE,
-    client_address,
-    sign_in_failed,
-    sign_in_succeeded,
-    sign_in_throttled,
-)
+from .services import TOO_MANY_MESSAGE, client_address, sign_in_begin, sign_in_succeeded
 
 
 class ThrottledSignIn:
@@ -24,15 +18,17 @@ class ThrottledSignIn:
     request: Any
 
     def clean(self) -> dict[str, Any]:
-        client = client_address(self.request)
-        username = self.cleaned_data.get("username") or ""  # type: ignore[attr-defined]
-        if sign_in_throttled(client=client, username=username):
-            raise ValidationError(TOO_MANY_MESSAGE, code="throttled")
-        try:
+        data = self.cleaned_data  # type: ignore[attr-defined]
+        username = data.get("username") or ""
+        if not (username and data.get("password")):
+            # a field is missing (its own error says so): no credentials are checked, so the
+            # attempt neither counts nor clears the failures (it used to clear them)
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-        except ValidationError:
-            sign_in_failed(client=client, username=username)
-            raise
+            return cleaned
+        client = client_address(self.request)
+        if not sign_in_begin(client=client, username=username):
+            raise ValidationError(TOO_MANY_MESSAGE, code="throttled")
+        cleaned = super().clean()  # type: ignore[misc]  # a ValidationError stays counted
         sign_in_succeeded(client=client, username=username)
         return cleaned
 

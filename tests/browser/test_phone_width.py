@@ -169,3 +169,37 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
     # then the buttons wrap: the page does not scroll sideways
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+OPEN_DATA_FILES = """() => { const wrap = document.querySelector('#bulk-heading')
+    .closest('.card').querySelector('.table-responsive');
+  return {scroll: wrap.scrollWidth, client: wrap.clientWidth,
+          page: document.documentElement.scrollWidth,
+          sizes: Array.from(document.querySelectorAll('[data-narrow]'))
+            .filter(el => el.offsetParent !== null)
+            .map(el => ({text: el.textContent.trim(),
+                         right: el.getBoundingClientRect().right}))}; }"""
+
+
+def test_the_open_data_files_show_their_size_and_date_on_a_phone(
+    browser: Any, live_server: Any, settings: Any, tmp_path: Any
+) -> None:
+    from mitra.disclosure import dumps
+
+    # given the bulk files of the world's public partnership
+    build_world()
+    settings.MITRA_OPEN_DATA_DIR = str(tmp_path / "open-data")
+    dumps.publish()
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/open-data/")
+    found = page.evaluate(OPEN_DATA_FILES)
+    # then the table fits the screen without a sideways scroll, and each file's size and date
+    # are under its name, inside the screen
+    assert found["scroll"] <= found["client"], found
+    assert found["page"] <= PHONE["width"], found
+    assert len(found["sizes"]) == len(dumps.DUMPS), found
+    for size in found["sizes"]:
+        assert size["right"] <= PHONE["width"], size
+        assert ("KB" in size["text"] or "bita" in size["text"]) and "WIB" in size["text"], size
+    context.close()

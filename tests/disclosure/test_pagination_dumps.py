@@ -3,6 +3,7 @@ fixed number of queries, and the bulk files of the open-data page (issue 19)."""
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 from typing import Any
 from urllib.parse import urlsplit
@@ -329,3 +330,36 @@ def test_a_partnership_cursor_still_names_a_page(long_histories):
         Client(), f"{API}/ocds/release-package?page_size=2&after={services.encode_cursor(third)}"
     )
     assert [r["id"] for r in package["releases"]] == long_histories[6:8]
+
+
+def test_files_another_database_wrote_are_neither_listed_nor_served(public_world, open_data_dir):
+    # given files written from this database, then their index rewritten by another database
+    # (a benchmark's, or another deployment's, sharing the folder)
+    dumps.publish()
+    index_path = open_data_dir / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    assert index["database"] == dumps.database_label()
+    index_path.write_text(json.dumps({**index, "database": "another"}), encoding="utf-8")
+    client = Client()
+    # then the page says they are not prepared, no file is served, and they are out of date
+    page = client.get("/en/open-data/").content.decode()
+    assert "not prepared yet" in page and "ocds-release-package.json</a>" not in page
+    assert client.get("/open-data/files/partnerships-id.csv").status_code == 404
+    assert dumps.is_dirty()
+    # and an index written before the files named their database still counts as this one's
+    del index["database"]
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    assert client.get("/open-data/files/partnerships-id.csv").status_code == 200
+    assert not dumps.is_dirty()
+
+
+def test_item_counts_are_grouped_in_each_language(public_world, open_data_dir):
+    dumps.publish()
+    index_path = open_data_dir / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    for entry in index["files"]:
+        entry["items"] = 67084
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    client = Client()
+    assert "(67,084 items)" in client.get("/en/open-data/").content.decode()
+    assert "(67.084 butir)" in client.get("/open-data/").content.decode()

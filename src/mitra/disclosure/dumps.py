@@ -14,12 +14,16 @@ signals of ``apps.ready``) and, at most once per ``MITRA_OPEN_DATA_REFRESH_MINUT
 default), schedules a background job (kind ``disclosure.dumps``) that many minutes later; the job
 regenerates the files if they are still out of date. ``mitra publish_dumps`` regenerates them at
 once (from cron, or by hand). Each file is written to a temporary name beside it and
-renamed, so a download never reads half a file; ``index.json`` lists their dates and sizes.
+renamed, so a download never reads half a file; ``index.json`` lists their dates and sizes,
+and names the database they came from (:func:`database_label`): files another database wrote in
+the same folder (a benchmark's, or another deployment's) are neither listed nor served, and count
+as out of date.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import tempfile
@@ -31,7 +35,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -103,8 +107,28 @@ def _dirty_flag() -> Path:
     return directory() / ".dirty"
 
 
+def database_label() -> str:
+    """Which database the files come from: a digest of its engine, host, port and name (not the
+    names themselves: the label lies beside public files)."""
+    db = connection.settings_dict
+    named = "|".join(str(db.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    return hashlib.sha256(named.encode()).hexdigest()[:16]
+
+
+def _index() -> dict[str, Any] | None:
+    """``index.json`` when it describes this database's files (one written before the files
+    named their database counts as this one's); None when absent, unreadable or another's."""
+    try:
+        index = json.loads((directory() / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(index, dict) or index.get("database", database_label()) != database_label():
+        return None
+    return index
+
+
 def is_dirty() -> bool:
-    return _dirty_flag().exists() or not (directory() / "index.json").exists()
+    return _dirty_flag().exists() or _index() is None
 
 
 def mark_dirty(sender: Any = None, **_signal: Any) -> None:
@@ -308,18 +332,16 @@ def publish(progress: Any = None) -> list[dict[str, Any]]:
                 "generated": timezone.now().replace(microsecond=0).isoformat(),
             }
         )
-    index = folder / "index.json"
-    index.write_text(json.dumps({"files": files}, indent=2) + "\n", encoding="utf-8")
+    index = {"database": database_label(), "files": files}
+    (folder / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
     return files
 
 
 def published_files() -> list[dict[str, Any]]:
     """The files as the open-data page lists them: each dump with its date, size, item count
     (None for one never generated)."""
-    try:
-        listed = json.loads((directory() / "index.json").read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError):
-        listed = []
+    index = _index()
+    listed = index.get("files", []) if index is not None else []
     found = {f["name"]: f for f in listed if (directory() / f.get("name", "")).is_file()}
     out = []
     for dump in DUMPS:
@@ -337,8 +359,9 @@ def published_files() -> list[dict[str, Any]]:
 
 
 def dump_path(name: str) -> Path | None:
-    """The file of a dump by name, None for an unknown name or one not generated yet."""
-    if name not in BY_NAME:
+    """The file of a dump by name, None for an unknown name, one not generated yet, or one
+    another database wrote."""
+    if name not in BY_NAME or _index() is None:
         return None
     path = directory() / name
     return path if path.is_file() else None

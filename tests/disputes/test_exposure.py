@@ -131,3 +131,19 @@ def test_a_budget_cut_proposes_the_ap_cut_and_shows_its_effect(world):
     # An outsider cannot run it.
     with pytest.raises(PermissionDenied):
         services.link_stress(actor=world.users["outsider"], link=link)
+
+
+def test_the_events_page_links_a_reader_to_what_they_may_open(world, client):
+    # given an event that affects the world's public partnership
+    services.event_create(
+        actor=world.users["staff"],
+        data={"kind": "election", "title": "Pilkada 2029", "date": datetime.date(2029, 11, 28)},
+        partnerships=[world.public],
+    )
+    disputes_tab = f"/partnerships/{world.public.pk}/disputes/#event-"
+    # then a reader outside the partnership is sent to its page, not to a tab they may not see
+    page = client.get("/political-events/").content.decode()
+    assert f'href="/partnerships/{world.public.pk}/"' in page and disputes_tab not in page
+    # and one of its partners to the event on the disputes tab
+    client.force_login(world.users["lead_admin"])
+    assert disputes_tab in client.get("/political-events/").content.decode()

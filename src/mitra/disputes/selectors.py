@@ -205,12 +205,19 @@ def overdue_grievances(now: datetime.datetime | None = None) -> QuerySet[Grievan
 
 def visible_events(user: Any) -> list[PoliticalEvent]:
     """Every event (they are public facts), each with the links to partnerships the reader may
-    see (``shown_links``)."""
+    see (``shown_links``); a link's ``to_disputes`` says whether the reader may open that
+    partnership's disputes tab, where the event's stress test is (partners and staff), or only
+    the partnership's page."""
     events = list(PoliticalEvent.objects.all())
     visible = set(Partnership.objects.visible_to(user).values_list("pk", flat=True))
-    links = EventLink.objects.filter(partnership_id__in=visible).select_related("partnership")
+    links = (
+        EventLink.objects.filter(partnership_id__in=visible)
+        .select_related("partnership")
+        .prefetch_related("partnership__members")
+    )
     by_event: dict[int, list[EventLink]] = {}
     for link in links:
+        link.to_disputes = can_view_disputes(user, link.partnership)  # type: ignore[attr-defined]
         by_event.setdefault(link.event_id, []).append(link)
     for e in events:
         e.shown_links = by_event.get(e.pk, [])  # type: ignore[attr-defined]

@@ -58,6 +58,12 @@ def _world_with_big_numbers() -> Any:
         member=world.partnership.members.get(organisation=world.company),
         data={"quantity": Decimal("5500000000000.00"), "confidentiality": Confidentiality.PARTNERS},
     )
+    # a partner with role names as long as they come (they wrap inside the card)
+    from mitra.partnerships.models import Role
+
+    company = world.partnership.members.get(organisation=world.company)
+    company.roles = [*company.roles, Role.PROJECT_COMPANY, Role.SPONSOR, Role.OPERATOR]
+    company.save()
     return world
 
 

@@ -363,3 +363,35 @@ def test_item_counts_are_grouped_in_each_language(public_world, open_data_dir):
     client = Client()
     assert "(67,084 items)" in client.get("/en/open-data/").content.decode()
     assert "(67.084 butir)" in client.get("/open-data/").content.decode()
+
+
+def test_a_starting_server_regenerates_files_another_database_wrote(
+    public_world, open_data_dir, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connections
+    from django_tasks import default_task_backend
+
+    from mitra.jobs.models import Job, JobStatus
+
+    # given files whose index names another database
+    dumps.publish()
+    index_path = open_data_dir / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index_path.write_text(json.dumps({**index, "database": "another"}), encoding="utf-8")
+    # (a queue with a worker: the test settings run tasks at once, as that worker would; a
+    # starting worker closes its connection after the check, the test's one must stay open)
+    monkeypatch.setattr(default_task_backend, "supports_defer", True, raising=False)
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    # when a server process starts
+    with django_capture_on_commit_callbacks(execute=True):
+        marks.check_basis_at_start()
+    # then the files are made again from this database at once, and listed again
+    job = Job.objects.get(kind=dumps.KIND, params__at_once=True)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert json.loads(index_path.read_text(encoding="utf-8"))["database"] == dumps.database_label()
+    assert not dumps.is_dirty()
+    assert Client().get("/open-data/files/partnerships-id.csv").status_code == 200
+    # and with this database's files a start queues nothing more
+    with django_capture_on_commit_callbacks(execute=True):
+        marks.check_basis_at_start()
+    assert Job.objects.filter(kind=dumps.KIND).count() == 1

@@ -108,23 +108,40 @@ def _dirty_flag() -> Path:
 
 
 def database_label() -> str:
-    """Which database the files come from: a digest of its engine, host, port and name (not the
-    names themselves: the label lies beside public files)."""
+    """Which database the files come from: a digest of its engine and name (not the name itself:
+    the label lies beside public files). Not its host or port, which a move of the server or a
+    connection pooler changes for the same data."""
     db = connection.settings_dict
-    named = "|".join(str(db.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    named = "|".join(str(db.get(k) or "") for k in ("ENGINE", "NAME"))
     return hashlib.sha256(named.encode()).hexdigest()[:16]
+
+
+def _read_index() -> dict[str, Any] | None:
+    try:
+        index = json.loads((directory() / "index.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return index if isinstance(index, dict) else None
 
 
 def _index() -> dict[str, Any] | None:
     """``index.json`` when it describes this database's files (one written before the files
     named their database counts as this one's); None when absent, unreadable or another's."""
-    try:
-        index = json.loads((directory() / "index.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(index, dict) or index.get("database", database_label()) != database_label():
+    index = _read_index()
+    if index is None or index.get("database", database_label()) != database_label():
         return None
     return index
+
+
+def schedule_if_foreign() -> Job | None:
+    """As a server process starts (``marks.check_basis_at_start``): when the files were written
+    from another database (the database was renamed, or the folder is shared), queue their
+    regeneration at once, so the open-data page lists this database's files again within
+    minutes instead of none until the next change."""
+    index = _read_index()
+    if index is not None and _index() is None:
+        return schedule(0)
+    return None
 
 
 def is_dirty() -> bool:

@@ -241,12 +241,16 @@ def check_basis() -> None:
 def check_basis_at_start() -> None:
     """:func:`check_basis` as a server process starts (``mitra serve``'s workers): after a deploy
     that changed the release settings, the comparison of every partnership starts then, not when
-    the first reader of the open data arrives. A database that cannot be reached yet is left for
-    the first export to check (logged)."""
+    the first reader of the open data arrives. Bulk files another database wrote are queued for
+    regeneration then too (``dumps.schedule_if_foreign``). A database that cannot be reached yet
+    is left for the first export to check (logged)."""
     from django.db import DatabaseError, connections
+
+    from mitra.disclosure import dumps
 
     try:
         check_basis()
+        dumps.schedule_if_foreign()
     except DatabaseError:
         logger.warning("release settings not checked at start: database unavailable", exc_info=True)
     finally:

@@ -27,6 +27,8 @@ run: $(VENV)/.installed-run
 	mkdir -p var
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/mitra demo --if-empty
+	# The open-data page's bulk files, when missing, out of date or another database's.
+	DEBUG=$${DEBUG:-1} $(BIN)/mitra publish_dumps --if-out-of-date
 	# The background worker (imports, simulations) runs beside the web server and stops with it;
 	# a worker that exits (killed, crashed) is started again. Its own process group, so that
 	# stopping make stops the loop and the worker together.

@@ -10,7 +10,7 @@ class DisclosureConfig(AppConfig):
         from mitra.jobs.registry import register_handler
 
         from . import marks
-        from .dumps import KIND, mark_dirty
+        from .dumps import KIND, mark_dirty, schedule_if_foreign
 
         register_handler(KIND, "mitra.disclosure.dumps.dumps_job", staff_may_follow=True)
         # What the releases read (marks.FEEDS: partnerships, partners, organisations, documents,
@@ -18,3 +18,5 @@ class DisclosureConfig(AppConfig):
         # change marks its partnerships for comparison, and the bulk files out of date.
         marks.connect()
         marks.changed.connect(mark_dirty, dispatch_uid="dumps-marks")
+        # A starting server regenerates at once the files another database wrote.
+        marks.started.connect(schedule_if_foreign, dispatch_uid="dumps-started")

@@ -133,8 +133,8 @@ def _index() -> dict[str, Any] | None:
     return index
 
 
-def schedule_if_foreign() -> Job | None:
-    """As a server process starts (``marks.check_basis_at_start``): when the files were written
+def schedule_if_foreign(sender: Any = None, **_signal: Any) -> Job | None:
+    """As a server process starts (``marks.started``): when the files were written
     from another database (the database was renamed, or the folder is shared), queue their
     regeneration at once, so the open-data page lists this database's files again within
     minutes instead of none until the next change."""

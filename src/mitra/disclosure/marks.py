@@ -111,6 +111,9 @@ def feeding_models() -> list[Any]:
 #: Sent once marks for a change are written (not the dated ones): the bulk files listen to it
 #: (``dumps.mark_dirty``), so whatever marks the releases marks the files out of date too.
 changed = Signal()
+#: Sent as a server process starts, after the release settings were checked
+#: (:func:`check_basis_at_start`): the bulk files listen to it (``dumps.schedule_if_foreign``).
+started = Signal()
 
 
 def mark(partnership_ids: Iterable[int], *, notify: bool = True) -> None:
@@ -242,15 +245,13 @@ def check_basis_at_start() -> None:
     """:func:`check_basis` as a server process starts (``mitra serve``'s workers): after a deploy
     that changed the release settings, the comparison of every partnership starts then, not when
     the first reader of the open data arrives. Bulk files another database wrote are queued for
-    regeneration then too (``dumps.schedule_if_foreign``). A database that cannot be reached yet
-    is left for the first export to check (logged)."""
+    regeneration then too (:data:`started`: ``dumps.schedule_if_foreign``). A database that
+    cannot be reached yet is left for the first export to check (logged)."""
     from django.db import DatabaseError, connections
-
-    from mitra.disclosure import dumps
 
     try:
         check_basis()
-        dumps.schedule_if_foreign()
+        started.send(sender=None)
     except DatabaseError:
         logger.warning("release settings not checked at start: database unavailable", exc_info=True)
     finally:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import RequestFactory
 
 from mitra.accounts.ratelimits import limited
-from mitra.accounts.services import sign_in_begin
+from mitra.accounts.services import sign_in_failed, sign_in_throttled
 from mitra.config.caches import production_caches
 from mitra.core import pagecache
 
@@ -39,9 +39,9 @@ def test_many_visitors_searching_cull_neither_sign_in_counters_nor_pages(
     caches_of_production: None,
 ) -> None:
     # given an account under a password-guessing attack, and cached pages of one data version
-    for _ in range(5):  # attempts begun and never succeeded: failures
-        assert sign_in_begin(client="198.51.100.7", username="pemda-admin")
-    assert not sign_in_begin(client="198.51.100.7", username="pemda-admin")
+    for _ in range(5):
+        sign_in_failed(client="198.51.100.7", username="pemda-admin")
+    assert sign_in_throttled(client="198.51.100.7", username="pemda-admin")
     version = pagecache.current_version()
     # when many visitors search, each counted by their own address
     factory = RequestFactory()
@@ -55,7 +55,7 @@ def test_many_visitors_searching_cull_neither_sign_in_counters_nor_pages(
     assert _rows("mitra_ratelimit") == VISITORS
     assert _rows("mitra_cache") < 10
     assert pagecache.current_version() == version
-    assert not sign_in_begin(client="198.51.100.7", username="pemda-admin")
+    assert sign_in_throttled(client="198.51.100.7", username="pemda-admin")
 
 
 def test_the_limit_still_counts_per_address(caches_of_production: None, settings: Any) -> None:

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 
-from .services import TOO_MANY_MESSAGE, client_address, sign_in_begin, sign_in_succeeded
+from .services import (
+    TOO_MANY_MESSAGE,
+    client_address,
+    sign_in_failed,
+    sign_in_succeeded,
+    sign_in_throttled,
+)
 
 
 class ThrottledSignIn:
@@ -23,12 +29,16 @@ class ThrottledSignIn:
         if not (username and data.get("password")):
             # a field is missing (its own error says so): no credentials are checked, so the
             # attempt neither counts nor clears the failures (it used to clear them)
-            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-            return cleaned
+            missing: dict[str, Any] = super().clean()  # type: ignore[misc]
+            return missing
         client = client_address(self.request)
-        if not sign_in_begin(client=client, username=username):
+        if sign_in_throttled(client=client, username=username):
             raise ValidationError(TOO_MANY_MESSAGE, code="throttled")
-        cleaned = super().clean()  # type: ignore[misc]  # a ValidationError stays counted
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except ValidationError:
+            sign_in_failed(client=client, username=username)
+            raise
         sign_in_succeeded(client=client, username=username)
         return cleaned
 

@@ -9,7 +9,6 @@ timing does not tell them apart either).
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from typing import Any
 
@@ -72,46 +71,33 @@ def _failure_keys(client: str, username: str) -> tuple[str, str]:
     return f"mitra:auth-fail:addr:{client}", f"mitra:auth-fail:user:{client}:{name}"
 
 
-def _count(key: str) -> int:
-    """Add one to the counter at ``key`` (kept for the failure window); the new count."""
+def _record_failure(key: str) -> None:
     if cache.add(key, 1, FAILURE_WINDOW_SECONDS):
-        return 1
+        return
     try:
-        return int(cache.incr(key))
+        cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, FAILURE_WINDOW_SECONDS)
-        return 1
 
 
-def _uncount(key: str) -> None:
-    with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to take back
-        cache.decr(key)
+def sign_in_throttled(*, client: str, username: str) -> bool:
+    """Whether sign-ins from this client (for this username) are refused for now.
 
-
-def sign_in_begin(*, client: str, username: str) -> bool:
-    """Count a sign-in attempt as failed before its password is checked; whether it may go on.
-
-    Counting first holds guesses sent at once to the limit: a check made before any of them
-    was counted would let every guess in flight through (20 at once all had their password
-    checked). A refused attempt is taken back off the counts, so it costs the address nothing.
-    Shared by the API's token endpoint, the web sign-in form and the admin's, so none of them is
-    a side door. The caller ends an attempt that may go on with :func:`sign_in_succeeded` when
-    the credentials were right; otherwise it stays counted as a failure."""
+    Shared by the API's token endpoint and the web sign-in form, so neither is a side door."""
     addr_key, user_key = _failure_keys(client or "unknown", username)
-    by_address, by_username = _count(addr_key), _count(user_key)
-    if by_address <= MAX_FAILURES_PER_ADDRESS and by_username <= MAX_FAILURES_PER_USERNAME:
-        return True
-    _uncount(addr_key)
-    _uncount(user_key)
-    return False
+    return (
+        cache.get(addr_key, 0) >= MAX_FAILURES_PER_ADDRESS
+        or cache.get(user_key, 0) >= MAX_FAILURES_PER_USERNAME
+    )
+
+
+def sign_in_failed(*, client: str, username: str) -> None:
+    for key in _failure_keys(client or "unknown", username):
+        _record_failure(key)
 
 
 def sign_in_succeeded(*, client: str, username: str) -> None:
-    """The attempt begun with :func:`sign_in_begin` had the right credentials: it is no failure
-    of the address, and the username's failures from this address are forgotten."""
-    addr_key, user_key = _failure_keys(client or "unknown", username)
-    _uncount(addr_key)
-    cache.delete(user_key)
+    cache.delete(_failure_keys(client or "unknown", username)[1])
 
 
 def token_lifetime() -> datetime.timedelta:
@@ -126,10 +112,11 @@ def token_issue(
     Deliberately not one transaction: a failure is counted in the cache, which in production is
     a database table; inside a transaction that the refusal rolls back, the count would vanish
     with it and the throttle would never trip. Only the token's creation is atomic."""
-    if not sign_in_begin(client=client, username=username):
+    if sign_in_throttled(client=client, username=username):
         raise TooManyAttempts(TOO_MANY_MESSAGE)
     user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active:  # counted as failed by sign_in_begin
+    if user is None or not user.is_active:
+        sign_in_failed(client=client, username=username)
         raise InvalidCredentials(_("The username or password is not correct."))
     sign_in_succeeded(client=client, username=username)
     raw = ApiToken.new_raw()

@@ -124,13 +124,16 @@ def _read_index() -> dict[str, Any] | None:
     return index if isinstance(index, dict) else None
 
 
-def _index() -> dict[str, Any] | None:
-    """``index.json`` when it describes this database's files (one written before the files
-    named their database counts as this one's); None when absent, unreadable or another's."""
-    index = _read_index()
+def _ours(index: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``index`` when it describes this database's files (one written before the files named
+    their database counts as this one's); None when absent, unreadable or another's."""
     if index is None or index.get("database", database_label()) != database_label():
         return None
     return index
+
+
+def _index() -> dict[str, Any] | None:
+    return _ours(_read_index())
 
 
 def schedule_if_foreign(sender: Any = None, **_signal: Any) -> Job | None:
@@ -139,9 +142,7 @@ def schedule_if_foreign(sender: Any = None, **_signal: Any) -> Job | None:
     regeneration at once, so the open-data page lists this database's files again within
     minutes instead of none until the next change."""
     index = _read_index()
-    if index is not None and _index() is None:
-        return schedule(0)
-    return None
+    return schedule(0) if index is not None and _ours(index) is None else None
 
 
 def is_dirty() -> bool:

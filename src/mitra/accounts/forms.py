@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from .services import (
-    TOO_MANY_MESSAGE,
+    TooManyAttempts,
     client_address,
     sign_in_failed,
+    sign_in_slot,
     sign_in_succeeded,
-    sign_in_throttled,
 )
 
 
@@ -32,14 +32,16 @@ class ThrottledSignIn:
             missing: dict[str, Any] = super().clean()  # type: ignore[misc]
             return missing
         client = client_address(self.request)
-        if sign_in_throttled(client=client, username=username):
-            raise ValidationError(TOO_MANY_MESSAGE, code="throttled")
         try:
-            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
-        except ValidationError:
-            sign_in_failed(client=client, username=username)
-            raise
-        sign_in_succeeded(client=client, username=username)
+            with sign_in_slot(client=client, username=username):
+                try:
+                    cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+                except ValidationError:
+                    sign_in_failed(client=client, username=username)
+                    raise
+                sign_in_succeeded(client=client, username=username)
+        except TooManyAttempts as exc:
+            raise ValidationError(exc.message, code="throttled") from None
         return cleaned
 
 

@@ -5,11 +5,21 @@ sign-ins are counted per client address and per (address, username) in the cache
 429 above a limit, so passwords cannot be guessed at speed. Wrong username and wrong password give
 the same answer (Django's ModelBackend also hashes a dummy password for unknown users, so the
 timing does not tell them apart either).
+
+Guesses sent at once are held to the same limit: a password is checked only inside a slot
+(:func:`sign_in_slot`), and the checks in flight count against the failures still allowed, so
+with 4 failures one more check runs at a time. The others wait for it (a right password clears
+the failures and lets them through; a wrong one locks them out); they never get a check of
+their own beyond the limit.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +43,13 @@ FAILURE_WINDOW_SECONDS = 15 * 60
 TOUCH_INTERVAL = datetime.timedelta(minutes=5)
 
 
+#: Seconds a sign-in waits for a slot (others of the same account checked at once) before 429.
+SLOT_WAIT_SECONDS = 10.0
+#: Seconds a slot is held at most: one left by a killed process frees itself after this.
+SLOT_SECONDS = 60
+
 TOO_MANY_MESSAGE = _("Too many failed sign-ins. Try again in 15 minutes.")
+TOO_MANY_AT_ONCE_MESSAGE = _("Too many sign-ins to this account at once. Try again in a minute.")
 
 
 class InvalidCredentials(ApplicationError):
@@ -91,6 +107,63 @@ def sign_in_throttled(*, client: str, username: str) -> bool:
     )
 
 
+def _busy_keys(client: str, username: str) -> tuple[str, str]:
+    addr_key, user_key = _failure_keys(client, username)
+    return addr_key.replace("auth-fail", "auth-busy"), user_key.replace("auth-fail", "auth-busy")
+
+
+def _take(key: str) -> int:
+    """Count one more check in flight under ``key``; the count, this one included."""
+    for _attempt in range(3):
+        if cache.add(key, 1, SLOT_SECONDS):
+            return 1
+        try:
+            return int(cache.incr(key))
+        except ValueError:  # expired between add() and incr()
+            continue
+    return 1  # pragma: no cover - the key expired three times in a row
+
+
+def _give_back(key: str) -> None:
+    with suppress(ValueError):  # expired: a slot held longer than SLOT_SECONDS
+        cache.decr(key)
+
+
+@contextmanager
+def sign_in_slot(*, client: str, username: str) -> Iterator[None]:
+    """Hold a slot while one password is checked; raise ``TooManyAttempts`` when refused.
+
+    Refused at once when the failures reached a limit. Otherwise the check waits until the
+    failures plus the checks in flight (this one included) are within both limits, per (address,
+    username) and per address, so that guesses sent at once cannot pass the limit before their
+    failures are counted; right passwords sent at once wait for each other instead (at most
+    ``SLOT_WAIT_SECONDS``). The check in flight is counted before the failures are read: a check
+    that ends meanwhile has counted its failure before it gave its slot back."""
+    client = client or "unknown"
+    fail_addr, fail_user = _failure_keys(client, username)
+    busy_addr, busy_user = _busy_keys(client, username)
+    deadline = time.monotonic() + SLOT_WAIT_SECONDS
+    while True:
+        in_flight_addr, in_flight_user = _take(busy_addr), _take(busy_user)
+        failures_addr, failures_user = cache.get(fail_addr, 0), cache.get(fail_user, 0)
+        if failures_addr + in_flight_addr <= MAX_FAILURES_PER_ADDRESS and (
+            failures_user + in_flight_user <= MAX_FAILURES_PER_USERNAME
+        ):
+            break
+        _give_back(busy_addr)
+        _give_back(busy_user)
+        if failures_addr >= MAX_FAILURES_PER_ADDRESS or failures_user >= MAX_FAILURES_PER_USERNAME:
+            raise TooManyAttempts(TOO_MANY_MESSAGE)
+        if time.monotonic() >= deadline:
+            raise TooManyAttempts(TOO_MANY_AT_ONCE_MESSAGE)
+        time.sleep(0.02 + 0.03 * random.random())
+    try:
+        yield
+    finally:
+        _give_back(busy_addr)
+        _give_back(busy_user)
+
+
 def sign_in_failed(*, client: str, username: str) -> None:
     for key in _failure_keys(client or "unknown", username):
         _record_failure(key)
@@ -112,13 +185,12 @@ def token_issue(
     Deliberately not one transaction: a failure is counted in the cache, which in production is
     a database table; inside a transaction that the refusal rolls back, the count would vanish
     with it and the throttle would never trip. Only the token's creation is atomic."""
-    if sign_in_throttled(client=client, username=username):
-        raise TooManyAttempts(TOO_MANY_MESSAGE)
-    user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active:
-        sign_in_failed(client=client, username=username)
-        raise InvalidCredentials(_("The username or password is not correct."))
-    sign_in_succeeded(client=client, username=username)
+    with sign_in_slot(client=client, username=username):
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            sign_in_failed(client=client, username=username)
+            raise InvalidCredentials(_("The username or password is not correct."))
+        sign_in_succeeded(client=client, username=username)
     raw = ApiToken.new_raw()
     with transaction.atomic():
         token = ApiToken.objects.create(

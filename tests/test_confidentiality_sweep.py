@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from mitra.core.choices import Confidentiality
-from mitra.goals.models import LeverObjective
+from mitra.goals.models import LeverObjective, NegotiationEntry
 from mitra.organisations.permissions import user_organisation_ids
 from mitra.partnerships.models import (
     Commitment,
@@ -109,6 +109,14 @@ def _secrets() -> list[Secret]:
     for lo in LeverObjective.objects.filter(confidentiality__in=hidden):
         if lo.note and len(lo.note) >= 12:
             add("lever objective", lo, lo.member_id, _text_pattern(lo.note), "")
+    # a hidden objective's values (its range and walk-away point: a negotiating position), where
+    # they tell: not round (round amounts are also a chart's ticks: Rp 40.000, 60.000), and not
+    # a value proposed in the negotiation, which every partner sees by design
+    proposed = set(NegotiationEntry.objects.exclude(value=None).values_list("value", flat=True))
+    for lo in LeverObjective.objects.filter(confidentiality__in=hidden):
+        for value in _lever_values(lo) - proposed:
+            if value >= 1000 and value == int(value) and value % 1000:
+                add("lever value", lo, lo.member_id, _amount_pattern(value), "")
     # amounts a reader may see elsewhere (a public commitment, a need, a delivery) are no
     # evidence: the demo's partners-only Rp 1.6 billion equals a public delivery elsewhere
     public_amounts = (
@@ -126,6 +134,11 @@ def _secrets() -> list[Secret]:
                 f"/api/v1/commitments/{c.pk}",
             )
     return found
+
+
+def _lever_values(objective: LeverObjective) -> set[Decimal]:
+    values = (objective.preferred, objective.acceptable_min, objective.acceptable_max)
+    return {v for v in (*values, objective.walk_away) if v is not None}
 
 
 def _allowed(secret: Secret, orgs: set[int], partners: dict[int, set[int]]) -> bool:
@@ -184,7 +197,7 @@ def test_no_reader_sees_confidential_data_they_may_not_see() -> None:
     call_command("demo", stdout=StringIO())
     secrets = _secrets()
     # the demo has secrets of every kind to look for (else the sweep proves nothing)
-    assert {s.kind for s in secrets} >= {"objective", "document", "commitment"}, secrets
+    assert {s.kind for s in secrets} >= {"objective", "document", "commitment", "lever value"}
     assert {s.confidentiality for s in secrets} == {Confidentiality.PARTNERS, Confidentiality.OWNER}
     partners: dict[int, set[int]] = {}
     for m in PartnershipMember.objects.filter(left_on__isnull=True):
@@ -210,6 +223,14 @@ def test_no_reader_sees_confidential_data_they_may_not_see() -> None:
                 shown_to_someone.add(secret)
             else:
                 leaks.append((username or "anonymous", secret.kind, secret.pk, where))
-    assert leaks == []
+    assert leaks == [], "\n".join(map(str, leaks))
     # and the patterns do find secrets where they are allowed (a sweep that cannot fail is none)
     assert {s.kind for s in shown_to_someone} >= {"objective", "commitment"}, shown_to_someone
+    # (no reader of the sweep owns a hidden lever objective: its owner sees its values)
+    for secret in (s for s in secrets if s.kind == "lever value"):
+        owner = users.filter(org_memberships__organisation=secret.organisation).first()
+        assert owner is not None, secret
+        client = Client()
+        client.force_login(owner)
+        body = _read(client, f"/partnerships/{secret.partnership}/goals/")
+        assert body is not None and secret.pattern.search(body), secret

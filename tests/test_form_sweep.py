@@ -6,7 +6,10 @@ out, same field names). Each form is then sent as the page fills it, with every 
 and once per field with a bad value for its kind in place (text far too long, a NUL, numbers
 that are not numbers or do not fit, impossible dates, choices that are not offered, hidden ids
 and versions that do not exist, a file that is not what it says). No answer may be a 5xx; the
-forms' own tests check the messages. New forms are swept as soon as a page offers them.
+forms' own tests check the messages. And each form with text fields and a number or date field
+is sent once with a marker in every text field and a bad number or date: it must come back as
+the form again (400) with every marker in it, so that one bad field loses nothing else that was
+typed. New forms are swept as soon as a page offers them.
 """
 
 from __future__ import annotations
@@ -166,12 +169,34 @@ def _variants(form: Form, turns: dict[str, itertools.cycle[Any]]) -> list[dict[s
     return variants
 
 
+def _kept_variant(form: Form) -> tuple[dict[str, Any], list[str]] | None:
+    """The form with a marker in every text field and a bad number or date, and the markers;
+    None when the form has no text field or no field that refuses a bad value."""
+    filled: dict[str, Any] = {}
+    markers: list[str] = []
+    bad_field = None
+    for name, kind, value in form.fields:
+        if kind in ("text", "textarea") and name not in filled:
+            marker = f"kept {len(markers) + 1}"
+            filled[name], markers = [marker], [*markers, marker]
+        elif kind in ("number", "date") and bad_field is None:
+            bad_field = name
+            filled[name] = ["abc"]
+        elif kind != "file":
+            filled.setdefault(name, []).append(value)
+    if not markers or bad_field is None:
+        return None
+    return filled, markers
+
+
 def test_no_form_answers_bad_input_with_a_server_error() -> None:
     call_command("demo", stdout=StringIO())
     users = get_user_model().objects
     turns = {kind: itertools.cycle(values) for kind, values in BAD.items()}
     errors: list[tuple[str, str, str, int]] = []
     statuses: Counter[int] = Counter()
+    lost: list[tuple[str, str, int, str]] = []
+    kept_checked = 0
     for username in USERS:
         client = Client(raise_request_exception=False)
         client.force_login(users.get(username=username))
@@ -186,8 +211,19 @@ def test_no_form_answers_bad_input_with_a_server_error() -> None:
                 if response.status_code >= 500:
                     sent = {k: str(v)[:40] for k, v in data.items() if k != "csrfmiddlewaretoken"}
                     errors.append((username, form.action, str(sent), response.status_code))
+            kept = _kept_variant(form)
+            if kept is not None:
+                kept_checked += 1
+                response = client.post(form.action, kept[0])
+                body = html.unescape(response.content.decode("utf-8", "replace"))
+                missing = [m for m in kept[1] if m not in body]
+                if response.status_code != 400 or missing:
+                    lost.append((username, form.action, response.status_code, str(missing)))
         assert "_auth_user_id" in client.session  # the sweep was signed in throughout
     assert errors == []
+    # a form refused for one bad field gives back everything else that was typed
+    assert lost == [], "\n".join(map(str, lost))
+    assert kept_checked > 20, kept_checked
     # and bad input was refused as such (the form again with its errors: 400), while forms sent
     # as the pages fill them were taken (a redirect): the sweep did reach the forms' checks
     assert statuses[400] > 500 and statuses[302] > 20, statuses

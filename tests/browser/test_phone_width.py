@@ -4,6 +4,7 @@ page, amounts never wrap mid-number, and the main tables read as cards of "label
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -156,7 +157,7 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
     from playwright.sync_api import expect
 
     from mitra.results import services as results
-    from tests.results.conftest import indicator_data
+    from tests.results.conftest import approve, indicator_data, report
 
     # given a results framework the lead partner may edit: every indicator shows five buttons
     world = build_world()
@@ -164,7 +165,21 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
     result = results.result_create(
         actor=lead, partnership=world.public, data={"title": "Better teaching", "level": "output"}
     )
-    results.indicator_create(actor=lead, result=result, data=indicator_data(world, world.public))
+    indicator = results.indicator_create(
+        actor=lead, result=result, data=indicator_data(world, world.public)
+    )
+    # with a period whose target is broken down and whose value was reported and approved
+    period = results.period_create(
+        actor=lead,
+        indicator=indicator,
+        data={
+            "start": datetime.date(2025, 1, 1),
+            "end": datetime.date(2025, 12, 31),
+            "target_value": Decimal("100"),
+        },
+        targets=[{"dimension": "sex", "category": "female", "value": Decimal("50")}],
+    )
+    approve(world, report(world, period, "ngo_user", "87"))
     context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -174,7 +189,26 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
     shoot(page, "phone-results")
     # then the buttons wrap: the page does not scroll sideways
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    # and the scorecard and the periods read as cards: no table scrolls sideways, and the
+    # approved value is on the screen beside its label, not in a column scrolled off it
+    cards = page.evaluate(RESULT_CARDS)
+    assert cards["scroll"] == [], cards
+    assert cards["actual"]["text"] == "87,00", cards
+    assert cards["actual"]["right"] <= PHONE["width"], cards
+    assert cards["actual"]["label"] == '"Realisasi (disetujui)"', cards
+    assert cards["latest"]["label"] == '"Nilai terakhir"', cards
     context.close()
+
+
+RESULT_CARDS = """() => {
+  const cell = (sel) => { const el = document.querySelector(sel);
+    return {text: el.textContent.trim(), right: el.getBoundingClientRect().right,
+            label: getComputedStyle(el, '::before').content}; };
+  return {scroll: Array.from(document.querySelectorAll('.table-responsive'))
+            .filter(w => w.scrollWidth > w.clientWidth + 1)
+            .map(w => w.getAttribute('aria-label') || 'scorecard'),
+          actual: cell('[data-testid="period"] [data-testid="actual"]'),
+          latest: cell('[data-testid="scorecard-row"] td[data-label]:nth-of-type(2)')}; }"""
 
 
 OPEN_DATA_FILES = """() => { const wrap = document.querySelector('#bulk-heading')

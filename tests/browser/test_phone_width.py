@@ -243,3 +243,67 @@ def test_the_open_data_files_show_their_size_and_date_on_a_phone(
         assert size["right"] <= PHONE["width"], size
         assert ("KB" in size["text"] or "bita" in size["text"]) and "WIB" in size["text"], size
     context.close()
+
+
+SIDEWAYS_TABLES = """() => ({
+  page: document.documentElement.scrollWidth,
+  scrolled: Array.from(document.querySelectorAll('.table-responsive'))
+    .filter(w => w.offsetParent !== null && w.scrollWidth > w.clientWidth + 1)
+    .map(w => (w.querySelector('table') || w).dataset.testid || w.getAttribute('aria-label')),
+  labelled: Array.from(document.querySelectorAll('.mitra-cards tbody td[data-label]'))
+    .filter(td => td.offsetParent !== null)
+    .map(td => getComputedStyle(td, '::before').content)
+    .filter(c => c && c !== 'none').length})"""
+
+
+def test_lists_read_as_cards_on_a_phone(browser: Any, live_server: Any) -> None:
+    from mitra.disputes import services as disputes
+    from mitra.results import services as results
+    from tests.results.conftest import approve, indicator_data, report
+
+    # given organisations, partners' objectives, a political event and an off-track indicator
+    world = build_world()
+    lead = world.users["lead_admin"]
+    disputes.event_create(
+        actor=world.users["member"],
+        data={
+            "kind": "election",
+            "title": "Pilkada serentak 2029",
+            "date": datetime.date(2029, 11, 28),
+        },
+        partnerships=[world.partnership],
+    )
+    result = results.result_create(
+        actor=lead, partnership=world.public, data={"title": "Better teaching", "level": "output"}
+    )
+    indicator = results.indicator_create(
+        actor=lead, result=result, data=indicator_data(world, world.public)
+    )
+    period = results.period_create(
+        actor=lead,
+        indicator=indicator,
+        data={
+            "start": datetime.date(2025, 1, 1),
+            "end": datetime.date(2025, 12, 31),
+            "target_value": Decimal("100"),
+        },
+    )
+    approve(world, report(world, period, "ngo_user", "40"))
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    _sign_in(page, live_server.url, "lead_admin")
+    pages = {
+        "/organisations/": "organisations",
+        f"/partnerships/{world.partnership.pk}/objectives/": "objectives",
+        "/political-events/": "events",
+        "/results/": "off-track indicators",
+    }
+    for path, name in pages.items():
+        page.goto(f"{live_server.url}{path}")
+        found = page.evaluate(SIDEWAYS_TABLES)
+        # then nothing scrolls sideways: each row is a card of labelled lines
+        assert found["page"] <= PHONE["width"], (name, found)
+        assert found["scrolled"] == [], (name, found)
+        assert found["labelled"] >= 2, (name, found)
+    context.close()

@@ -187,6 +187,23 @@ def test_three_partners_state_objectives_and_see_the_conflict_and_compromise(
         math.locator("summary").click()
         assert "mitra align" in math.inner_text()
         shoot(page, "goals-school-en")
+
+        # ... and on a phone the partners' objectives read as cards: no table of them scrolls
+        # sideways, and each value is on the screen beside its label
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(tab)
+        phone = page.evaluate(OBJECTIVE_CARDS)
+        assert phone["scrolled"] == [] and phone["cells"], phone
+        assert all(c["right"] <= 390 and c["label"] != "none" for c in phone["cells"]), phone
         assert blocked == []
     finally:
         page.close()
+
+
+OBJECTIVE_CARDS = """() => ({
+  scrolled: Array.from(document.querySelectorAll('[data-testid=objectives]'))
+    .map(t => t.closest('.table-responsive'))
+    .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.getAttribute('aria-labelledby')),
+  cells: Array.from(document.querySelectorAll('[data-testid=objectives] tbody td[data-label]'))
+    .map(td => ({right: td.getBoundingClientRect().right,
+                 label: getComputedStyle(td, '::before').content}))})"""

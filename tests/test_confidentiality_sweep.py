@@ -37,6 +37,7 @@ from mitra.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
+from tests import crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,6 @@ pytestmark = pytest.mark.django_db
 #: outside others (a local government, an NGO, a company, a university).
 READERS = ("", "lsm", "swasta", "kampus")
 START = ("/", "/partnerships/", "/needs/", "/offers/", "/organisations/", "/political-events/")
-SKIP = re.compile(
-    r"^/(en/|admin|static/|media/|accounts/logout|open-data/files/)"
-    r"|[?&](export|sort)=|[?&]page=\d{2,}|\.(pdf|xlsx|csv|ics|json|zip)(\?|$)"
-)
 MAX_PAGES = 250
 
 
@@ -156,19 +153,9 @@ def _read(client: Client, url: str) -> str | None:
 
 def _sweep(client: Client, api_paths: list[str], secrets: list[Secret]) -> dict[str, str]:
     bodies: dict[str, str] = {}
-    queue, seen = list(START), set()
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        body = _read(client, url)
-        if body is None:
-            continue
-        bodies[url] = body
-        for link in re.findall(r'href="(/[^"#]*)', body):
-            if not SKIP.search(link) and link not in seen:
-                queue.append(link)
+    for url, _, body in crawl.pages(client, START, MAX_PAGES):
+        if body:
+            bodies[url] = html.unescape(body)
     ids = list(Partnership.objects.values_list("pk", flat=True))
     codes = list(Partnership.objects.values_list("code", flat=True))
     for path in api_paths:

@@ -29,15 +29,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from tests import crawl
+
 pytestmark = pytest.mark.django_db
 
 #: A lead organisation's user (the most forms) and a company's (a partner, not the lead).
 USERS = ("pemda", "swasta")
 START = ("/", "/partnerships/", "/needs/", "/offers/", "/organisations/", "/notifications/")
-SKIP = re.compile(
-    r"^/(en/|admin|static/|media/|accounts/logout|open-data/files/)"
-    r"|[?&](export|sort)=|[?&]page=\d{2,}|\.(pdf|xlsx|csv|ics|json|zip)(\?|$)"
-)
 MAX_PAGES = 300
 #: Forms whose action deletes: sent last, so the others find their data.
 LAST = re.compile(r"delete|remove|withdraw|leave|revoke")
@@ -123,19 +121,10 @@ class Forms(HTMLParser):
 def _collect(client: Client) -> dict[tuple[str, tuple[str, ...]], Form]:
     """One form of each kind the user is offered on the pages reachable from the start pages."""
     forms: dict[tuple[str, tuple[str, ...]], Form] = {}
-    queue, seen = list(START), set()
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
+    for url, response, body in crawl.pages(client, START, MAX_PAGES):
         assert response.status_code < 500, url
-        if response.status_code != 200 or getattr(response, "streaming", False):
+        if not body or "html" not in response.get("Content-Type", ""):
             continue
-        if "html" not in response.get("Content-Type", ""):
-            continue
-        body = response.content.decode()
         parser = Forms()
         parser.feed(body)
         for form in parser.forms:
@@ -144,10 +133,6 @@ def _collect(client: Client) -> dict[tuple[str, tuple[str, ...]], Form]:
             form.action = html.unescape(form.action) or url
             names = tuple(sorted({name for name, _, _ in form.fields}))
             forms.setdefault((re.sub(r"\d+", "N", form.action.split("?")[0]), names), form)
-        for link in re.findall(r'href="(/[^"#]*)', body):
-            link = html.unescape(link)
-            if not SKIP.search(link) and link not in seen:
-                queue.append(link)
     return forms
 
 

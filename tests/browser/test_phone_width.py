@@ -151,16 +151,12 @@ def test_amounts_stay_on_one_line_at_desktop_too(browser: Any, live_server: Any)
     context.close()
 
 
-def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
-    browser: Any, live_server: Any, shoot: Any
-) -> None:
-    from playwright.sync_api import expect
-
+def _approved_value(world: Any, actual: str, targets: tuple[dict[str, Any], ...] = ()) -> None:
+    """An indicator of the public partnership, target 100 for 2025 (half of it for each target
+    breakdown given), with ``actual`` reported by the NGO and approved."""
     from mitra.results import services as results
     from tests.results.conftest import approve, indicator_data, report
 
-    # given a results framework the lead partner may edit: every indicator shows five buttons
-    world = build_world()
     lead = world.users["lead_admin"]
     result = results.result_create(
         actor=lead, partnership=world.public, data={"title": "Better teaching", "level": "output"}
@@ -168,7 +164,6 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
     indicator = results.indicator_create(
         actor=lead, result=result, data=indicator_data(world, world.public)
     )
-    # with a period whose target is broken down and whose value was reported and approved
     period = results.period_create(
         actor=lead,
         indicator=indicator,
@@ -177,9 +172,20 @@ def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
             "end": datetime.date(2025, 12, 31),
             "target_value": Decimal("100"),
         },
-        targets=[{"dimension": "sex", "category": "female", "value": Decimal("50")}],
+        targets=[{**t, "value": Decimal("50")} for t in targets],
     )
-    approve(world, report(world, period, "ngo_user", "87"))
+    approve(world, report(world, period, "ngo_user", actual))
+
+
+def test_the_results_tab_with_its_edit_buttons_fits_a_phone(
+    browser: Any, live_server: Any, shoot: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    # given a results framework the lead partner may edit: every indicator shows five buttons;
+    # a period whose target is broken down and whose value was reported and approved
+    world = build_world()
+    _approved_value(world, "87", targets=({"dimension": "sex", "category": "female"},))
     context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -258,12 +264,9 @@ SIDEWAYS_TABLES = """() => ({
 
 def test_lists_read_as_cards_on_a_phone(browser: Any, live_server: Any) -> None:
     from mitra.disputes import services as disputes
-    from mitra.results import services as results
-    from tests.results.conftest import approve, indicator_data, report
 
     # given organisations, partners' objectives, a political event and an off-track indicator
     world = build_world()
-    lead = world.users["lead_admin"]
     disputes.event_create(
         actor=world.users["member"],
         data={
@@ -273,22 +276,7 @@ def test_lists_read_as_cards_on_a_phone(browser: Any, live_server: Any) -> None:
         },
         partnerships=[world.partnership],
     )
-    result = results.result_create(
-        actor=lead, partnership=world.public, data={"title": "Better teaching", "level": "output"}
-    )
-    indicator = results.indicator_create(
-        actor=lead, result=result, data=indicator_data(world, world.public)
-    )
-    period = results.period_create(
-        actor=lead,
-        indicator=indicator,
-        data={
-            "start": datetime.date(2025, 1, 1),
-            "end": datetime.date(2025, 12, 31),
-            "target_value": Decimal("100"),
-        },
-    )
-    approve(world, report(world, period, "ngo_user", "40"))
+    _approved_value(world, "40")
     context = browser.new_context(viewport=PHONE, has_touch=True, locale="id-ID")
     page = context.new_page()
     page.set_default_timeout(15000)

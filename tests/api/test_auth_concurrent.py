@@ -197,3 +197,22 @@ def test_a_slot_left_by_a_killed_check_frees_itself(monkeypatch: Any, memory_cac
     time.sleep(1.1)
     with services.sign_in_slot(client=ADDRESS, username="lead_admin"):
         pass
+
+
+def test_a_locked_account_is_refused_whatever_its_count_of_checks_in_flight(
+    memory_cache: None,
+) -> None:
+    # given a locked account whose count of checks in flight went wrong (slots given back after
+    # their count had expired and been made anew)
+    for _ in range(MAX_FAILURES_PER_USERNAME):
+        services.sign_in_failed(client=ADDRESS, username="lead_admin")
+    busy = services._busy_keys(ADDRESS, "lead_admin")[1]
+    cache.set(busy, -3, services.SLOT_SECONDS)
+    # then a sign-in is still refused at once, and the count is set back to one in flight
+    with (
+        pytest.raises(TooManyAttempts) as refused,
+        services.sign_in_slot(client=ADDRESS, username="lead_admin"),
+    ):
+        pass
+    assert refused.value.message == services.TOO_MANY_MESSAGE
+    assert cache.get(busy) == 0  # set back to one, then given back

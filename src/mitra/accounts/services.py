@@ -113,14 +113,22 @@ def _busy_keys(client: str, username: str) -> tuple[str, str]:
 
 
 def _take(key: str) -> int:
-    """Count one more check in flight under ``key``; the count, this one included."""
+    """Count one more check in flight under ``key``; the count, this one included.
+
+    Each count lives ``SLOT_SECONDS`` after the last check taken under it. A count below one
+    (slots given back after their key had expired and been made anew) is set back to one."""
     for _attempt in range(3):
         if cache.add(key, 1, SLOT_SECONDS):
             return 1
         try:
-            return int(cache.incr(key))
+            count = int(cache.incr(key))
         except ValueError:  # expired between add() and incr()
             continue
+        if count < 1:
+            cache.set(key, 1, SLOT_SECONDS)
+            return 1
+        cache.touch(key, SLOT_SECONDS)
+        return count
     return 1  # pragma: no cover - the key expired three times in a row
 
 
@@ -146,13 +154,17 @@ def sign_in_slot(*, client: str, username: str) -> Iterator[None]:
     while True:
         in_flight_addr, in_flight_user = _take(busy_addr), _take(busy_user)
         failures_addr, failures_user = cache.get(fail_addr, 0), cache.get(fail_user, 0)
-        if failures_addr + in_flight_addr <= MAX_FAILURES_PER_ADDRESS and (
-            failures_user + in_flight_user <= MAX_FAILURES_PER_USERNAME
+        locked = failures_addr >= MAX_FAILURES_PER_ADDRESS or (
+            failures_user >= MAX_FAILURES_PER_USERNAME
+        )
+        if not locked and (
+            failures_addr + in_flight_addr <= MAX_FAILURES_PER_ADDRESS
+            and failures_user + in_flight_user <= MAX_FAILURES_PER_USERNAME
         ):
             break
         _give_back(busy_addr)
         _give_back(busy_user)
-        if failures_addr >= MAX_FAILURES_PER_ADDRESS or failures_user >= MAX_FAILURES_PER_USERNAME:
+        if locked:
             raise TooManyAttempts(TOO_MANY_MESSAGE)
         if time.monotonic() >= deadline:
             raise TooManyAttempts(TOO_MANY_AT_ONCE_MESSAGE)

@@ -101,10 +101,11 @@ def sign_in_throttled(*, client: str, username: str) -> bool:
 
     Shared by the API's token endpoint and the web sign-in form, so neither is a side door."""
     addr_key, user_key = _failure_keys(client or "unknown", username)
-    return (
-        cache.get(addr_key, 0) >= MAX_FAILURES_PER_ADDRESS
-        or cache.get(user_key, 0) >= MAX_FAILURES_PER_USERNAME
-    )
+    return _locked(cache.get(addr_key, 0), cache.get(user_key, 0))
+
+
+def _locked(failures_addr: int, failures_user: int) -> bool:
+    return failures_addr >= MAX_FAILURES_PER_ADDRESS or failures_user >= MAX_FAILURES_PER_USERNAME
 
 
 def _busy_keys(client: str, username: str) -> tuple[str, str]:
@@ -154,9 +155,7 @@ def sign_in_slot(*, client: str, username: str) -> Iterator[None]:
     while True:
         in_flight_addr, in_flight_user = _take(busy_addr), _take(busy_user)
         failures_addr, failures_user = cache.get(fail_addr, 0), cache.get(fail_user, 0)
-        locked = failures_addr >= MAX_FAILURES_PER_ADDRESS or (
-            failures_user >= MAX_FAILURES_PER_USERNAME
-        )
+        locked = _locked(failures_addr, failures_user)
         if not locked and (
             failures_addr + in_flight_addr <= MAX_FAILURES_PER_ADDRESS
             and failures_user + in_flight_user <= MAX_FAILURES_PER_USERNAME

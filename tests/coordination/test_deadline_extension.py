@@ -5,6 +5,7 @@ countdown follows the new date."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -140,3 +141,20 @@ def test_the_api_lists_the_extensions(kpbu: World) -> None:
         "Lenders need a second appraisal",
         "lead_admin",
     )
+
+
+def test_a_met_deadline_says_so(kpbu: World) -> None:
+    signed(kpbu)
+    tab = reverse("partnerships:tab", args=[kpbu.partnership.pk, "lifecycle"])  # /en/...
+    lead = Client()
+    assert lead.login(username="lead_admin", password=PASSWORD)
+    assert 'data-testid="deadline-met"' not in lead.get(tab).content.decode()
+    file_document(kpbu, "loan_agreement")
+    for name in ("lead_admin", "company_admin"):
+        services.sign_off(
+            actor=kpbu.users[name], partnership=kpbu.partnership, step=STEP, decision="approve"
+        )
+    page = lead.get(tab).content.decode()
+    assert re.search(r'data-testid="deadline-met">met<', page)
+    assert 'data-testid="extend-form"' not in page  # nothing left to extend
+    assert "terpenuhi" in lead.get(tab.removeprefix("/en")).content.decode()  # Indonesian

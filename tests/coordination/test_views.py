@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from mitra.coordination import services
 from mitra.coordination.models import Invitation, InvitationStatus
-from mitra.partnerships.models import Role
+from mitra.partnerships.models import Partnership, Role
 from tests.conftest import PASSWORD, World
 from tests.coordination.conftest import complete_planning, file_document
 
@@ -120,3 +122,76 @@ def test_the_lead_may_withdraw_an_invitation(kpbu: World) -> None:
     login(kpbu, "lead_admin").post(reverse("coordination:answer", args=[invitation.pk, "withdraw"]))
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.WITHDRAWN
+
+
+def _folds(page: str) -> dict[str, str]:
+    """Each stage of the tab: "current" (shown in full), "open" or "folded" (a closed details)."""
+    out = {}
+    for stage, position, rest in re.findall(
+        r'data-testid="stage" data-stage="(\w+)" data-position="(\w+)">\s*(<details[^>]*>)?', page
+    ):
+        out[stage] = (
+            "current" if position == "current" else ("open" if " open" in rest else "folded")
+        )
+    return out
+
+
+def test_only_the_current_stage_is_unfolded(kpbu: World) -> None:
+    lead = login(kpbu, "lead_admin")
+    folds = _folds(lead.get(tab(kpbu)).content.decode())
+    assert folds["planning"] == "current"
+    assert folds["preparation"] == folds["transaction"] == "folded"
+    complete_planning(kpbu)
+    p = kpbu.partnership
+    p.refresh_from_db()
+    lead.post(
+        reverse("coordination:stage", args=[p.pk]), {"stage": "preparation", "version": p.version}
+    )
+    page = lead.get("/en" + tab(kpbu)).content.decode()
+    folds = _folds(page)
+    assert folds["planning"] == "folded" and folds["preparation"] == "current"
+    assert "3 of 3 steps complete" in page  # the folded planning stage says how far it got
+    assert 'data-testid="awaits-me"' not in page
+
+
+def test_a_passed_stage_waiting_for_the_readers_sign_off_stays_open(kpbu: World) -> None:
+    """A partnership moved on before its partners signed (recorded in Mitra mid-life): the NGO
+    whose sign-off is missing sees that stage open, with a badge; the lead, who signed, does not."""
+    file_document(kpbu, "preliminary_study")
+    file_document(kpbu, "public_consultation")
+    p = kpbu.partnership
+    for step in ("kpbu.preliminary_study", "kpbu.public_consultation", "kpbu.listing"):
+        services.sign_off(
+            actor=kpbu.users["lead_admin"], partnership=p, step=step, decision="approve"
+        )
+    Partnership.objects.filter(pk=p.pk).update(stage="preparation")
+    ngo_page = login(kpbu, "ngo_user").get(tab(kpbu)).content.decode()
+    assert _folds(ngo_page)["planning"] == "open"
+    assert 'data-testid="awaits-me"' in ngo_page and "menunggu persetujuan Anda" in ngo_page
+    lead_page = login(kpbu, "lead_admin").get(tab(kpbu)).content.decode()
+    assert _folds(lead_page)["planning"] == "folded"
+
+
+def test_a_step_i_approved_does_not_wait_for_me_while_a_colleague_must_still_approve(
+    kpbu: World,
+) -> None:
+    """The company needs two approvals (its admin's and its staff member's): once the admin has
+    approved its steps of the transaction stage, that passed stage waits for the staff member,
+    not for the admin."""
+    both = [kpbu.users["company_admin"].pk, kpbu.users["member"].pk]
+    services.approval_policy_set(
+        actor=kpbu.users["company_admin"],
+        organisation=kpbu.company,
+        required_approvals=2,
+        approver_ids=both,
+        expected_version=None,
+    )
+    p = kpbu.partnership
+    Partnership.objects.filter(pk=p.pk).update(stage="construction")
+    for step in ("kpbu.signing", "kpbu.financial_close"):  # the company's transaction steps
+        services.sign_off(
+            actor=kpbu.users["company_admin"], partnership=p, step=step, decision="approve"
+        )
+    assert _folds(login(kpbu, "member").get(tab(kpbu)).content.decode())["transaction"] == "open"
+    admin_page = login(kpbu, "company_admin").get(tab(kpbu)).content.decode()
+    assert _folds(admin_page)["transaction"] == "folded"

@@ -190,6 +190,8 @@ class StageState:
     lstage: LifecycleStage
     steps: list[StepState]
     position: str  # "done" | "current" | "future"
+    #: Whether one of its steps waits for the reader's own sign-off (filled for pages).
+    awaits_me: bool = False
 
     @property
     def stage(self) -> str:

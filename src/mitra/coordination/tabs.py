@@ -31,6 +31,12 @@ def lifecycle_context(request: HttpRequest, partnership: Any) -> dict[str, Any]:
                 if st.position in ("current", "done")
                 else []
             )
+        # a step my organisation has not signed yet, and not with my own approval
+        st.awaits_me = any(
+            m.status == "pending" and all(a.user_id != user.pk for a in m.approvals)
+            for s in st.steps
+            for m in s.mine
+        )
     return {
         "state": state,
         "missing_sectors": missing_sectors(partnership),

@@ -308,6 +308,22 @@ def test_english_times_carry_the_abbreviation_too() -> None:
         assert Template("{{ when }}").render(Context({"when": WHEN})) == "4 Dec 2026 16:05 WIT"
 
 
+def test_english_short_dates_are_day_first_like_every_other_date_of_the_product() -> None:
+    """7 December 2026 reads 07/12/2026 in English as in the exports and the period labels
+    (31/05/2026), never the American 12/07/2026; typed dates are read day first too."""
+    template = Template(
+        '{{ when|date:"SHORT_DATE_FORMAT" }}|{{ when|date:"SHORT_DATETIME_FORMAT" }}'
+    )
+    with translation.override("en"), timezone.override(zoneinfo.ZoneInfo(WIT)):
+        shown = template.render(Context({"when": dt.datetime(2026, 12, 7, 7, 5, tzinfo=dt.UTC)}))
+        assert shown == "07/12/2026|07/12/2026 16:05 WIT"
+        field = forms.DateField()
+        assert field.clean("07/12/2026") == dt.date(2026, 12, 7)
+        assert field.clean("2026-12-07") == dt.date(2026, 12, 7)
+    with translation.override("id"):
+        assert forms.DateField().clean("07/12/2026") == dt.date(2026, 12, 7)
+
+
 @pytest.mark.django_db
 def test_dashboard_shows_gaps_short_with_the_exact_amount_on_hover(client: Any, world: Any) -> None:
     from django.urls import reverse

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -157,6 +159,34 @@ def test_history_shows_who_what_and_old_new(client: Any, world: Any) -> None:
     ).content.decode()
     assert "lead_admin" in body
     assert "Kota Bekasi" in body
+
+
+def test_history_values_read_as_on_the_rest_of_the_page(client: Any, world: Any) -> None:
+    """Dates day first, amounts grouped in the reader's language, people by name, JSON as JSON;
+    never a raw timestamp or a user's id."""
+    p = world.partnership
+    services.partnership_update(
+        actor=world.users["lead_admin"],
+        partnership=p,
+        data={
+            "start_date": datetime.date(2026, 12, 7),
+            "estimated_value": Decimal("1250000000.5"),
+            "sdgs": [4, 17],
+        },
+        expected_version=p.version,
+    )
+    p.refresh_from_db()
+    p.created_by = world.users["member"]
+    p.save()
+    sign_in(client, world, "member")
+    url = reverse("partnerships:tab", args=[p.pk, "history"])
+    english = client.get("/en" + url.removeprefix("/en")).content.decode()
+    indonesian = client.get(url.removeprefix("/en")).content.decode()
+    assert "<ins>07/12/2026</ins>" in english and "<ins>07-12-2026</ins>" in indonesian
+    assert "<ins>1,250,000,000.50</ins>" in english and "<ins>1.250.000.000,50</ins>" in indonesian
+    assert "<ins>[4, 17]</ins>" in english
+    assert f"<ins>{world.users['member'].get_username()}</ins>" in english
+    assert not re.search(r"<ins>#\d+</ins>", english)
 
 
 # --- fixed query counts ------------------------------------------------------------------------

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .money import format_number
 
 _ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 _IGNORED = {"updated_at", "created_at", "version", "id"}
@@ -57,15 +64,56 @@ def with_organisations(
     ]
 
 
-def _display(record: Any, model_field: models.Field[Any, Any]) -> str:
+def _display(record: Any, model_field: models.Field[Any, Any], people: Mapping[int, str]) -> str:
+    """A field's value as the reader reads it elsewhere in the product: in their language and
+    time zone (dates day first, amounts grouped), a person by name (``people``: user id → name),
+    JSON as JSON. Other related objects stay ``#id``: their names may be confidential."""
     value = getattr(record, model_field.attname, None)
     if value is None or value == "":
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
+        if _is_user_field(model_field) and value in people:
+            return people[value]
         return f"#{value}"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal) and value.is_finite():
+        if isinstance(model_field, models.DecimalField):
+            places = model_field.decimal_places or 0
+        else:  # core.fields.FixedDecimalField: the places it holds (two)
+            places = max(0, -int(value.as_tuple().exponent))
+        return format_number(value, places=places)
+    if isinstance(model_field, models.JSONField):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def _raw(record: Any, model_field: models.Field[Any, Any]) -> Any:
+    """A field's stored value, with empty text as no value (both are shown as "—")."""
+    value = getattr(record, model_field.attname, None)
+    return None if value == "" else value
+
+
+def _is_user_field(model_field: models.Field[Any, Any]) -> bool:
+    return model_field.related_model is get_user_model()
+
+
+def _people(records: list[Any], tracked: list[models.Field[Any, Any]]) -> dict[int, str]:
+    """The names of the people the records point to (one query, none when there are none)."""
+    user_fields = [
+        f.attname for f in tracked if isinstance(f, models.ForeignKey) and _is_user_field(f)
+    ]
+    ids = {getattr(r, name) for r in records for name in user_fields} - {None}
+    if not ids:
+        return {}
+    return {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=ids)}
 
 
 def _tracked_fields(history_model: type[models.Model]) -> list[models.Field[Any, Any]]:
@@ -88,6 +136,11 @@ def entries_from_records(
     Diffs are computed in Python against the previous record of the same object, so building the
     History tab costs one query per history table whatever the number of edits.
     """
+    records = list(records)
+    if not records:
+        return []
+    tracked = _tracked_fields(type(records[0]))
+    people = _people(records, tracked)
     by_object: dict[Any, list[Any]] = {}
     for record in records:
         by_object.setdefault(record.id, []).append(record)
@@ -96,18 +149,21 @@ def entries_from_records(
         object_records.sort(key=lambda r: (r.history_date, r.history_id))
         previous = None
         for record in object_records:
-            tracked = _tracked_fields(type(record))
             changes: list[FieldChange] = []
             for model_field in tracked:
-                new = _display(record, model_field)
-                old = _display(previous, model_field) if previous is not None else "—"
                 if record.history_type == "-":
                     continue
-                if previous is None and new == "—":
+                # compared as stored (a display may round: minutes, decimals), shown as read
+                value = _raw(record, model_field)
+                if previous is None and value is None:
                     continue
-                if old != new:
-                    field_label = str(model_field.verbose_name)
-                    changes.append(FieldChange(model_field.name, field_label, old, new))
+                if previous is not None and _raw(previous, model_field) == value:
+                    continue
+                new = _display(record, model_field, people)
+                old = _display(previous, model_field, people) if previous is not None else "—"
+                changes.append(
+                    FieldChange(model_field.name, str(model_field.verbose_name), old, new)
+                )
             user = record.history_user
             entries.append(
                 HistoryEntry(

@@ -646,8 +646,14 @@ class DocumentUpdateIn(InSchema):
 class FieldChangeOut(Schema):
     field: str = Field(..., description="Field name.")
     label: str = Field(..., description="Field label in the request language.")
-    old: str = Field(..., description="Value before ('—' when empty).")
-    new: str = Field(..., description="Value after.")
+    old: str = Field(
+        ...,
+        description="Value before ('—' when empty), as the page shows it in the request language: "
+        "dates day first (07/12/2026, 07-12-2026 in Indonesian), times in the reader's time "
+        "zone, amounts grouped, yes/no, a person by name, JSON as JSON; another related item "
+        "as '#id'.",
+    )
+    new: str = Field(..., description="Value after, written as 'old' is.")
 
 
 class HistoryEntryOut(Schema):

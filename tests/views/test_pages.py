@@ -189,6 +189,33 @@ def test_history_values_read_as_on_the_rest_of_the_page(client: Any, world: Any)
     assert not re.search(r"<ins>#\d+</ins>", english)
 
 
+def test_history_is_paged_newest_first_and_the_download_holds_it_all(
+    client: Any, world: Any
+) -> None:
+    p = world.partnership
+    for i in range(60):
+        p.refresh_from_db()
+        services.partnership_update(
+            actor=world.users["lead_admin"],
+            partnership=p,
+            data={"regency": f"Kabupaten {i:02d}"},
+            expected_version=p.version,
+        )
+    sign_in(client, world, "member")
+    url = "/en" + reverse("partnerships:tab", args=[p.pk, "history"]).removeprefix("/en")
+    first = client.get(url).content.decode()
+    total = int(re.search(r"Changes 1–50 of (\d+), newest first", first).group(1))
+    assert total > 60
+    assert "Kabupaten 59" in first and "<ins>Kabupaten 00</ins>" not in first
+    assert 'aria-current="page">1<' in first
+    last_page = (total + 49) // 50
+    last = client.get(f"{url}?page={last_page}").content.decode()
+    assert f"Changes {50 * (last_page - 1) + 1}–{total} of {total}" in last
+    answer = client.get(f"{url}?export=csv")
+    download = b"".join(answer.streaming_content).decode("utf-8-sig")
+    assert "Kabupaten 00" in download and "Kabupaten 59" in download
+
+
 # --- fixed query counts ------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +65,18 @@ def _documents(request: HttpRequest, partnership: Partnership) -> dict[str, Any]
     return {"documents": selectors.document_list(user=request.user, partnership=partnership)}
 
 
+#: Changes a page of the History tab shows (newest first; the downloads hold them all).
+HISTORY_PAGE_SIZE = 50
+
+
 def _history(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
-    return {"history": selectors.partnership_history(user=request.user, partnership=partnership)}
+    entries = selectors.partnership_history(user=request.user, partnership=partnership)
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "history": entries,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+    }
 
 
 def _internal(request: HttpRequest, partnership: Partnership) -> bool:

@@ -3,6 +3,7 @@ and the political-events log."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -52,7 +53,11 @@ def test_raise_escalate_and_resolve_through_the_pages(client, world):
     )
     assert response.status_code == 302
     d = Dispute.objects.get(title="Late payment")
-    assert client.get(base + f"{d.pk}/").status_code == 200
+    detail = client.get(base + f"{d.pk}/")
+    assert detail.status_code == 200
+    # each step says when, in the reader's zone and as dates read elsewhere: 07/12/2026 14:05 WIB
+    steps = re.search(r'data-testid="dispute-steps">(.*?)</ol>', detail.content.decode(), re.S)
+    assert steps and re.search(r" — \d\d/\d\d/\d{4} \d\d:\d\d WIB", steps.group(1))
     stale = client.post(base + f"{d.pk}/escalate/", {"reason": "x", "version": 99})
     assert stale.status_code == 409
     assert client.post(base + f"{d.pk}/escalate/", {"reason": "x", "version": 1}).status_code == 302

@@ -135,3 +135,55 @@ def test_plain_words_are_stored_once(world: World) -> None:
         params={"organisation": "PT A", "partnership": "Tanpa kemitraan"},
     )
     assert I18N_KEY not in note.params  # nothing to translate, no partnership to look up
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "stored", "read"),
+    [
+        ("id", "Asia/Jakarta", "2026-12-21", "21-12-2026"),
+        ("en", "Asia/Jakarta", "2026-12-21", "21/12/2026"),
+        ("id", "Asia/Jakarta", "2026-11-30T13:30+00:00", "30-11-2026 20.30 WIB"),
+        ("en", "Asia/Jayapura", "2026-11-30T13:30+00:00", "30/11/2026 22:30 WIT"),
+        ("en", "Asia/Jakarta", "2026-11-30 20:30 WIB", "30/11/2026 20:30 WIB"),  # stored before
+        ("en", "Asia/Jakarta", "2026-02-30", "2026-02-30"),  # not a date: left as it is
+        ("en", "Asia/Jakarta", "Rapat 2026-11-30", "Rapat 2026-11-30"),
+    ],
+)
+def test_dates_in_a_message_are_read_in_the_readers_language_and_zone(
+    language: str, zone: str, stored: str, read: str
+) -> None:
+    """Params hold ISO dates and moments; each reader reads them as dates read everywhere else
+    in the product (day first), a moment in their own time zone."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from mitra.notifications.kinds import params_for_reader
+
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(zone)):
+        assert params_for_reader({"due": stored}) == {"due": read}
+
+
+def test_a_meeting_notice_gives_the_time_in_the_readers_zone(world: World) -> None:
+    import datetime
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from mitra.workplan import services as workplan
+
+    workplan.meeting_create(
+        actor=world.users["lead_admin"],
+        partnership=world.partnership,
+        data={
+            "title": "Rapat koordinasi",
+            "starts_at": datetime.datetime(2027, 1, 10, 2, 0, tzinfo=datetime.UTC),
+            "place": "Bandung",
+            "agenda": "1. Jadwal",
+        },
+        attending_members=[m.pk for m in world.partnership.members.all()],
+    )
+    notice = Notification.objects.filter(kind__startswith="workplan.meeting").first()
+    assert notice is not None
+    with translation.override("en"), timezone.override(zoneinfo.ZoneInfo("Asia/Makassar")):
+        assert "10/01/2027 10:00 WITA" in message(notice.kind, notice.params)

@@ -44,6 +44,9 @@ def test_a_task_cannot_start_before_its_dependency_ends(world: World, study: Tas
             depends_on=[study],
         )
     assert "start_date" in exc.value.message_dict
+    # the date it names reads as dates read elsewhere (day first), not as ISO
+    said = exc.value.message_dict["start_date"][0]
+    assert study.due_date.strftime("%d-%m-%Y") in said and study.due_date.isoformat() not in said
     ok = services.task_create(
         actor=world.users["lead_admin"],
         partnership=world.partnership,

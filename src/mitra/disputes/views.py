@@ -4,6 +4,7 @@ public; the political-events log is its own page."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -133,6 +134,14 @@ def dispute_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _moment(value: Any) -> datetime.datetime | None:
+    """A step's ISO time as a datetime, for the page to show in the reader's zone and format."""
+    try:
+        return datetime.datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 @login_required
 @service_errors
 def dispute_detail(request: HttpRequest, pk: int, dispute_pk: int) -> HttpResponse:
@@ -141,7 +150,11 @@ def dispute_detail(request: HttpRequest, pk: int, dispute_pk: int) -> HttpRespon
     if dispute.partnership_id != partnership.pk:
         raise NotFound(_("Dispute not found."))
     steps = [
-        {**s, "label": ladders.rung_label(dispute.ladder[s["rung"]])}
+        {
+            **s,
+            "label": ladders.rung_label(dispute.ladder[s["rung"]]),
+            "at": _moment(s.get("at")),
+        }
         for s in dispute.steps
         if s.get("rung", 99) < len(dispute.ladder)
     ]

@@ -14,12 +14,14 @@ for the params whose words differ; ``message`` prefers the reader's language.
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -80,14 +82,39 @@ def localise_params(params: dict[str, Any] | None, partnership_id: int | None = 
 
 
 def params_for_reader(params: dict[str, Any]) -> dict[str, str]:
-    """The params in the active language (rows stored without ``_i18n`` keep their words)."""
-    values = {k: str(v) for k, v in params.items() if k != I18N_KEY}
+    """The params in the active language (rows stored without ``_i18n`` keep their words), dates
+    and times as the reader reads them elsewhere (stored as ISO: see :func:`_as_read`)."""
+    values = {k: _as_read(str(v)) for k, v in params.items() if k != I18N_KEY}
     words = params.get(I18N_KEY)
     if isinstance(words, dict):
         mine = words.get(_reader_language())
         if isinstance(mine, dict):
             values.update({k: str(v) for k, v in mine.items()})
     return values
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+#: How meeting times were stored before (local time and the zone's abbreviation).
+_OLD_LOCAL_TIME = re.compile(r"(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})( \S+)?")
+
+
+def _as_read(value: str) -> str:
+    """An ISO date (2026-12-21) in the active language's short format (21-12-2026, 21/12/2026);
+    an ISO moment with its offset in the reader's time zone too; anything else as it is."""
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        if _ISO_MOMENT.fullmatch(value):
+            moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        old = _OLD_LOCAL_TIME.fullmatch(value)
+        if old:
+            day = formats.date_format(datetime.date.fromisoformat(old[1]), "SHORT_DATE_FORMAT")
+            return f"{day} {old[2]}{old[3] or ''}"
+    except ValueError:  # 2026-02-30: not a date after all
+        pass
+    return value
 
 
 @dataclass(frozen=True)

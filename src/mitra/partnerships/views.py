@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -618,7 +619,8 @@ def _delete_commitment(request: HttpRequest, partnership: Partnership, pk: int) 
 def _delete_delivery(request: HttpRequest, partnership: Partnership, pk: int) -> tuple[Any, Any]:
     d = selectors.delivery_get(user=request.user, pk=pk, partnership=partnership)
     _require_own(request, d.commitment.member)
-    label = f"{d.commitment.member.organisation} → {d.commitment.need.title}, {d.delivered_on}"
+    delivered = formats.date_format(d.delivered_on, "SHORT_DATE_FORMAT")
+    label = f"{d.commitment.member.organisation} → {d.commitment.need.title}, {delivered}"
     return label, lambda: services.delivery_delete(actor=request.user, delivery=d)
 
 

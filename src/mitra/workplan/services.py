@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.concurrency import save_versioned
@@ -200,7 +200,10 @@ def _check_dependencies(task: Task, depends_on: list[Task]) -> None:
                     "This task cannot start before %(task)s ends (%(date)s): start it on or after "
                     "that date, or remove the dependency."
                 )
-                % {"task": first.title, "date": first.due_date.isoformat()}
+                % {
+                    "task": first.title,
+                    "date": formats.date_format(first.due_date, "SHORT_DATE_FORMAT"),
+                }
             }
         )
 
@@ -218,7 +221,10 @@ def _check_dependents(task: Task) -> None:
                     "%(task)s depends on this task and starts on %(date)s: this task must end by "
                     "then, or move that task first."
                 )
-                % {"task": first.title, "date": first.start_date.isoformat()}
+                % {
+                    "task": first.title,
+                    "date": formats.date_format(first.start_date, "SHORT_DATE_FORMAT"),
+                }
             }
         )
 
@@ -456,7 +462,8 @@ def meeting_create(
         params={
             "meeting": meeting.title,
             "partnership": partnership.title,
-            "when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M %Z").strip(),
+            # ISO with its offset: each reader reads it in their own language and time zone
+            "when": meeting.starts_at.isoformat(timespec="minutes"),
         },
     )
     return meeting

@@ -261,3 +261,42 @@ def test_budget_form_imports_a_csv_and_refuses_bad_rows(fw):
         (2027, Decimal("31000000000000.00"), "LKPD"),
     ]
     assert _client(fw, "ngo_user").get(url).status_code == 403
+
+
+def test_the_fiscal_tests_say_what_they_found_in_the_readers_language(fw, simple_fiscal):
+    """The balance-sheet and affordability findings are sentences of the reader's language with
+    its numbers, never the core's English (which the CLI keeps)."""
+    english = _client(fw, "ngo_user").get("/en" + _url(fw, "fiscal")).content.decode()
+    indonesian = _client(fw, "ngo_user").get(_url(fw, "fiscal")).content.decode()
+    assert "Years above the limit: 2026" in english
+    assert "Tahun di atas batas: 2026" in indonesian
+    assert "The government&#x27;s share of the construction risk: not given." in english
+    assert "Bagian risiko konstruksi yang ditanggung pemerintah: tidak diberikan." in indonesian
+    assert "Pemerintah mengendalikan layanan dan tarif: tidak diberikan" in indonesian
+    for core_english in ("years above the limit", "government share of", "not given;"):
+        assert core_english not in indonesian
+
+
+def test_the_guarantee_finding_reads_amounts_and_shares_as_the_page_does() -> None:
+    from mitra.analysis.appraisal.fiscal import FiscalFlag
+    from mitra.finance.appraisal_charts import flag_detail
+
+    flag = FiscalFlag(
+        "eurostat_guarantees",
+        "rule",
+        "source",
+        True,
+        0.5556,
+        0.5,
+        "guarantees covered 3,500 + VGF 2,500 over capital cost 10,800 = 55.6%",
+        facts={"origin": "guarantees", "covered": 3500.0, "vgf": 2500.0, "capital_cost": 10800.0},
+    )
+    with translation.override("id"):
+        assert flag_detail(flag) == (
+            "Penjaminan sebesar 3.500 dan Dukungan Kelayakan sebesar 2.500 terhadap biaya modal "
+            "10.800: 55,6 %."
+        )
+    with translation.override("en"):
+        assert flag_detail(flag) == (
+            "Guarantees covering 3,500 and VGF of 2,500 against a capital cost of 10,800: 55.6 %."
+        )

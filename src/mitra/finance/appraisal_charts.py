@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core import charts
-from mitra.core.templatetags.mitra import number
+from mitra.core.templatetags.mitra import fraction_percent, number
 
 from . import appraisal_selectors as sel
 
@@ -269,3 +269,77 @@ def flag_label(flag_id: str) -> str:
 def flag_rule(flag: Any) -> str:
     """The rule of a test in a sentence, in the reader's language (the core's text otherwise)."""
     return str(FLAG_WORDS[flag.id][1]) if flag.id in FLAG_WORDS else flag.rule
+
+
+def _amount(value: float) -> str:
+    """An amount of the model's unit as the page writes numbers: grouped, two places at most."""
+    rounded = Decimal(str(round(value, 2)))
+    return number(rounded, 0 if rounded == rounded.to_integral_value() else 2)
+
+
+def _share(value: float | None) -> str:
+    return _("not given") if value is None else fraction_percent(value, 1)
+
+
+def _fact(value: bool | None) -> str:
+    return _("not given") if value is None else (_("yes") if value else _("no"))
+
+
+def flag_detail(flag: Any) -> str:
+    """What a test found, in the reader's language and number format, from the core's
+    ``facts`` (the core's English ``detail`` when there are none)."""
+    facts = getattr(flag, "facts", None) or {}
+    if not facts:
+        return str(flag.detail)
+    if flag.id == "eurostat_guarantees":
+        if facts["capital_cost"] is None:
+            return _("The capital cost is not known: the test cannot decide.")
+        origin = (
+            _("Guarantees covering %(amount)s")
+            if facts["origin"] == "guarantees"
+            else _("The finance model's guarantee cap of %(amount)s")
+        ) % {"amount": _amount(facts["covered"])}
+        share = (facts["covered"] + facts["vgf"]) / facts["capital_cost"]
+        return _("%(origin)s and VGF of %(vgf)s against a capital cost of %(cost)s: %(share)s.") % {
+            "origin": origin,
+            "vgf": _amount(facts["vgf"]),
+            "cost": _amount(facts["capital_cost"]),
+            "share": fraction_percent(share, 1),
+        }
+    if flag.id == "eurostat_construction_risk":
+        return _("The government's share of the construction risk: %(share)s.") % {
+            "share": _share(facts["share"])
+        }
+    if flag.id == "eurostat_availability_demand_risk":
+        return _(
+            "The government's share of the availability risk: %(availability)s; of the demand "
+            "risk: %(demand)s."
+        ) % {"availability": _share(facts["availability"]), "demand": _share(facts["demand"])}
+    if flag.id == "ipsas32_control":
+        text = _(
+            "The government controls the services and prices: %(services)s; the residual "
+            "interest: %(residual)s."
+        ) % {
+            "services": _fact(facts["services_and_prices"]),
+            "residual": _fact(facts["residual_interest"]),
+        }
+        if facts["whole_of_life"] is not None:
+            text += " " + _("The asset is used for its whole life: %(whole)s.") % {
+                "whole": _fact(facts["whole_of_life"])
+            }
+        return text
+    if flag.id == "fiscal_limit":
+        if facts.get("no_p95_calls"):
+            return _("There are no P95 guarantee calls to test.")
+        over = facts["years_over"]
+        text = (
+            _("Years above the limit: %(years)s.") % {"years": ", ".join(map(str, over))}
+            if over
+            else _("No year is above the limit.")
+        )
+        if facts["years_without_budget"]:
+            text += " " + _("No budget is entered for %(years)s.") % {
+                "years": ", ".join(map(str, facts["years_without_budget"]))
+            }
+        return text
+    return str(flag.detail)

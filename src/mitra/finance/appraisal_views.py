@@ -228,10 +228,18 @@ def fiscal_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chains": chains,
             "direct_labels": [charts.component_label(k) for k in shown_keys],
             "flags": [
-                (flag, charts.flag_label(flag.id), charts.flag_rule(flag))
+                (flag, charts.flag_label(flag.id), charts.flag_rule(flag), charts.flag_detail(flag))
                 for flag in (view.result.flags if view.result is not None else [])
                 if flag.id != "fiscal_limit"
             ],
+            "affordability": next(
+                (
+                    (flag, charts.flag_detail(flag))
+                    for flag in (view.result.flags if view.result is not None else [])
+                    if flag.id == "fiscal_limit"
+                ),
+                None,
+            ),
             "active": "fiscal",
         },
     )

@@ -650,7 +650,7 @@ def build_fiscal(user: Any, partnership: Partnership) -> Section:
                     _(f.framework),
                     appraisal_charts.flag_label(f.id),
                     status[f.triggered],
-                    f.detail,
+                    appraisal_charts.flag_detail(f),
                 ]
                 for f in result.flags
             ],

@@ -453,6 +453,13 @@ class FiscalFlag:
 
     ``framework`` names the rulebook: ``Eurostat (ESA 2010)`` (statistics: who bears the
     risks), ``IPSAS 32 / PSAP 16`` (accounts: who controls the asset) or ``fiscal limit``.
+    ``detail`` says what was found in English (the CLI's words); ``facts`` holds the same
+    findings as values, for a reader's own language (keys per ``id``: ``eurostat_guarantees``
+    ``origin`` ("guarantees" or "finance_model"), ``covered``, ``vgf``, ``capital_cost`` (None
+    when unknown); ``eurostat_construction_risk`` ``share``; ``..._availability_demand_risk``
+    ``availability``, ``demand``; ``ipsas32_control`` ``services_and_prices``,
+    ``residual_interest``, ``whole_of_life``; ``fiscal_limit`` ``years_over``,
+    ``years_without_budget``, or ``no_p95_calls``). Shares are fractions; None: not given.
     """
 
     id: str
@@ -463,6 +470,7 @@ class FiscalFlag:
     threshold: float | None
     detail: str
     framework: str = FRAMEWORK_EUROSTAT
+    facts: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain types."""
@@ -816,9 +824,15 @@ def _flags(
 ) -> list[FiscalFlag]:
     flags: list[FiscalFlag] = []
     covered = [g.covered_amount for g in fs.guarantees if g.covered_amount is not None]
-    origin = "guarantees covered"
+    origin, origin_key = "guarantees covered", "guarantees"
     if not covered and finance_cap is not None:
-        covered, origin = [finance_cap], "finance-model guarantee cap"
+        covered, origin, origin_key = [finance_cap], "finance-model guarantee cap", "finance_model"
+    guarantee_facts: dict[str, Any] = {
+        "origin": origin_key,
+        "covered": math.fsum(covered),
+        "vgf": vgf,
+        "capital_cost": cap if cap is not None and cap > 0 else None,
+    }
     rule = (
         "government guarantees (all types, e.g. loan, minimum-revenue and demand guarantees, "
         "whatever the probability of a call) plus government funding of the capital cost (VGF) "
@@ -834,6 +848,7 @@ def _flags(
                 None,
                 EUROSTAT_CAPITAL_SHARE,
                 "capital cost unknown: cannot decide",
+                facts=guarantee_facts,
             )
         )
     else:
@@ -848,6 +863,7 @@ def _flags(
                 EUROSTAT_CAPITAL_SHARE,
                 f"{origin} {math.fsum(covered):,.6g} + VGF {vgf:,.6g} over capital cost "
                 f"{cap:,.6g} = {100 * ratio:.1f}%",
+                facts=guarantee_facts,
             )
         )
     construction = _bearing_share(fs, "construction")
@@ -862,6 +878,7 @@ def _flags(
             MAJORITY,
             "government share of construction risk "
             + ("not given" if construction is None else f"{100 * construction:.1f}%"),
+            facts={"share": construction},
         )
     )
     availability = _bearing_share(fs, "availability")
@@ -889,6 +906,7 @@ def _flags(
             None if availability is None or demand is None else max(availability, demand),
             MAJORITY,
             f"government share of {shown}",
+            facts={"availability": availability, "demand": demand},
         )
     )
     flags.append(_control_flag(fs.control))
@@ -913,6 +931,7 @@ def _flags(
                     fs.limit_share,
                     "no P95 calls",
                     FRAMEWORK_LIMIT,
+                    facts={"no_p95_calls": True},
                 )
             )
         else:
@@ -941,6 +960,7 @@ def _flags(
                     fs.limit_share,
                     detail,
                     FRAMEWORK_LIMIT,
+                    facts={"years_over": over, "years_without_budget": unknown},
                 )
             )
     return flags
@@ -984,4 +1004,9 @@ def _control_flag(control: Control) -> FiscalFlag:
         None,
         detail,
         FRAMEWORK_IPSAS,
+        facts={
+            "services_and_prices": services,
+            "residual_interest": residual,
+            "whole_of_life": whole,
+        },
     )

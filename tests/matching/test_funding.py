@@ -52,3 +52,23 @@ def test_instruments_that_fit_come_first():
     ordered = list(_fits(form="psp", development_sector="education").values())
     fitting = [f.fits for f in ordered]
     assert fitting == sorted(fitting, reverse=True)
+
+
+def test_every_citation_reads_in_the_readers_language() -> None:
+    """A regulation keeps its own title; our words around it ("as amended", what it is about)
+    are Indonesian on an Indonesian page."""
+    import re
+
+    from django.utils import translation
+
+    from mitra.matching.funding import CATALOGUE
+
+    english = re.compile(r"\b(as amended|on facilities|regulations|that set up)\b")
+    with translation.override("id"):
+        cited = [str(s.citation) for i in CATALOGUE for s in i.sources]
+    assert cited and not [c for c in cited if english.search(c)]
+    assert "PMK 260/PMK.011/2010, sebagaimana telah diubah" in cited
+    with translation.override("en"):
+        assert "PMK 260/PMK.011/2010, as amended" in [
+            str(s.citation) for i in CATALOGUE for s in i.sources
+        ]

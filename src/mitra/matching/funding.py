@@ -56,7 +56,9 @@ SOCIAL_FORMS = (
 
 @dataclass(frozen=True)
 class Source:
-    citation: str  # as a practitioner cites it; not translated
+    #: As a practitioner cites it: the regulation's own (Indonesian) title is never translated;
+    #: any words of ours around it are (lazy translations).
+    citation: Any
     url: str = ""
 
 
@@ -94,8 +96,10 @@ CATALOGUE: tuple[Instrument, ...] = (
         resource_types=("expertise", "cash"),
         sources=(
             Source(
-                "PMK 265/PMK.08/2015 on facilities for the preparation and transaction of "
-                "KPBU projects, as amended"
+                _(
+                    "PMK 265/PMK.08/2015 on facilities for the preparation and transaction of "
+                    "KPBU projects, as amended"
+                )
             ),
             Source("Perpres 38/2015"),
         ),
@@ -117,8 +121,10 @@ CATALOGUE: tuple[Instrument, ...] = (
         return_mechanisms=("user_charge", "mixed"),
         sources=(
             Source(
-                "PMK 223/PMK.011/2012 tentang Pemberian Dukungan Kelayakan atas Sebagian Biaya "
-                "Konstruksi pada Proyek KPBU, as amended"
+                _(
+                    "PMK 223/PMK.011/2012 tentang Pemberian Dukungan Kelayakan atas Sebagian Biaya "
+                    "Konstruksi pada Proyek KPBU, as amended"
+                )
             ),
             Source("Perpres 38/2015"),
         ),
@@ -137,7 +143,10 @@ CATALOGUE: tuple[Instrument, ...] = (
         sectors=INFRASTRUCTURE,
         stages=(Stage.PREPARATION, Stage.TRANSACTION),
         resource_types=("cash",),
-        sources=(Source("Perpres 78/2010"), Source("PMK 260/PMK.011/2010, as amended")),
+        sources=(
+            Source("Perpres 78/2010"),
+            Source(_("PMK 260/PMK.011/2010, as amended")),
+        ),
     ),
     Instrument(
         "smi",
@@ -170,7 +179,7 @@ CATALOGUE: tuple[Instrument, ...] = (
         sources=(
             Source("UU 40/2007 Pasal 74"),
             Source("PP 47/2012"),
-            Source("Regional regulations (Perda/Pergub) on TJSL that set up the forum"),
+            Source(_("Regional regulations (Perda/Pergub) on TJSL that set up the forum")),
         ),
     ),
     Instrument(
@@ -218,7 +227,7 @@ CATALOGUE: tuple[Instrument, ...] = (
         _("Government contract"),
         forms=(PartnershipForm.PSP, PartnershipForm.PSPP, PartnershipForm.PENTAHELIX),
         resource_types=("expertise", "network"),
-        sources=(Source("Perpres 16/2018, as amended by Perpres 12/2021"),),
+        sources=(Source(_("Perpres 16/2018, as amended by Perpres 12/2021")),),
     ),
     Instrument(
         "mdb",

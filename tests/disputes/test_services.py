@@ -292,3 +292,29 @@ def test_parties_other_than_partners_are_kept(world, dispute):
         members(world)["pemda"].pk,
         members(world)["company"].pk,
     }
+
+
+def test_the_history_names_the_linked_event_and_its_stress_scenario(world):
+    from django.utils import translation
+
+    from mitra.disputes.history import disputes_history
+    from mitra.disputes.models import EventLink
+    from mitra.finance.appraisal_models import StressScenario
+
+    event = services.event_create(
+        actor=world.users["lead_admin"],
+        data={"kind": "election", "title": "Pilkada 2029", "date": datetime.date(2029, 11, 27)},
+        partnerships=[world.partnership],
+    )
+    scenario = StressScenario.objects.create(
+        partnership=world.partnership, name="Tariff freeze", shocks=[]
+    )
+    link = EventLink.objects.get(event=event, partnership=world.partnership)
+    link.scenario = scenario
+    link.save()
+    with translation.override("en"):
+        entries = disputes_history(world.users["lead_admin"], world.partnership)
+    linked = [e for e in entries if e.object_label == "Pilkada 2029"]
+    assert linked, [e.object_label for e in entries]
+    changes = [(c.field, c.new) for e in linked for c in e.changes]
+    assert ("scenario", "Tariff freeze") in changes

@@ -64,10 +64,16 @@ def with_organisations(
     ]
 
 
-def _display(record: Any, model_field: models.Field[Any, Any], people: Mapping[int, str]) -> str:
+def _display(
+    record: Any,
+    model_field: models.Field[Any, Any],
+    people: Mapping[int, str],
+    related: Mapping[str, Mapping[Any, str]] | None = None,
+) -> str:
     """A field's value as the reader reads it elsewhere in the product: in their language and
     time zone (dates day first, amounts grouped), a person by name (``people``: user id → name),
-    JSON as JSON. Other related objects stay ``#id``: their names may be confidential."""
+    JSON as JSON. Another related object is named only where the caller, which knows what the
+    reader may see, names it (``related``: field name → {id: name}); else it stays ``#id``."""
     value = getattr(record, model_field.attname, None)
     if value is None or value == "":
         return "—"
@@ -76,7 +82,8 @@ def _display(record: Any, model_field: models.Field[Any, Any], people: Mapping[i
     if isinstance(model_field, models.ForeignKey):
         if _is_user_field(model_field) and value in people:
             return people[value]
-        return f"#{value}"
+        names = (related or {}).get(model_field.name, {})
+        return names.get(value, f"#{value}")
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime):
@@ -130,6 +137,7 @@ def entries_from_records(
     *,
     object_type: str,
     label: Callable[[Any], str] | None = None,
+    related: Mapping[str, Mapping[Any, str]] | None = None,
 ) -> list[HistoryEntry]:
     """Turn historical records of one model (any order) into entries with field diffs.
 
@@ -159,8 +167,12 @@ def entries_from_records(
                     continue
                 if previous is not None and _raw(previous, model_field) == value:
                     continue
-                new = _display(record, model_field, people)
-                old = _display(previous, model_field, people) if previous is not None else "—"
+                new = _display(record, model_field, people, related)
+                old = (
+                    _display(previous, model_field, people, related)
+                    if previous is not None
+                    else "—"
+                )
                 changes.append(
                     FieldChange(model_field.name, str(model_field.verbose_name), old, new)
                 )

@@ -17,7 +17,14 @@ from mitra.core.history import FieldChange, HistoryEntry, entries_from_records
 from mitra.partnerships.models import Document, PartnershipMember
 from mitra.partnerships.permissions import can_view_item
 
-from .models import ContractAmendment, Dispute, DisputeSettings, EventLink, Grievance
+from .models import (
+    ContractAmendment,
+    Dispute,
+    DisputeSettings,
+    EventLink,
+    Grievance,
+    PoliticalEvent,
+)
 from .permissions import can_view_dispute, can_view_disputes
 
 _HIDDEN = {"contact", "steps", "ladder"}
@@ -50,10 +57,17 @@ def disputes_history(user: Any, partnership: Any) -> list[HistoryEntry]:
     entries += entries_from_records(
         records(DisputeSettings), object_type=_("Dispute settings"), label=lambda r: "—"
     )
+    links = list(records(EventLink))
+    # the political events log is public; the scenarios are this partnership's own
+    events = dict(
+        PoliticalEvent.objects.filter(pk__in={r.event_id for r in links}).values_list("pk", "title")
+    )
+    scenarios = dict(partnership.stress_scenarios.values_list("pk", "name"))
     entries += entries_from_records(
-        records(EventLink),
+        links,
         object_type=_("Political event linked"),
-        label=lambda r: str(r.event_id),
+        label=lambda r: events.get(r.event_id, f"#{r.event_id}"),
+        related={"event": events, "scenario": scenarios},
     )
     entries += entries_from_records(
         records(ContractAmendment),

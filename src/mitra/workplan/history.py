@@ -38,5 +38,6 @@ def workplan_history(user: Any, partnership: Any) -> list[HistoryEntry]:
         *entries_from_records(
             WorkplanSettings.history.filter(partnership_id=pk).select_related("history_user"),
             object_type=_("Decision rule"),
+            label=lambda r: r.get_decision_rule_display(),
         ),
     ]

@@ -69,6 +69,13 @@ def test_the_lead_extends_with_a_reason_and_the_countdown_follows(kpbu: World) -
     assert any("Deadline extension" in str(e.object_type) for e in entries)
     told = Notification.objects.filter(kind="coordination.deadline_extended")
     assert kpbu.users["company_admin"] in [n.recipient for n in told]
+    from mitra.notifications.kinds import message
+
+    notice = told.first()
+    with translation.override("en"):  # each reader reads the dates day first, in their language
+        assert f"{new:%d/%m/%Y}" in message(notice.kind, notice.params)
+    with translation.override("id"):
+        assert f"{new:%d-%m-%Y}" in message(notice.kind, notice.params)
     # a second extension starts from the new date
     later = extend(kpbu, to_date=new + datetime.timedelta(days=30), reason="Again")
     assert later.from_date == new

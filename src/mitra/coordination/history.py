@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mitra.core.history import HistoryEntry, entries_from_records
+from mitra.core.history import short_date as _short
 from mitra.partnerships.permissions import can_view_internal
 
 from .models import DeadlineExtension, Invitation, SignOff
@@ -35,6 +36,6 @@ def coordination_history(user: Any, partnership: Any) -> list[HistoryEntry]:
             "history_user"
         ),
         object_type=_("Deadline extension"),
-        label=lambda r: f"{r.step}: {r.from_date:%d/%m/%Y} → {r.to_date:%d/%m/%Y}",
+        label=lambda r: f"{r.step}: {_short(r.from_date)} → {_short(r.to_date)}",
     )
     return entries

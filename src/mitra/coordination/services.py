@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -592,14 +592,14 @@ def deadline_extend(
                 "Someone changed this deadline after you opened the page (it is now due "
                 "%(due)s). Nothing was saved; try again."
             )
-            % {"due": deadline.due.strftime("%d/%m/%Y")},
+            % {"due": formats.date_format(deadline.due, "SHORT_DATE_FORMAT")},
             {"field": "to_date"},
         )
     if to_date <= deadline.due:
         raise ValidationError(
             {
                 "to_date": _("The new date must be after the current due date (%(due)s).")
-                % {"due": deadline.due.strftime("%d/%m/%Y")}
+                % {"due": formats.date_format(deadline.due, "SHORT_DATE_FORMAT")}
             }
         )
     record = DeadlineExtension(
@@ -622,8 +622,8 @@ def deadline_extend(
         params={
             "partnership": partnership.title,
             "step": step_state.step.label,
-            "from": record.from_date.strftime("%d/%m/%Y"),
-            "to": record.to_date.strftime("%d/%m/%Y"),
+            "from": record.from_date.isoformat(),  # each reader reads it their way
+            "to": record.to_date.isoformat(),
             "reason": reason,
         },
     )

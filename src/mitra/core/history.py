@@ -51,6 +51,11 @@ def person_name(user: Any) -> str:
     return full or user.get_username()
 
 
+def short_date(value: date) -> str:
+    """A date as pages write it in the active language (07-12-2026 / 07/12/2026), for labels."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
 def with_organisations(
     entries: Iterable[HistoryEntry], organisations: Mapping[int, str]
 ) -> list[HistoryEntry]:
@@ -90,7 +95,7 @@ def _display(
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return formats.date_format(local, "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return short_date(value)
     if isinstance(value, Decimal) and value.is_finite():
         if isinstance(model_field, models.DecimalField):
             places = model_field.decimal_places or 0

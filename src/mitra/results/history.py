@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from mitra.core.history import HistoryEntry, entries_from_records
+from mitra.core.history import short_date as _short
 
 from .models import Indicator, Period, Result, ServiceLevel, Update
 from .permissions import can_view_results
@@ -21,7 +22,7 @@ def results_history(user: Any, partnership: Any) -> list[HistoryEntry]:
         for r in Indicator.history.filter(partnership_id=partnership.pk).order_by("history_date")
     }
     periods = {
-        r.id: f"{indicators.get(r.indicator_id, '')} · {r.start:%d/%m/%Y}–{r.end:%d/%m/%Y}"
+        r.id: f"{indicators.get(r.indicator_id, '')} · {_short(r.start)}–{_short(r.end)}"
         for r in Period.history.filter(indicator_id__in=list(indicators)).order_by("history_date")
     }
     entries = entries_from_records(

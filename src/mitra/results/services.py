@@ -681,7 +681,7 @@ def remind_due(*, today: date | None = None) -> int:
             organisations=[indicator.reporter.organisation],
             partnership_id=indicator.partnership_id,
             url=_url(indicator.partnership_id),
-            params={"indicator": indicator.title, "due": period.due_date.strftime("%d/%m/%Y")},
+            params={"indicator": indicator.title, "due": period.due_date.isoformat()},
             feed=False,
         )
         Period.objects.filter(pk=period.pk).update(reminded_on=today)

@@ -147,7 +147,10 @@ def entries_from_records(
     """Turn historical records of one model (any order) into entries with field diffs.
 
     Diffs are computed in Python against the previous record of the same object, so building the
-    History tab costs one query per history table whatever the number of edits.
+    History tab costs one query per history table whatever the number of edits (and one more for
+    the names of the people its fields point to, when they point to any). Values are compared as
+    stored and written as the reader reads them (:func:`_display`); ``related`` names the other
+    related items the reader may see (field name → {id: name}).
     """
     records = list(records)
     if not records:

@@ -122,16 +122,17 @@ def fiscal_charts(view: sel.FiscalView) -> list[charts.Chart]:
             ]
         worst = max(shares, key=lambda p: p[1])
         rules = [(_("limit"), float(limit) * 100)] if limit is not None else None
-        caption = _("The highest share is %(x)s%% of the budget, in %(year)s.") % {
-            "x": number(100 * worst[1], 3),
+        # percentages written as everywhere else on the page (2,011 %, 5 %)
+        caption = _("The highest share is %(x)s of the budget, in %(year)s.") % {
+            "x": fraction_percent(worst[1], 3),
             "year": worst[0],
         }
         if limit is not None:
             caption += " " + (
-                _("That is above the limit of %(l)s%%.")
+                _("That is above the limit of %(l)s.")
                 if worst[1] > float(limit)
-                else _("That is within the limit of %(l)s%%.")
-            ) % {"l": number(float(limit) * 100, 2)}
+                else _("That is within the limit of %(l)s.")
+            ) % {"l": fraction_percent(limit, 2)}
         out.append(
             charts.line(
                 "fiscal-share",

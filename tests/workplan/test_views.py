@@ -149,3 +149,31 @@ def test_the_history_tab_shows_workplan_changes(client: Any, world: World, study
     client.force_login(world.users["member"])
     body = client.get(tab(world, "history")).content.decode()
     assert "Studi kelayakan" in body
+
+
+def test_the_feed_says_a_task_was_assigned_while_the_assignee_is_told_it_is_theirs(
+    client: Any, world: World, study: Task
+) -> None:
+    """The feed, which every partner reads, does not tell them all that the task is theirs."""
+    from django.utils import translation
+
+    from mitra.notifications.models import Notification
+    from mitra.notifications.selectors import rendered
+
+    client.force_login(world.users["ngo_user"])
+    feed = client.get("/en" + tab(world, "activity").removeprefix("/en")).content.decode()
+    assert "the task “Studi kelayakan” was assigned (due 26/02/2027)" in feed
+    assert "is yours" not in feed
+    from mitra.workplan import services
+
+    from .conftest import task_data
+
+    services.task_create(  # its assignee is told; the lead's admin who assigns is not
+        actor=world.users["lead_admin"],
+        partnership=world.partnership,
+        data=task_data(member=member_of(world, world.company), assignee=world.users["member"]),
+    )
+    told = Notification.objects.filter(kind="workplan.task_assigned").first()
+    assert told is not None
+    with translation.override("en"):
+        assert "the task “Studi kelayakan” is yours (due 26/02/2027)" in rendered([told])[0].message

@@ -124,13 +124,21 @@ class Kind:
     label: Promise | str
     #: The sentence, e.g. _("%(organisation)s invites you to join %(partnership)s.")
     message: Promise | str
+    #: The sentence in a partnership's activity feed, which every partner reads, when the
+    #: message speaks to its recipient ("the task is yours"); None: the message itself.
+    feed_message: Promise | str | None = None
 
 
 _KINDS: dict[str, Kind] = {}
 
 
-def register_kind(key: str, label: Promise | str, message: Promise | str) -> Kind:
-    kind = Kind(key, label, message)
+def register_kind(
+    key: str,
+    label: Promise | str,
+    message: Promise | str,
+    feed_message: Promise | str | None = None,
+) -> Kind:
+    kind = Kind(key, label, message, feed_message)
     _KINDS[key] = kind
     return kind
 
@@ -139,12 +147,14 @@ def kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
-def message(kind_key: str, params: dict[str, Any]) -> str:
-    """The sentence of a notification or activity in the active language."""
+def message(kind_key: str, params: dict[str, Any], *, feed: bool = False) -> str:
+    """The sentence of a notification (``feed``: of a partnership's activity feed) in the
+    active language."""
     kind = _KINDS.get(kind_key)
     if kind is None:
         return str(_("Something changed."))
+    sentence = kind.feed_message if feed and kind.feed_message is not None else kind.message
     try:
-        return str(kind.message) % params_for_reader(params or {})
+        return str(sentence) % params_for_reader(params or {})
     except (KeyError, TypeError, ValueError):
         return str(kind.label)

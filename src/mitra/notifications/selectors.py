@@ -69,7 +69,7 @@ def activity_list(*, partnership_id: int, internal: bool, limit: int = 50) -> li
         Item(
             a.pk,
             a.kind,
-            message(a.kind, a.params),
+            message(a.kind, a.params, feed=True),
             a.url,
             a.created_at,
             True,

@@ -26,6 +26,7 @@ class ResultsConfig(AppConfig):
             "results.submitted",
             _("A result was reported for verification"),
             _("%(partner)s reported a value of “%(indicator)s” for your verification."),
+            _("%(partner)s reported a value of “%(indicator)s” for verification."),
         )
         register_kind(
             "results.approved",

@@ -44,6 +44,7 @@ class WorkplanConfig(AppConfig):
             "workplan.task_assigned",
             _("Tasks given to you"),
             _("%(partnership)s: the task “%(task)s” is yours (due %(due)s)."),
+            _("%(partnership)s: the task “%(task)s” was assigned (due %(due)s)."),
         )
         register_kind(
             "workplan.task_due",

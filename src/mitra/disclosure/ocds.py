@@ -11,9 +11,11 @@ codelists.ROLES, identifier, address, website; project-company shareholders from
 buyer (the contracting agency), planning (project, budget with finance from PUBLIC cash
 commitments, documents), tender (PPPs from the transaction stage on), awards and contracts (from
 construction on, when a partner holds a supplier or private-party role) with the contract's
-riskAllocation from the risk register (`risk_allocation`), documents (PUBLIC only, placed by
-type). Not exported (no such data in Mitra yet): bids, metrics, tariffs, milestones,
-transactions.
+riskAllocation from the risk register (`risk_allocation`), its implementation (the agreement's
+service-level KPIs with their approved values as metrics, missed thresholds as
+performanceFailures: `implementation_results`) and amendments (`contract_amendments`),
+documents (PUBLIC only, placed by type). Not exported (no such data in Mitra yet): bids,
+tariffs, milestones, transactions.
 """
 
 from __future__ import annotations

@@ -195,3 +195,10 @@ def test_a_step_i_approved_does_not_wait_for_me_while_a_colleague_must_still_app
     assert _folds(login(kpbu, "member").get(tab(kpbu)).content.decode())["transaction"] == "open"
     admin_page = login(kpbu, "company_admin").get(tab(kpbu)).content.decode()
     assert _folds(admin_page)["transaction"] == "folded"
+
+
+def test_a_cancelled_partnership_calls_no_stage_a_later_one(kpbu: World) -> None:
+    Partnership.objects.filter(pk=kpbu.partnership.pk).update(stage="cancelled")
+    page = login(kpbu, "lead_admin").get("/en" + tab(kpbu).removeprefix("/en")).content.decode()
+    assert "This partnership is cancelled." in page
+    assert set(_folds(page).values()) == {"folded"} and "later stage" not in page

@@ -202,3 +202,27 @@ def test_a_cancelled_partnership_calls_no_stage_a_later_one(kpbu: World) -> None
     page = login(kpbu, "lead_admin").get("/en" + tab(kpbu).removeprefix("/en")).content.decode()
     assert "This partnership is cancelled." in page
     assert set(_folds(page).values()) == {"folded"} and "later stage" not in page
+
+
+def test_a_refused_sign_off_keeps_its_stage_unfolded(kpbu: World) -> None:
+    """The NGO signed a passed stage's step and now rejects it without a note: the answer is the
+    tab with the error, and that stage stays open so the form is in sight."""
+    file_document(kpbu, "public_consultation")
+    p = kpbu.partnership
+    services.sign_off(
+        actor=kpbu.users["ngo_user"],
+        partnership=p,
+        step="kpbu.public_consultation",
+        decision="approve",
+    )
+    Partnership.objects.filter(pk=p.pk).update(stage="preparation")
+    ngo = login(kpbu, "ngo_user")
+    assert _folds(ngo.get(tab(kpbu)).content.decode())["planning"] == "folded"
+    answer = ngo.post(
+        reverse("coordination:sign_off", args=[p.pk]),
+        {"step": "kpbu.public_consultation", "decision": "reject", "note": ""},
+    )
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert 'data-testid="sign-off-errors"' in page
+    assert _folds(page)["planning"] == "open"

@@ -192,6 +192,8 @@ class StageState:
     position: str  # "done" | "current" | "future"
     #: Whether one of its steps waits for the reader's own sign-off (filled for pages).
     awaits_me: bool = False
+    #: Whether the page shows it unfolded (the current stage is never folded).
+    unfolded: bool = False
 
     @property
     def stage(self) -> str:

@@ -20,7 +20,11 @@ def _shown(request: HttpRequest, partnership: Any) -> bool:
     return can_view_internal(request.user, partnership)
 
 
-def lifecycle_context(request: HttpRequest, partnership: Any) -> dict[str, Any]:
+def lifecycle_context(
+    request: HttpRequest, partnership: Any, *, open_step: str | None = None
+) -> dict[str, Any]:
+    """The tab's context; ``open_step``: a step whose form is answered with an error, whose
+    stage is then unfolded so that the form is in sight."""
     state = selectors.lifecycle_get(user=request.user, partnership=partnership)
     user = request.user
     for st in state.stages:
@@ -37,6 +41,7 @@ def lifecycle_context(request: HttpRequest, partnership: Any) -> dict[str, Any]:
             for s in st.steps
             for m in s.mine
         )
+        st.unfolded = st.awaits_me or any(s.step.key == open_step for s in st.steps)
     return {
         "state": state,
         "missing_sectors": missing_sectors(partnership),

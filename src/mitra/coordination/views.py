@@ -94,7 +94,10 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         success_message=_("Your sign-off is recorded."),
         title=_("Lifecycle"),
         template="coordination/tab.html",
-        extra={**lifecycle_context(request, partnership), "sign_off_form": form},
+        extra={
+            **lifecycle_context(request, partnership, open_step=request.POST.get("step")),
+            "sign_off_form": form,
+        },
     )
 
 
@@ -270,7 +273,10 @@ def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
         success_message=_("The deadline is extended."),
         title=_("Lifecycle"),
         template="coordination/tab.html",
-        extra={**lifecycle_context(request, partnership), "extend_form": form},
+        extra={
+            **lifecycle_context(request, partnership, open_step=request.POST.get("step")),
+            "extend_form": form,
+        },
     )
 
 
